@@ -1,0 +1,2 @@
+// FHEClient: placeholder until its issue lands.
+import FHECore

@@ -1,0 +1,2 @@
+// FHEServer: placeholder until its issue lands.
+import FHECore

@@ -1,0 +1,12 @@
+import ArgumentParser
+import FHECompiler
+import FHECore
+
+struct Main: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cml-dev",
+        abstract: "Compile an ONNX model into a deployable FHE bundle.",
+        version: CMLVersion.current)
+}
+
+Main.main()

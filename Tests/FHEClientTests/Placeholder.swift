@@ -1,0 +1,1 @@
+// Tests for FHEClient arrive with its issue.

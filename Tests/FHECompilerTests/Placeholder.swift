@@ -1,0 +1,1 @@
+// Tests for FHECompiler arrive with its issue.

@@ -1,0 +1,1 @@
+// Tests for FHEServer arrive with its issue.
