@@ -1,87 +1,120 @@
 // What a parameter set must satisfy, reference/tfhe.md §2.5: every TLU input, and every value
-// decrypted directly, below V_max(p, p_error).
+// decrypted directly, below V_max(p, p_error). With several parameter sets a value may come from, or
+// go to, another set; the terms that belong to that other set are then fixed numbers.
 import FHECore
 
-/// One noise bound the parameter search enforces.
+/// One noise bound the parameter search enforces: ν²·V_BR + V_KS + V_MS ≤ V_max, where each term is
+/// the searched set's own, another set's fixed value, or absent.
 public struct NoiseConstraint: Hashable, Sendable {
-    /// Where the bound applies.
-    public enum Kind: Hashable, Sendable {
-        /// The input of a TLU's blind rotation: ν²·V_BR + V_KS + V_MS ≤ V_max.
-        case tluInput
-        /// A value decrypted directly by the client (a circuit output that is no TLU result):
-        /// ν²·V_BR ≤ V_max, no keyswitch or modulus switch.
-        case decryptedOutput
+    /// V_BR of the PBS outputs feeding the dot product.
+    public enum BlindRotationTerm: Hashable, Sendable {
+        /// The searched set's V_BR.
+        case own
+        /// Another set's V_BR (the dot product reads its outputs).
+        case fixed(Double)
     }
 
-    /// Where the bound applies.
-    public let kind: Kind
+    /// The keyswitch into the small key before the blind rotation.
+    public enum KeyswitchTerm: Hashable, Sendable {
+        /// None: the value is decrypted directly.
+        case none
+        /// The searched set's keyswitch from its own big key.
+        case own
+        /// The searched set's keyswitch decomposition and small key, from another set's big key of this
+        /// dimension (k·N).
+        case ownFrom(bigDimension: Int)
+        /// Another set's keyswitch (this variance per input coefficient) from the searched set's big key.
+        case fixedPerInputCoefficient(Double)
+    }
+
+    /// The modulus switch before the blind rotation.
+    public enum ModulusSwitchTerm: Hashable, Sendable {
+        /// None: the value is decrypted directly.
+        case none
+        /// The searched set's.
+        case own
+        /// Another set's (it bootstraps the value).
+        case fixed(Double)
+    }
+
     /// Message bits of the value (padding excluded).
     public let precision: Int
     /// ν², the squared 2-norm of the dot product of PBS outputs that produces the value.
     public let squaredNorm: Double
     /// V_max(precision, p_error).
     public let maximalVariance: Double
-    /// V_BR of PBS outputs from another parameter set that also feed the value (0: none); the search
-    /// uses the larger of it and its own V_BR.
-    public let externalPBSOutputVariance: Double
-    /// k·N of another parameter set whose ciphertexts are keyswitched into this one (0: none); the
-    /// keyswitch noise grows with its input dimension, so the search uses the larger.
-    public let externalKeyswitchInputDimension: Int
+    /// Whose V_BR the dot product sees.
+    public let blindRotation: BlindRotationTerm
+    /// Which keyswitch follows.
+    public let keyswitch: KeyswitchTerm
+    /// Which modulus switch follows.
+    public let modulusSwitch: ModulusSwitchTerm
 
-    /// A bound at `maximalVariance` for a value of `precision` bits produced by a dot product of squared
-    /// 2-norm `squaredNorm`.
-    public init(kind: Kind, precision: Int, squaredNorm: Double, maximalVariance: Double,
-                externalPBSOutputVariance: Double = 0, externalKeyswitchInputDimension: Int = 0) {
+    /// A bound at `maximalVariance` on ν²·V_BR + V_KS + V_MS with the given terms.
+    public init(precision: Int, squaredNorm: Double, maximalVariance: Double,
+                blindRotation: BlindRotationTerm = .own, keyswitch: KeyswitchTerm = .own, modulusSwitch: ModulusSwitchTerm = .own) {
         precondition(squaredNorm >= 0 && maximalVariance > 0, "need ν² ≥ 0 and V_max > 0")
-        self.kind = kind
         self.precision = precision
         self.squaredNorm = squaredNorm
         self.maximalVariance = maximalVariance
-        self.externalPBSOutputVariance = externalPBSOutputVariance
-        self.externalKeyswitchInputDimension = externalKeyswitchInputDimension
+        self.blindRotation = blindRotation
+        self.keyswitch = keyswitch
+        self.modulusSwitch = modulusSwitch
     }
 
-    /// A bound for `precision` bits at failure probability `errorProbability` (§2.6).
-    public init(kind: Kind, precision: Int, squaredNorm: Double, errorProbability: Double,
-                externalPBSOutputVariance: Double = 0, externalKeyswitchInputDimension: Int = 0) {
-        self.init(kind: kind, precision: precision, squaredNorm: squaredNorm,
-                  maximalVariance: NoiseModel.maximalVariance(precision: precision, errorProbability: errorProbability),
-                  externalPBSOutputVariance: externalPBSOutputVariance,
-                  externalKeyswitchInputDimension: externalKeyswitchInputDimension)
+    /// The input of a TLU of the searched set, fed by its own PBS outputs, at failure probability
+    /// `errorProbability` (§2.5, §2.6).
+    public static func tluInput(precision: Int, squaredNorm: Double, errorProbability: Double) -> NoiseConstraint {
+        NoiseConstraint(precision: precision, squaredNorm: squaredNorm,
+                        maximalVariance: NoiseModel.maximalVariance(precision: precision, errorProbability: errorProbability))
     }
+
+    /// A value decrypted directly (no keyswitch, no modulus switch) at failure probability `errorProbability`.
+    public static func decryptedOutput(precision: Int, squaredNorm: Double, errorProbability: Double) -> NoiseConstraint {
+        NoiseConstraint(precision: precision, squaredNorm: squaredNorm,
+                        maximalVariance: NoiseModel.maximalVariance(precision: precision, errorProbability: errorProbability),
+                        keyswitch: .none, modulusSwitch: .none)
+    }
+
+    /// True when the searched set's modulus switch adds to this value.
+    var includesOwnModulusSwitch: Bool { modulusSwitch == .own }
 }
 
-/// What the search minimises: levelledOperandCount·k·N + Σ_groups count·(C_KS + C_PBS)
-/// (reference/tfhe.md §3.1). The v0 tables use 4096 levelled operands and one TLU.
+/// What the search minimises: levelledOperandCount·k·N + Σ count·(C_KS + C_PBS) (reference/tfhe.md
+/// §3.1). The v0 tables use 4096 levelled operands and one TLU.
 public struct CostObjective: Hashable, Sendable {
-    /// Σ m over the circuit's dot products (each operand costs k·N).
-    public let levelledOperandCount: Int
-    /// TLU instances, with the k·N of the keys their keyswitch starts from (0: the set's own).
-    public let tluCounts: [(count: Int, externalKeyswitchInputDimension: Int)]
-
-    /// An objective counting `tluCount` TLUs that keyswitch from the set's own big key.
-    public init(levelledOperandCount: Int, tluCount: Int) {
-        self.init(levelledOperandCount: levelledOperandCount, tluCounts: [(tluCount, 0)])
+    /// TLU instances whose keyswitch starts from the big key of dimension `keyswitchInputDimension`
+    /// (nil: the searched set's own).
+    public struct TLUs: Hashable, Sendable {
+        /// How many.
+        public let count: Int
+        /// k·N of the big key they are keyswitched from (nil: the searched set's own).
+        public let keyswitchInputDimension: Int?
+        /// `count` TLUs keyswitched from `keyswitchInputDimension` (nil: own big key).
+        public init(count: Int, keyswitchInputDimension: Int? = nil) {
+            precondition(count >= 0, "a TLU count is never negative")
+            self.count = count
+            self.keyswitchInputDimension = keyswitchInputDimension
+        }
     }
 
-    /// An objective with TLU groups whose keyswitch may start from another set's bigger key.
-    public init(levelledOperandCount: Int, tluCounts: [(count: Int, externalKeyswitchInputDimension: Int)]) {
-        precondition(levelledOperandCount >= 0 && tluCounts.allSatisfy { $0.count >= 0 }, "counts are never negative")
+    /// Σ m over the circuit's dot products (each operand costs k·N).
+    public let levelledOperandCount: Int
+    /// The TLUs bootstrapped with the searched set.
+    public let tlus: [TLUs]
+
+    /// An objective counting `tluCount` TLUs keyswitched from the set's own big key.
+    public init(levelledOperandCount: Int, tluCount: Int) {
+        self.init(levelledOperandCount: levelledOperandCount, tlus: [TLUs(count: tluCount)])
+    }
+
+    /// An objective with TLU groups whose keyswitch may start from another set's big key.
+    public init(levelledOperandCount: Int, tlus: [TLUs]) {
+        precondition(levelledOperandCount >= 0, "a levelled operand count is never negative")
         self.levelledOperandCount = levelledOperandCount
-        self.tluCounts = tluCounts
+        self.tlus = tlus
     }
 
     /// Total number of TLU instances.
-    public var tluCount: Int { tluCounts.reduce(0) { $0 + $1.count } }
-
-    public static func == (a: CostObjective, b: CostObjective) -> Bool {
-        a.levelledOperandCount == b.levelledOperandCount
-            && a.tluCounts.map(\.count) == b.tluCounts.map(\.count)
-            && a.tluCounts.map(\.externalKeyswitchInputDimension) == b.tluCounts.map(\.externalKeyswitchInputDimension)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(levelledOperandCount)
-        for entry in tluCounts { hasher.combine(entry.count); hasher.combine(entry.externalKeyswitchInputDimension) }
-    }
+    public var tluCount: Int { tlus.reduce(0) { $0 + $1.count } }
 }

@@ -19,15 +19,14 @@ extension ParameterOptimizer {
         precision: Int, squaredNorm: Double, errorProbability: Double, levelledOperandCount: Int = 0,
         searchSpace: ParameterSearchSpace = .cpu, cache: inout DecompositionParetoCache
     ) throws -> SingleTLUSolution {
-        let group = TLUGroup(name: "TLU", precision: precision, squaredNorm: squaredNorm, count: 1)
-        try ParameterSearchError.checkInputs(groups: [group], outputs: [], errorProbability: errorProbability)
-        let constraint = NoiseConstraint(kind: .tluInput, precision: precision, squaredNorm: squaredNorm,
-                                         errorProbability: errorProbability)
+        let group = ValueGroup.tlus("TLU", precision: precision, squaredNorm: squaredNorm, count: 1)
+        try ParameterSearchError.checkInputs(groups: [group], errorProbability: errorProbability)
+        let constraint = group.ownConstraint(errorProbability: errorProbability)
         guard let solution = cheapest(constraints: [constraint],
                                       objective: CostObjective(levelledOperandCount: levelledOperandCount, tluCount: 1),
                                       searchSpace: searchSpace, cache: &cache)
         else {
-            throw ParameterSearchError.diagnose(groups: [group], outputs: [], errorProbability: errorProbability,
+            throw ParameterSearchError.diagnose(groups: [group], errorProbability: errorProbability,
                                                 searchSpace: searchSpace, cache: &cache)
         }
         let variance = (solution.pbsOutputVariance * squaredNorm + solution.keyswitchVariance) + solution.modulusSwitchVariance

@@ -36,11 +36,8 @@ public enum ParameterOptimizer {
         let count = constraints.count
         let squaredNorms = constraints.map(\.squaredNorm)
         let maximalVariances = constraints.map(\.maximalVariance)
-        let externalBR = constraints.map(\.externalPBSOutputVariance)
-        let externalKSDimension = constraints.map(\.externalKeyswitchInputDimension)
-        let throughKeyswitch = constraints.map { $0.kind == .tluInput }
-        // The modulus switch adds to every TLU input: the smallest V_max among them bounds it.
-        let modulusSwitchBound = zip(constraints, maximalVariances).filter { $0.0.kind == .tluInput }.map(\.1).min() ?? .infinity
+        // The searched set's modulus switch adds to these: the smallest of their V_max bounds it.
+        let modulusSwitchBound = constraints.filter(\.includesOwnModulusSwitch).map(\.maximalVariance).min() ?? .infinity
         let pbsCount = Double(objective.tluCount)
         let smallestN = searchSpace.lweDimensions.lowerBound
 
@@ -48,6 +45,7 @@ public enum ParameterOptimizer {
         var bestCost = Double.infinity
         var bestRatio = Double.infinity
         var dotProduct = [Double](repeating: 0, count: count)
+        var switchTerm = [Double](repeating: 0, count: count)
 
         for k in searchSpace.glweDimensions {
             for log2N in searchSpace.log2PolynomialSizes {
@@ -65,9 +63,17 @@ public enum ParameterOptimizer {
                         // Along the front the noise decreases: a broken bound may hold further on.
                         let blindRotation = Double(n) * cmux.variance
                         for i in 0..<count {
-                            dotProduct[i] = max(blindRotation, externalBR[i]) * squaredNorms[i]
-                            let beforeKeyswitch = throughKeyswitch[i] ? dotProduct[i] + modulusSwitch : dotProduct[i]
-                            if beforeKeyswitch > maximalVariances[i] { continue cmuxLoop }
+                            let c = constraints[i]
+                            switch c.blindRotation {
+                            case .own: dotProduct[i] = blindRotation * squaredNorms[i]
+                            case .fixed(let v): dotProduct[i] = v * squaredNorms[i]
+                            }
+                            switch c.modulusSwitch {
+                            case .none: switchTerm[i] = 0
+                            case .own: switchTerm[i] = modulusSwitch
+                            case .fixed(let v): switchTerm[i] = v
+                            }
+                            if dotProduct[i] + switchTerm[i] > maximalVariances[i] { continue cmuxLoop }
                         }
                         // The cost increases along the front: nothing further can be cheaper.
                         let pbsCost = pbsCount * (Double(n) * cmux.cost)
@@ -75,17 +81,21 @@ public enum ParameterOptimizer {
                         // From least noisy (most expensive) to cheapest keyswitch.
                         keyswitchLoop: for keyswitch in keyswitchFront.reversed() {
                             var keyswitchCost = 0.0
-                            for entry in objective.tluCounts {
-                                keyswitchCost += Double(entry.count)
-                                    * keyswitch.cost(inputDimension: max(bigDimension, entry.externalKeyswitchInputDimension))
+                            for tlus in objective.tlus {
+                                keyswitchCost += Double(tlus.count) * keyswitch.cost(inputDimension: tlus.keyswitchInputDimension ?? bigDimension)
                             }
                             let cost = levelledCost + keyswitchCost + pbsCost
                             if cost > bestCost { continue }
                             var ratio = 0.0
                             for i in 0..<count {
-                                let total = throughKeyswitch[i]
-                                    ? dotProduct[i] + keyswitch.variance(inputDimension: max(bigDimension, externalKSDimension[i])) + modulusSwitch
-                                    : dotProduct[i]
+                                let keyswitchTerm: Double
+                                switch constraints[i].keyswitch {
+                                case .none: keyswitchTerm = 0
+                                case .own: keyswitchTerm = keyswitch.variance(inputDimension: bigDimension)
+                                case .ownFrom(let dimension): keyswitchTerm = keyswitch.variance(inputDimension: dimension)
+                                case .fixedPerInputCoefficient(let v): keyswitchTerm = Double(bigDimension) * v
+                                }
+                                let total = dotProduct[i] + keyswitchTerm + switchTerm[i]
                                 // Cheaper keyswitches are noisier: none of the rest fits.
                                 if total > maximalVariances[i] { break keyswitchLoop }
                                 ratio = max(ratio, total / maximalVariances[i])

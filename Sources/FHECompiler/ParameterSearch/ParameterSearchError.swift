@@ -87,13 +87,13 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
     public static let maximalPrecision = 16
 
     /// Refuses precisions, norms and p_error values the search cannot take, naming the layer.
-    static func checkInputs(groups: [TLUGroup], outputs: [DecryptedOutput], errorProbability: Double) throws {
+    static func checkInputs(groups: [ValueGroup], errorProbability: Double) throws {
         guard errorProbability > 0 && errorProbability < 1 else {
             throw ParameterSearchError(layer: nil, precision: nil, squaredNorm: nil, errorProbability: errorProbability,
                                        reason: .invalidErrorProbability(name: "p_error"))
         }
-        let values = groups.map { ($0.name, $0.precision, $0.squaredNorm) } + outputs.map { ($0.name, $0.precision, $0.squaredNorm) }
-        for (name, precision, norm) in values {
+        for group in groups {
+            let (name, precision, norm) = (group.name, group.precision, group.squaredNorm)
             if precision > maximalPrecision {
                 throw ParameterSearchError(layer: name, precision: precision, squaredNorm: norm, errorProbability: errorProbability,
                                            reason: .precisionAboveMaximum(maximum: maximalPrecision))
@@ -113,20 +113,19 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
     /// first constraint it breaks (modulus switch, then bootstrap, then keyswitch); otherwise the
     /// groups only conflict together.
     static func diagnose(
-        groups: [TLUGroup], outputs: [DecryptedOutput], errorProbability: Double,
+        groups: [ValueGroup], errorProbability: Double,
         searchSpace: ParameterSearchSpace, cache: inout DecompositionParetoCache
     ) -> ParameterSearchError {
         let smallestN = searchSpace.lweDimensions.lowerBound
-        let values = groups.map { ($0.name, $0.precision, $0.squaredNorm, NoiseConstraint.Kind.tluInput) }
-            + outputs.map { ($0.name, $0.precision, $0.squaredNorm, NoiseConstraint.Kind.decryptedOutput) }
         var tightest: (name: String, precision: Int, norm: Double, slack: Double)?
-        for (name, precision, norm, kind) in values {
-            let constraint = NoiseConstraint(kind: kind, precision: precision, squaredNorm: norm, errorProbability: errorProbability)
+        for group in groups {
+            let (name, precision, norm) = (group.name, group.precision, group.squaredNorm)
+            let constraint = group.ownConstraint(errorProbability: errorProbability)
             let vMax = constraint.maximalVariance
             func failure(_ reason: Reason) -> ParameterSearchError {
                 ParameterSearchError(layer: name, precision: precision, squaredNorm: norm, errorProbability: errorProbability, reason: reason)
             }
-            let throughKeyswitch = kind == .tluInput
+            let throughKeyswitch = group.role == .tluInput
             // The modulus switch alone.
             let switchFits = searchSpace.log2PolynomialSizes.contains {
                 NoiseModel.modulusSwitchVariance(lweDimension: smallestN, log2PolynomialSize: $0) <= vMax
@@ -147,9 +146,8 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
                 }
             }
             if !rotationFits { return failure(.blindRotation) }
-            var single = cache
             if ParameterOptimizer.cheapest(constraints: [constraint], objective: CostObjective(levelledOperandCount: 0, tluCount: 1),
-                                           searchSpace: searchSpace, cache: &single) == nil {
+                                           searchSpace: searchSpace, cache: &cache) == nil {
                 return failure(.keyswitch)
             }
             let slack = vMax / max(norm, 1)
