@@ -124,7 +124,9 @@ struct PartitionAssignment {
         var reports: [CircuitParameters.GroupReport] = []
         var failures: [(errorProbability: Double, count: Int)] = []
         var cost = 0.0
-        var keySizes = sets.reduce(EvaluationKeySizes.zero) { $0 + EvaluationKeySizes(for: $1) }
+        var keySizes = EvaluationKeySizes.zero
+        // Keyswitch keys in use, (source, target) partitions; (p, p) is a set's own big-to-small key.
+        var keyswitchKeys: [(source: Int, target: Int)] = []
         var crossKeyswitches: [CircuitParameters.CrossKeyswitch] = []
         var tluCounts = Array(repeating: 0, count: sets.count)
         for (index, group) in request.groups.enumerated() {
@@ -144,15 +146,20 @@ struct PartitionAssignment {
                                     levelCount: own.ksDecomposition.levelCount.rawValue)
                 + CostModel.pbs(lweDimension: own.lweDimension.rawValue, glweDimension: own.glweDimension.rawValue,
                                 polynomialSize: own.polynomialSize.rawValue, levelCount: own.pbsDecomposition.levelCount.rawValue))
-            if source != partition && !crossKeyswitches.contains(where: { $0.sourcePartition == source && $0.targetPartition == partition }) {
-                let key = CircuitParameters.CrossKeyswitch(
-                    sourcePartition: source, targetPartition: partition, decomposition: own.ksDecomposition,
-                    inputDimension: sets[source].bigLWEDimension.rawValue, outputDimension: own.lweDimension.rawValue)
-                crossKeyswitches.append(key)
-                keySizes = keySizes + .keyswitchKey(inputDimension: key.inputDimension, outputDimension: key.outputDimension,
-                                                    levelCount: key.decomposition.levelCount.rawValue)
+            if !keyswitchKeys.contains(where: { $0.source == source && $0.target == partition }) {
+                keyswitchKeys.append((source, partition))
+                keySizes = keySizes + .keyswitchKey(inputDimension: sets[source].bigLWEDimension.rawValue,
+                                                    outputDimension: own.lweDimension.rawValue,
+                                                    levelCount: own.ksDecomposition.levelCount.rawValue)
+                if source != partition {
+                    crossKeyswitches.append(CircuitParameters.CrossKeyswitch(
+                        sourcePartition: source, targetPartition: partition, decomposition: own.ksDecomposition,
+                        inputDimension: sets[source].bigLWEDimension.rawValue, outputDimension: own.lweDimension.rawValue))
+                }
             }
         }
+        // Only sets that bootstrap something need a bootstrap key.
+        for (p, set) in sets.enumerated() where tluCounts[p] > 0 { keySizes = keySizes + .bootstrapKey(for: set) }
         // Levelled work is charged at the largest big key (exact with one set).
         let largestBigDimension = sets.map(\.bigLWEDimension.rawValue).max() ?? 0
         cost += CostModel.levelled(operandCount: request.levelledOperandCount, lweDimension: largestBigDimension)

@@ -3,7 +3,7 @@ import Foundation
 import FHECore
 
 /// What the compiler asks the parameter search for one circuit.
-public struct CircuitParameterRequest: Hashable, Sendable {
+public struct CircuitParameterRequest: Hashable, Sendable, Codable {
     /// Every TLU group and directly decrypted output of the circuit.
     public var groups: [ValueGroup]
     /// Per-PBS failure probability (Concrete ML's `p_error`); with neither target set, 2^−40.
@@ -33,9 +33,9 @@ public struct CircuitParameterRequest: Hashable, Sendable {
 }
 
 /// The parameters chosen for a circuit, with the figures that justify them.
-public struct CircuitParameters: Hashable, Sendable {
+public struct CircuitParameters: Hashable, Sendable, Codable {
     /// One parameter set and the groups that use it.
-    public struct Partition: Hashable, Sendable {
+    public struct Partition: Hashable, Sendable, Codable {
         /// The set (noise = curve minimum, 128-bit).
         public let parameters: ParameterSet
         /// Names of the groups bootstrapped (or decrypted) under it.
@@ -46,7 +46,7 @@ public struct CircuitParameters: Hashable, Sendable {
 
     /// A keyswitch key from one partition's big key to another's small key, for TLUs of the second
     /// partition fed by PBS outputs of the first.
-    public struct CrossKeyswitch: Hashable, Sendable {
+    public struct CrossKeyswitch: Hashable, Sendable, Codable {
         /// Index of the partition whose big key the ciphertexts are under.
         public let sourcePartition: Int
         /// Index of the partition that bootstraps them.
@@ -60,7 +60,7 @@ public struct CircuitParameters: Hashable, Sendable {
     }
 
     /// How one group fares under the chosen parameters.
-    public struct GroupReport: Hashable, Sendable {
+    public struct GroupReport: Hashable, Sendable, Codable {
         /// The group as requested.
         public let group: ValueGroup
         /// Index of the partition that bootstraps (or decrypts) it.
@@ -91,7 +91,8 @@ public struct CircuitParameters: Hashable, Sendable {
     public let globalErrorProbability: Double
     /// levelledOperandCount·k·N + Σ TLUs·(C_KS + C_PBS), abstract operations (§3.1).
     public let totalCost: Double
-    /// Evaluation keys: bootstrap and keyswitch keys of every partition plus the cross keyswitch keys.
+    /// Evaluation keys: the bootstrap key of every partition that bootstraps, and every keyswitch key
+    /// in use (a partition's own big-to-small key only when some of its TLUs read its own outputs).
     public let keySizes: EvaluationKeySizes
     /// Searches run (more than one when aiming at a global p_error).
     public let optimizerCalls: Int

@@ -3,7 +3,7 @@
 import FHECore
 
 /// Bytes of the evaluation keys the server needs, full and seeded (compressed).
-public struct EvaluationKeySizes: Hashable, Sendable {
+public struct EvaluationKeySizes: Hashable, Sendable, Codable {
     /// Bootstrap keys: Σ n·l·(k+1)²·N·8.
     public let bootstrapKeyBytes: Int
     /// Seeded bootstrap keys: Σ n·l·(k+1)·N·8 + 16.
@@ -31,16 +31,21 @@ public struct EvaluationKeySizes: Hashable, Sendable {
 
     /// The bootstrap key and the big-to-small keyswitch key of one parameter set.
     public init(for parameters: ParameterSet) {
+        self = .bootstrapKey(for: parameters)
+            + .keyswitchKey(inputDimension: parameters.bigLWEDimension.rawValue, outputDimension: parameters.lweDimension.rawValue,
+                            levelCount: parameters.ksDecomposition.levelCount.rawValue)
+    }
+
+    /// The bootstrap key of one parameter set.
+    public static func bootstrapKey(for parameters: ParameterSet) -> EvaluationKeySizes {
         let n = parameters.lweDimension.rawValue
         let glweSize = parameters.glweDimension.glweSize
         let bigN = parameters.polynomialSize.rawValue
-        let pbsLevels = parameters.pbsDecomposition.levelCount.rawValue
-        self.init(
-            bootstrapKeyBytes: n * pbsLevels * glweSize * glweSize * bigN * 8,
-            seededBootstrapKeyBytes: n * pbsLevels * glweSize * bigN * 8 + 16,
+        let levels = parameters.pbsDecomposition.levelCount.rawValue
+        return EvaluationKeySizes(
+            bootstrapKeyBytes: n * levels * glweSize * glweSize * bigN * 8,
+            seededBootstrapKeyBytes: n * levels * glweSize * bigN * 8 + 16,
             keyswitchKeyBytes: 0, seededKeyswitchKeyBytes: 0)
-        self = self + .keyswitchKey(inputDimension: parameters.bigLWEDimension.rawValue, outputDimension: n,
-                                    levelCount: parameters.ksDecomposition.levelCount.rawValue)
     }
 
     /// One keyswitch key from a key of dimension `inputDimension` to one of `outputDimension`.

@@ -34,4 +34,14 @@ extension ParameterOptimizer {
         let p = NoiseModel.errorProbability(kappa: kappa, maximalVariance: constraint.maximalVariance, variance: variance)
         return SingleTLUSolution(solution: solution, errorProbability: p)
     }
+
+    /// `cheapestForSingleTLU` with a fresh cache of decomposition fronts.
+    public static func cheapestForSingleTLU(
+        precision: Int, squaredNorm: Double, errorProbability: Double, levelledOperandCount: Int = 0,
+        searchSpace: ParameterSearchSpace = .cpu
+    ) throws -> SingleTLUSolution {
+        var cache = DecompositionParetoCache()
+        return try cheapestForSingleTLU(precision: precision, squaredNorm: squaredNorm, errorProbability: errorProbability,
+                                        levelledOperandCount: levelledOperandCount, searchSpace: searchSpace, cache: &cache)
+    }
 }

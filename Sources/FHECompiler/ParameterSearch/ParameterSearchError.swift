@@ -9,7 +9,7 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
     public enum Reason: Hashable, Sendable {
         /// The TLU input has more bits than programmable bootstrapping supports (16, as Concrete).
         case precisionAboveMaximum(maximum: Int)
-        /// A precision below 1 bit.
+        /// A negative precision.
         case precisionBelowMinimum
         /// ν² is negative or not finite.
         case invalidSquaredNorm
@@ -51,7 +51,7 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
             return "\(name): \(bits) TLU input is above the \(maximum)-bit maximum of programmable bootstrapping; "
                 + "lower n_bits or rounding_threshold_bits for this layer"
         case .precisionBelowMinimum:
-            return "\(name): a TLU input needs at least 1 bit, got \(bits)"
+            return "\(name): a precision is at least 0 bits, got \(bits)"
         case .invalidSquaredNorm:
             return "\(name): the squared 2-norm must be finite and ≥ 0, got \(norm)"
         case .invalidErrorProbability(let field):
@@ -98,7 +98,7 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
                 throw ParameterSearchError(layer: name, precision: precision, squaredNorm: norm, errorProbability: errorProbability,
                                            reason: .precisionAboveMaximum(maximum: maximalPrecision))
             }
-            if precision < 1 {
+            if precision < 0 {
                 throw ParameterSearchError(layer: name, precision: precision, squaredNorm: norm, errorProbability: errorProbability,
                                            reason: .precisionBelowMinimum)
             }

@@ -2,7 +2,7 @@
 // `optimization/config.rs`), inclusive ranges.
 
 /// Which (k, N, n) the parameter search tries. Decompositions always range over 1…64 levels and base logs.
-public struct ParameterSearchSpace: Hashable, Sendable {
+public struct ParameterSearchSpace: Hashable, Sendable, Codable {
     /// k, the GLWE dimension.
     public var glweDimensions: ClosedRange<Int>
     /// log2 N, the polynomial size.

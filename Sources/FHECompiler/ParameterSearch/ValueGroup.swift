@@ -4,9 +4,9 @@
 
 /// Values of one layer that share a precision and a noise bound: the inputs of its TLUs, or circuit
 /// outputs the client decrypts directly (no TLU in between: their noise is ν²·V_BR, §2.5).
-public struct ValueGroup: Hashable, Sendable {
+public struct ValueGroup: Hashable, Sendable, Codable {
     /// What happens to the values.
-    public enum Role: Hashable, Sendable {
+    public enum Role: String, Hashable, Sendable, Codable {
         /// Each value goes through a TLU (keyswitch + PBS).
         case tluInput
         /// Each value is decrypted by the client as it is.
@@ -17,7 +17,8 @@ public struct ValueGroup: Hashable, Sendable {
     public let name: String
     /// What happens to the values.
     public let role: Role
-    /// Bits of the values (message bits, padding excluded), 1…16.
+    /// Bits of the values (message bits, padding excluded), 0…16; 0 is the one-bit extraction step of
+    /// exact rounding (§5.10), whose bound 2^−2 is that of a 0-bit value with padding.
     public let precision: Int
     /// ν², the largest squared 2-norm Σw² of the dot product of PBS outputs producing one of them.
     public let squaredNorm: Double

@@ -90,11 +90,25 @@ import FHECore
         #expect(crossVariance <= NoiseModel.maximalVariance(precision: 8, errorProbability: exp2(-40)) * (1 + 1e-9))
         #expect(abs(multi.report(for: "head/relu")!.variance / crossVariance - 1) < 1e-12)
         for report in multi.groups { #expect(report.errorProbability <= exp2(-40) * (1 + 1e-9), "\(report.group.name)") }
-        // The cross keyswitch key is counted in the key sizes.
-        let expectedKeys = EvaluationKeySizes(for: low) + EvaluationKeySizes(for: high)
+        // The cross keyswitch key is counted in the key sizes; the 8-bit set's own keyswitch key is not
+        // (none of its TLUs reads its own outputs).
+        let expectedKeys = EvaluationKeySizes(for: low) + .bootstrapKey(for: high)
             + .keyswitchKey(inputDimension: low.bigLWEDimension.rawValue, outputDimension: high.lweDimension.rawValue,
                             levelCount: high.ksDecomposition.levelCount.rawValue)
         #expect(multi.keySizes == expectedKeys)
+        #expect(multi.description.contains("keyswitch key partition 0 → 1"))
+        #expect(multi.description.contains("TLU head/relu: 8 bits"))
+    }
+
+    @Test func roundingStepsAreZeroBitTLUs() throws {
+        // Exact rounding of a 6-bit value: one-bit extractions fed with weight 2^6 (§5.10), then the TLU.
+        let result = try CircuitParameterSelection.select(CircuitParameterRequest(groups: [
+            .tlus("round", precision: 0, squaredNorm: exp2(12), count: 64),
+            .tlus("relu", precision: 4, squaredNorm: 1, count: 32),
+        ]))
+        let round = try #require(result.report(for: "round"))
+        #expect(round.maximalVariance == NoiseModel.maximalVariance(precision: 0, errorProbability: exp2(-40)))
+        #expect(round.errorProbability <= exp2(-40) * (1 + 1e-9))
     }
 
     @Test func unknownSourcesKeepOneSet() throws {
