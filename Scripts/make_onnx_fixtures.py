@@ -158,7 +158,7 @@ def torch_fixtures() -> None:
             self.features = nn.Sequential(
                 nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.AvgPool2d(2),
                 nn.Conv2d(4, 6, 3, stride=1, padding=1, groups=2), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
-                nn.Conv1d if False else nn.Identity(), nn.Flatten(), nn.Linear(6 * 3 * 3, 5))
+                nn.Flatten(), nn.Linear(6 * 3 * 3, 5))
 
         def forward(self, image):
             return self.features(image)
@@ -190,7 +190,7 @@ def torch_fixtures() -> None:
         def __init__(self):
             super().__init__()
             self.body = nn.Sequential(nn.Conv1d(3, 4, 3, stride=2, padding=1, dilation=1), nn.ReLU(),
-                                      nn.Conv1d(4, 2, 2, dilation=2), nn.Flatten(), nn.Linear(2 * 2, 2))
+                                      nn.Conv1d(4, 2, 2, dilation=2), nn.Flatten(), nn.Linear(2 * 3, 2))
 
         def forward(self, x):
             return self.body(x)
