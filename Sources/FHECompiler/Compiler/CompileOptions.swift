@@ -162,8 +162,9 @@ public struct CompileOptions: Sendable {
     public var inputsEncryption: [InputEncryption]?
     /// An identity TLU before every ReduceSum so its input keeps its own bit-width.
     public var reduceSumCopy = false
-    /// Largest TLU input precision the FHE back end supports.
-    public var maxTLUBits = 16
+    /// When set, a TLU input wider than this many bits is a compile error (the FHE back end's limit is
+    /// 16); when nil the bit-width report only warns, as `build_quantized_module` does not check it.
+    public var maxTLUBits: Int?
 
     /// Defaults: 8 bits, no rounding, PTQ, all inputs encrypted.
     public init() {}

@@ -43,12 +43,12 @@ public enum Compiler {
         let circuit = quantizer.circuit
         let report = BitWidthAnalysis.report(circuit)
         for op in circuit.operations {
-            guard case .tableLookup = op.kind else { continue }
+            guard case .tableLookup = op.kind, let limit = options.maxTLUBits else { continue }
             let input = circuit[op.operands[0]]
-            if input.bitWidth > options.maxTLUBits {
+            if input.bitWidth > limit {
                 throw QuantizationError(node: circuit.producer(of: op.operands[0]).label, op: circuit.producer(of: op.operands[0]).mnemonic,
                                         "this \(input.bitWidth)-bit value is used as an input to a table lookup (\(op.label)); at most "
-                                        + "\(options.maxTLUBits) bits are supported: lower n_bits or set rounding_threshold_bits")
+                                        + "\(limit) bits are supported: lower n_bits or set rounding_threshold_bits")
             }
         }
         return CompiledModel(circuit: circuit, inputNames: graph.inputs.map(\.name), inputQuantizers: quantizer.inputQuantizers,

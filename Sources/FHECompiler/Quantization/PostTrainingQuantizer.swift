@@ -1,6 +1,6 @@
 // Walks the float graph in order and builds the integer circuit (PTQ, or QAT import), calibrating
 // every value in quantized mode: each op sees the de-quantized results of the quantized ops before it.
-public import FHECore
+import FHECore
 
 /// The quantization of one ONNX graph into a circuit (Concrete ML's `PostTrainingAffineQuantization`
 /// and `PostTrainingQATImporter`, plus the TLU fusion Concrete performs afterwards).

@@ -1,3 +1,4 @@
+import Foundation
 // Figures the parameter search and the reports need: TLU counts, precisions and 2-norms.
 
 /// The TLUs of one operation, as the parameter optimizer sees them.
@@ -87,8 +88,11 @@ extension Circuit {
                 groups.append(TLUGroup(label: op.label, precision: diff.bitWidth, maxNormSquared: 2 * nu[op.operands[0].rawValue],
                                        count: self[op.result].elementCount * (g.kernelShape.reduce(1, *) - 1)))
             case .round(let lsbs, .exact) where lsbs > 0:
-                groups.append(TLUGroup(label: op.label + "/round", precision: input!.bitWidth,
-                                       maxNormSquared: nu[op.operands[0].rawValue], count: input!.elementCount * lsbs))
+                // Each removed bit is one bit-extraction PBS on a 1-bit (no padding) input after a clear
+                // multiplication by up to 2^p, which multiplies the noise (reference/tfhe.md §5.10).
+                let p = Double(input!.bitWidth)
+                groups.append(TLUGroup(label: op.label + "/round", precision: 1,
+                                       maxNormSquared: nu[op.operands[0].rawValue] * pow(2, 2 * p), count: input!.elementCount * lsbs))
             default:
                 continue
             }

@@ -108,11 +108,13 @@ import Testing
         #expect(throws: CompileOptionError.self) { _ = try InputEncryption.validate(["encrypted", "clear"], inputCount: 1) }
         #expect(throws: CompileOptionError.self) { _ = try InputEncryption.validate([], inputCount: 1) }
         #expect(throws: CompileOptionError.self) { _ = try InputEncryption.validate(["secret"], inputCount: 1) }
-        #expect(try InputEncryption.validate(["ENCRYPTED"], inputCount: 1) == [.encrypted])
+        let parsed = try InputEncryption.validate(["ENCRYPTED"], inputCount: 1)
+        #expect(parsed == [.encrypted])
         var options = CompileOptions()
         options.inputsEncryption = [.encrypted]
         let model = try Compiler.compile(graph: graph, calibration: [x], options: options, kernels: Self.kernels)
-        #expect(model.circuit.values.allSatisfy(\.isEncrypted))
+        let allEncrypted = model.circuit.values.allSatisfy { $0.isEncrypted }
+        #expect(allEncrypted)
     }
 
     @Test func optionValidation() throws {
@@ -125,8 +127,10 @@ import Testing
         #expect(throws: CompileOptionError.self) { try RoundingThreshold.make(bits: 9) }
         #expect(throws: CompileOptionError.self) { try RoundingThreshold.make(bits: 1) }
         #expect(throws: CompileOptionError.self) { try RoundingThreshold.parse("6", method: "truncate") }
-        #expect(try RoundingThreshold.parse("6", method: "APPROXIMATE") == .bits(6, method: .approximate))
-        #expect(try RoundingThreshold.parse("auto") == .auto(tolerance: 0.01, method: .exact))
+        let approximate = try RoundingThreshold.parse("6", method: "APPROXIMATE")
+        #expect(approximate == .bits(6, method: .approximate))
+        let auto = try RoundingThreshold.parse("auto")
+        #expect(auto == .auto(tolerance: 0.01, method: .exact))
         #expect(throws: CompileOptionError.self) { try QuantizationBits(brevitasDictionary: ["op_inputs": 3, "model_outputs": 3]) }
     }
 

@@ -24,9 +24,11 @@ import FHECore
         // Sample 0: acc = [1+6-3, -2+0+12] = [4, 10] → round/4 ties up → [1, 3] → [relu 1, 2·3].
         // Sample 1: acc = [-4-3, 8+12] = [-7, 20] → [-2 (−1.75), 5] → [0, 10].
         #expect(y == IntTensor(shape: [2, 2], values: [1, 6, 0, 10]))
-        #expect(c.tluCount == 2)
-        #expect(c.tluGroups().first?.precision == 5)
-        #expect(c.tluGroups().first?.maxNormSquared == 20)  // column 2: 4 + 0 + 16
+        // 2 tables + 2 elements × 2 bits extracted by exact rounding.
+        #expect(c.tluCount == 6)
+        let act = c.tluGroups().first { $0.label == "act" }
+        #expect(act?.precision == 5 && act?.count == 2)
+        #expect(act?.maxNormSquared == 20)  // column 2: 4 + 0 + 16
     }
 
     @Test func roundingMethods() {
@@ -76,7 +78,7 @@ import FHECore
                 == [2, 0, 5, 3])
         #expect(IntegerKernels.evaluate(.expand(shape: [2, 3]), operands: [[0, 1, 2]], operandShapes: [[1, 3]], batch: 1)
                 == [0, 1, 2, 0, 1, 2])
-        #expect(IntegerKernels.evaluate(.pad(pads: [0, 1, 0, 0], value: 7), operands: [[1, 2]], operandShapes: [[1, 2]], batch: 2) == [7, 1, 2, 7, 1, 2])
+        #expect(IntegerKernels.evaluate(.pad(pads: [0, 1, 0, 0], value: 7), operands: [[1, 2, 3, 4]], operandShapes: [[1, 2]], batch: 2) == [7, 1, 2, 7, 3, 4])
         #expect(IntegerKernels.evaluate(.reduceSum(axes: [1], keepDims: false), operands: [x], operandShapes: [[2, 3]], batch: 1) == [3, 12])
     }
 }
