@@ -1,5 +1,5 @@
 // Importer rewrites (fusion, no-op removal, folding, batch handling) and every bad-model error.
-@testable import FHECompiler
+import FHECompiler
 import FHECore
 import Foundation
 import Testing

@@ -52,3 +52,28 @@ struct WholeModelTests {
         #expect(arrays.map(\.tensor.shape) == [[5, 6], [5, 3]])
     }
 }
+
+@Suite("Benchmark model fixtures")
+struct BenchmarkModelTests {
+    @Test("float output matches the reference on the test set", arguments: ["breast_cancer_mlp", "digits_cnn", "digits_brevitas_mlp"])
+    func benchmark(_ name: String) throws {
+        let base = "models/\(name)"
+        let outputs = try ModelEvaluation.evaluate(modelPath: Fixtures.path("\(base).onnx"),
+                                                   inputPath: Fixtures.path("\(base)_test_x.npy"), outputPath: nil)
+        let expected = try NumPyFormat.readArrays(path: Fixtures.path("\(base)_test_output.npy"))[0].tensor
+        let labels = try NumPyFormat.readArrays(path: Fixtures.path("\(base)_test_y.npy"))[0].tensor
+        let actual = outputs[0].tensor
+        // Longer float32 sums: accumulation order differs from onnxruntime by a few ulps.
+        expectClose(actual, expected, rtol: 1e-4, atol: 1e-5, name)
+        let classes = actual.shape[1]
+        func argmax(_ t: Tensor, _ row: Int) -> Int {
+            (0..<classes).max { t.values[row * classes + $0] < t.values[row * classes + $1] }!
+        }
+        let rows = actual.shape[0]
+        let agree = (0..<rows).filter { argmax(actual, $0) == argmax(expected, $0) }.count
+        #expect(agree == rows, "\(name): \(rows - agree) predictions differ")
+        let correct = (0..<rows).filter { argmax(actual, $0) == Int(labels.values[$0]) }.count
+        // The float models are trained well enough to be worth quantizing.
+        #expect(Double(correct) / Double(rows) > 0.9, "\(name) accuracy")
+    }
+}
