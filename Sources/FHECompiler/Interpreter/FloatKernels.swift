@@ -94,6 +94,13 @@ struct KernelArguments {
         return value < 0 ? value + rank : value
     }
 
+    /// Throws unless a tensor of `shape` is small enough to build.
+    func checkSize(_ shape: [Int]) throws {
+        guard Tensor.checkedElementCount(shape) != nil else {
+            throw failure("output shape \(shape) is invalid or too large")
+        }
+    }
+
     /// Integer list from a constant int64 input (axes, shapes, pads).
     func integers(_ index: Int) throws -> [Int]? {
         guard let tensor = optional(index) else { return nil }
