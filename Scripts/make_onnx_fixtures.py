@@ -414,7 +414,8 @@ def graph_fixtures() -> None:
     (target / "truncated.onnx").write_bytes(good[: len(good) // 2])
     (target / "not_onnx.onnx").write_bytes(b"This is a text file, not a model.\n" * 4)
     save("unsupported_op", [helper.make_node("Relu", ["x"], ["h"], name="relu"),
-                            helper.make_node("LpNormalization", ["h"], ["y"], name="lpnorm")],
+                            helper.make_node("LpNormalization", ["h"], ["n"], name="lpnorm"),
+                            helper.make_node("Hardmax", ["n"], ["y"], name="hardmax")],
          [value("x", [1, 4])], [value("y", [1, 4])])
     save("unsupported_opset", relu, [value("x", [1, 4])], [value("y", [1, 4])], opset=11)
     save("cycle", [helper.make_node("Add", ["x", "c"], ["a"], name="add_a"),

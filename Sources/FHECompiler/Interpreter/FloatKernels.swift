@@ -25,7 +25,7 @@ public enum FloatKernels {
     }()
 
     /// Sorted names of the supported operators (custom domains prefixed).
-    public static var supportedOperators: [String] { kernels.keys.sorted() }
+    public static var supportedOperators: [String] { (Array(kernels.keys) + ["Constant"]).sorted() }
 
     /// True when `node`'s op (in its domain) has a kernel.
     public static func isSupported(_ node: Node) -> Bool {

@@ -47,7 +47,7 @@ struct ONNXImporterTests {
     static let badModels: [(String, CompilerError.Kind, [String])] = [
         ("truncated", .invalidModel, ["truncated.onnx", "not a valid ONNX model"]),
         ("not_onnx", .invalidModel, ["not_onnx.onnx"]),
-        ("unsupported_op", .unsupportedOperator, ["node 'lpnorm' (LpNormalization)", "operator is not supported", "Gemm"]),
+        ("unsupported_op", .unsupportedOperator, ["node 'lpnorm' (LpNormalization)", "operator is not supported", "also unsupported: Hardmax", "Gemm"]),
         ("unsupported_opset", .unsupportedOpset, ["opset 11", "13…22"]),
         ("cycle", .cycle, ["node 'add_a' (Add)", "cycle"]),
         ("missing_input", .missingInput, ["node 'add_ghost' (Add)", "input 'ghost'"]),

@@ -45,6 +45,16 @@ struct WholeModelTests {
         #expect(try qat.json().contains("\"has_any_qnn_layers\" : true"))
     }
 
+    @Test("a .npy for a two-input model is refused naming the inputs")
+    func npyForTwoInputs() {
+        #expect {
+            try ModelEvaluation.evaluate(modelPath: Fixtures.path("torch/two_inputs.onnx"),
+                                         inputPath: Fixtures.path("torch/mlp_input.npy"), outputPath: nil)
+        } throws: { error in
+            "\(error)".contains("the model has 2 inputs (left, right); pass a .npz")
+        }
+    }
+
     @Test("a multi-input model reads its inputs from a numpy .npz by name")
     func npzInputs() throws {
         let arrays = try NumPyFormat.readArrays(path: Fixtures.path("torch/two_inputs_input.npz"))
