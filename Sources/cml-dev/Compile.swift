@@ -51,8 +51,20 @@ struct Compile: ParsableCommand {
     @Option(help: "Folder for the imported graph, quantized graph, circuit and report.")
     var artifacts: String?
 
+    @Option(name: .customLong("p-error"), help: "Failure probability of each table lookup (default 2^-40, as Concrete ML).")
+    var pError: Double?
+
+    @Option(name: .customLong("global-p-error"), help: "Failure probability of the whole circuit (instead of --p-error).")
+    var globalPError: Double?
+
     @Option(name: .shortAndLong, help: "The bundle directory to write.")
     var output: String
+
+    func validate() throws {
+        if pError != nil && globalPError != nil {
+            throw ValidationError("--p-error and --global-p-error are exclusive (as in Concrete ML): set one")
+        }
+    }
 
     func run() throws {
         var options = CompileOptions()
@@ -71,10 +83,13 @@ struct Compile: ParsableCommand {
         }
         let compiled = try ModelCompilation.compile(modelPath: model, inputsetPath: inputset, options: options, bundlePath: output,
                                                     artifactsPath: artifacts)
+        let lowered = try ModelCompilation.writeProgram(
+            for: compiled, options: FHEOptions(errorProbability: pError, globalErrorProbability: globalPError), to: output)
         if showCircuit { print(compiled.circuit) }
         if verbose {
             print(compiled.quantizationLog.joined(separator: "\n"))
             print(compiled.report)
+            print(lowered.parameters)
         }
         print("wrote \(output): \(compiled.circuit.tluCount) TLUs per sample, widest TLU input \(compiled.circuit.maxTLUPrecision) bits")
     }

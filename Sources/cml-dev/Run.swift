@@ -23,7 +23,7 @@ struct Run: ParsableCommand {
         guard let mode = FHEMode(rawValue: fhe) else {
             throw ValidationError("--fhe must be disable, simulate or execute, got '\(fhe)'")
         }
-        let outputs = try ModelCompilation.run(bundlePath: bundle, inputPath: input, outputPath: output, mode: mode)
+        let outputs = try ModelCompilation.run(bundlePath: bundle, inputPath: input, outputPath: output, mode: mode) { print($0) }
         if output == nil { for y in outputs { print("output \(y.shape)") } }
     }
 }

@@ -63,13 +63,13 @@ public enum ModelCompilation {
 
     /// Runs a bundle on the inputs in `inputPath` (.npy, or .npz by input name) and writes the outputs.
     @discardableResult
-    public static func run(bundlePath: String, inputPath: String, outputPath: String?, mode: FHEMode = .disable) throws -> [Tensor] {
-        guard mode == .disable else {
-            throw CompileOptionError(option: "fhe", "'\(mode.rawValue)' needs the FHE back end; this build runs 'disable' only")
-        }
+    public static func run(bundlePath: String, inputPath: String, outputPath: String?, mode: FHEMode = .disable,
+                           log: (String) -> Void = { _ in }) throws -> [Tensor] {
         let model = try load(bundlePath: bundlePath)
         let x = try inputs(for: model.inputNames, path: inputPath)
-        let y = try model.predict(x)
+        let y = mode == .disable
+            ? try model.predict(x)
+            : try predictFHE(model, program: loadProgram(bundlePath: bundlePath), inputs: x, mode: mode, log: log)
         if let outputPath {
             try NumPyFormat.write(Array(zip(model.outputNames, y)).map { (name: $0.0, tensor: $0.1) }, path: outputPath)
         }

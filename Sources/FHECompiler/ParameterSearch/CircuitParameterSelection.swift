@@ -20,6 +20,9 @@ public enum CircuitParameterSelection {
             throw ParameterSearchError(layer: nil, precision: nil, squaredNorm: nil, errorProbability: global,
                                        reason: .invalidErrorProbability(name: "global_p_error"))
         }
+        if request.groups.isEmpty {
+            throw ParameterSearchError(layer: nil, precision: nil, squaredNorm: nil, errorProbability: nil, reason: .noValues)
+        }
         let perPBS = request.errorProbability ?? request.globalErrorProbability ?? CircuitParameterRequest.defaultErrorProbability
         try ParameterSearchError.checkInputs(groups: request.groups, errorProbability: perPBS)
         var cache = DecompositionParetoCache()

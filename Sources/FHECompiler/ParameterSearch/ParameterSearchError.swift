@@ -17,6 +17,8 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
         case invalidErrorProbability(name: String)
         /// Both p_error and global_p_error were given.
         case bothErrorTargets
+        /// The request has no TLU and no decrypted output: nothing bounds the noise.
+        case noValues
         /// Even the smallest n with the largest N has a modulus-switch noise above V_max.
         case modulusSwitch(maximalLog2PolynomialSize: Int)
         /// For every (k, N, n) whose modulus switch fits, even the least noisy bootstrap gives
@@ -58,6 +60,8 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
             return "\(field) must be in (0, 1), got \(p)"
         case .bothErrorTargets:
             return "p_error and global_p_error are both set; set only one of them"
+        case .noValues:
+            return "the circuit has no TLU and no decrypted output, so nothing fixes its parameters"
         case .modulusSwitch(let maximalLog2N):
             return "\(name): no (k, N) with log2 N ≤ \(maximalLog2N) keeps the modulus-switch noise below V_max "
                 + "for \(bits) TLUs at p_error \(p); lower the precision (rounding_threshold_bits) or raise p_error"

@@ -174,5 +174,7 @@ import FHECore
         #expect(g.reason == .invalidErrorProbability(name: "global_p_error"))
         let n = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("a", precision: 4, squaredNorm: -1, count: 1)])))
         #expect(n.reason == .invalidSquaredNorm && n.layer == "a")
+        let empty = try #require(Self.error(CircuitParameterRequest(groups: [])))
+        #expect(empty.reason == .noValues)
     }
 }

@@ -33,12 +33,15 @@ import Testing
             let error = Int64(bitPattern: x &- d.recompose(digits))
             #expect(error.magnitude <= UInt64(1) << UInt64(63 - baseLog * levels))
         }
-        // The vectorized one-level path agrees with the reference path.
-        if levels == 1 {
-            let xs = (0..<4096).map { _ in rng.next() as UInt64 }
-            var out = [Int64](repeating: 0, count: xs.count)
-            xs.withUnsafeBufferPointer { i in out.withUnsafeMutableBufferPointer { d.decomposePolynomial(i.baseAddress!, count: xs.count, into: $0.baseAddress!) } }
-            #expect(out == xs.map { d.decompose($0)[0] })
+        // The vectorized polynomial path (level-major) agrees with the per-value reference.
+        var xs: [UInt64] = [0, UInt64.max, 1 << 63, (1 << 63) - 1]
+        for _ in 0..<4096 { xs.append(rng.next()) }
+        var out = [Int64](repeating: 0, count: xs.count * levels)
+        xs.withUnsafeBufferPointer { i in out.withUnsafeMutableBufferPointer { d.decomposePolynomial(i.baseAddress!, count: xs.count, into: $0.baseAddress!) } }
+        for c in 0..<xs.count {
+            let expected: [Int64] = d.decompose(xs[c])
+            let got: [Int64] = (0..<levels).map { out[$0 * xs.count + c] }
+            #expect(got == expected)
         }
     }
 }

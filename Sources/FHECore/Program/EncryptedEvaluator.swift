@@ -1,0 +1,393 @@
+// Evaluates an `FHEProgram` on ciphertexts with evaluation keys only (DESIGN.md "Data flow").
+//
+// Every encrypted value is a list of LWE ciphertexts under the big key, message m encoded as m·Δ with
+// Δ = 2^(63−p), p its precision (`CircuitEncoding`). Leveled operations are exact wrapping arithmetic
+// on ciphertexts; table lookups are keyswitch + PBS (reference/tfhe.md §5.6–5.8), all independent
+// lookups of an operation in parallel; exact rounding extracts bits by PBS (§5.10); encrypted products
+// use two squaring tables (§5.11); max-pooling uses max(a, b) = a + relu(b − a).
+import Foundation
+
+/// One circuit argument or result of one sample.
+public enum CircuitArgument: Sendable, Equatable {
+    /// Ciphertexts of the value's elements under the big key, in row-major order.
+    case encrypted(LWECiphertextList)
+    /// Clear integers (an input the client sends in the clear).
+    case clear([Int64])
+}
+
+/// A problem with the ciphertexts handed to the evaluator.
+public struct EncryptedEvaluationError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The server-side evaluator: no secret key is reachable from here.
+public struct EncryptedEvaluator: Sendable {
+    public let program: FHEProgram
+    public let keys: EvaluationKeys
+    /// Worker threads for lookups (default: every core).
+    public var workers: Int
+
+    /// - Precondition: the keys were generated for the program's parameter set.
+    public init(program: FHEProgram, keys: EvaluationKeys, workers: Int = Parallel.workerCount) {
+        precondition(keys.parameters == program.parameters,
+                     "evaluation keys for \(keys.parameters), program compiled for \(program.parameters)")
+        self.program = program
+        self.keys = keys
+        self.workers = workers
+    }
+
+    private var size: Int { program.parameters.bigLWEDimension.lweSize }
+    private var dimension: LWEDimension { program.parameters.bigLWEDimension }
+
+    /// Runs the circuit on one sample.
+    /// - Throws: `EncryptedEvaluationError` when an argument has the wrong kind, count or dimension.
+    public func evaluate(_ arguments: [CircuitArgument]) throws -> [CircuitArgument] {
+        let circuit = program.circuit
+        guard arguments.count == circuit.inputs.count else {
+            throw EncryptedEvaluationError("expected \(circuit.inputs.count) inputs, got \(arguments.count)")
+        }
+        var slots = [CircuitArgument?](repeating: nil, count: circuit.values.count)
+        for op in circuit.operations {
+            let value = circuit[op.result]
+            if case .input(let index) = op.kind {
+                try check(arguments[index], against: program.encoding(of: op.result), index: index)
+                slots[op.result.rawValue] = arguments[index]
+                continue
+            }
+            let operands = op.operands.map { slots[$0.rawValue]! }
+            if !value.isEncrypted {
+                let clear = operands.map { if case .clear(let v) = $0 { v } else { preconditionFailure("clear op on ciphertexts") } }
+                slots[op.result.rawValue] = .clear(IntegerKernels.evaluate(
+                    op.kind, operands: clear, operandShapes: op.operands.map { circuit[$0].shape }, batch: 1))
+                continue
+            }
+            slots[op.result.rawValue] = .encrypted(apply(op, operands))
+        }
+        return circuit.outputs.map { slots[$0.rawValue]! }
+    }
+
+    private func check(_ argument: CircuitArgument, against encoding: ValueEncoding, index: Int) throws {
+        switch (argument, encoding.isEncrypted) {
+        case (.encrypted(let list), true):
+            guard list.lweDimension == dimension else {
+                throw EncryptedEvaluationError("input \(index): ciphertexts of dimension \(list.lweDimension.rawValue), the program's keys use \(dimension.rawValue)")
+            }
+            guard list.count == encoding.elementCount else {
+                throw EncryptedEvaluationError("input \(index): \(list.count) ciphertexts for shape \(encoding.shape)")
+            }
+        case (.clear(let values), false):
+            guard values.count == encoding.elementCount else {
+                throw EncryptedEvaluationError("input \(index): \(values.count) clear values for shape \(encoding.shape)")
+            }
+        case (.encrypted, false):
+            throw EncryptedEvaluationError("input \(index) is declared clear but ciphertexts were sent")
+        case (.clear, true):
+            throw EncryptedEvaluationError("input \(index) is declared encrypted but clear values were sent")
+        }
+    }
+
+    // MARK: - Operations
+
+    private func apply(_ op: CircuitOperation, _ operands: [CircuitArgument]) -> LWECiphertextList {
+        let circuit = program.circuit
+        let precision = program.precisions[op.result.rawValue]
+        let shapes = op.operands.map { circuit[$0].shape }
+        // Operands as ciphertexts at the result's encoding (clear ones become trivial encryptions).
+        func lifted(_ i: Int, bits: Int) -> LWECiphertextList {
+            switch operands[i] {
+            case .encrypted(let list): list
+            case .clear(let v): trivial(v, bits: bits)
+            }
+        }
+        switch op.kind {
+        case _ where DataMovement.isDataMovement(op.kind):
+            let map = DataMovement.sourceIndices(op.kind, operandShapes: shapes)
+            let sources = concatenated((0..<operands.count).map { lifted($0, bits: precision) })
+            let fill: Int64 = if case .pad(_, let value) = op.kind { value } else { 0 }
+            return gather(map, from: sources, fill: fill, bits: precision)
+        case .multiply, .matMulEncrypted:
+            if case .clear(let c) = operands[1] { return scaled(lifted(0, bits: precision), op.kind, clear: c, shapes: shapes, clearIsRight: true) }
+            if case .clear(let c) = operands[0] { return scaled(lifted(1, bits: precision), op.kind, clear: c, shapes: shapes, clearIsRight: false) }
+            return encryptedProduct(op, lifted(0, bits: precision), lifted(1, bits: precision))
+        case .tableLookup(let t):
+            let input = op.operands[0]
+            return lookup(lifted(0, bits: precision), table: t, inputBits: program.precisions[input.rawValue],
+                          signed: circuit[input].isSigned, outputBits: precision)
+        case .round(let lsbs, let method):
+            let inputBits = program.precisions[op.operands[0].rawValue]
+            return round(lifted(0, bits: inputBits), lsbs: lsbs, method: method, inputBits: inputBits)
+        case .maxPool(let geometry, let padValue):
+            return maxPool(lifted(0, bits: precision), shape: shapes[0], geometry: geometry, padValue: padValue,
+                           signed: true, bits: precision)
+        default:
+            guard let map = LinearMap(op.kind, operandShapes: shapes) else { preconditionFailure("no lowering for \(op.mnemonic)") }
+            return affine(map, concatenated((0..<operands.count).map { lifted($0, bits: precision) }), bits: precision)
+        }
+    }
+
+    /// Trivial encryptions (mask 0) of clear integers.
+    private func trivial(_ values: [Int64], bits: Int) -> LWECiphertextList {
+        var list = LWECiphertextList(lweDimension: dimension, count: values.count)
+        let s = size
+        for (i, v) in values.enumerated() { list.data[i * s + s - 1] = Torus.encode(v, bits: bits) }
+        return list
+    }
+
+    private func concatenated(_ lists: [LWECiphertextList]) -> LWECiphertextList {
+        guard lists.count > 1 else { return lists[0] }
+        var all = LWECiphertextList(lweDimension: dimension, count: 0)
+        for l in lists { all.data.append(contentsOf: l.data) }
+        return all
+    }
+
+    private func gather(_ map: [Int], from sources: LWECiphertextList, fill: Int64, bits: Int) -> LWECiphertextList {
+        var out = LWECiphertextList(lweDimension: dimension, count: map.count)
+        let s = size
+        let fillBody = Torus.encode(fill, bits: bits)
+        sources.data.withUnsafeBufferPointer { src in
+            out.data.withUnsafeMutableBufferPointer { dst in
+                for (i, j) in map.enumerated() {
+                    if j < 0 { dst[i * s + s - 1] = fillBody } else {
+                        (dst.baseAddress! + i * s).update(from: src.baseAddress! + j * s, count: s)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    private func affine(_ map: LinearMap, _ input: LWECiphertextList, bits: Int) -> LWECiphertextList {
+        var out = LWECiphertextList(lweDimension: dimension, count: map.terms.count)
+        let s = size
+        input.data.withUnsafeBufferPointer { src in
+            out.data.withUnsafeMutableBufferPointer { dst in
+                for (i, row) in map.terms.enumerated() {
+                    let o = dst.baseAddress! + i * s
+                    for (source, weight) in row {
+                        Self.multiplyAdd(o, src.baseAddress! + source * s, UInt64(bitPattern: weight), count: s)
+                    }
+                    o[s - 1] &+= Torus.encode(map.constants[i], bits: bits)
+                }
+            }
+        }
+        return out
+    }
+
+    /// o += w·x over `count` words (wrapping: the torus is Z/2^64).
+    @inline(__always)
+    private static func multiplyAdd(_ o: UnsafeMutablePointer<UInt64>, _ x: UnsafePointer<UInt64>, _ w: UInt64, count: Int) {
+        if w == 1 {
+            for j in 0..<count { o[j] &+= x[j] }
+        } else if w == UInt64.max {
+            for j in 0..<count { o[j] &-= x[j] }
+        } else {
+            for j in 0..<count { o[j] &+= x[j] &* w }
+        }
+    }
+
+    /// Encrypted × clear products are leveled: element-wise or a matrix product with clear values known at run time.
+    private func scaled(_ x: LWECiphertextList, _ kind: OperationKind, clear c: [Int64], shapes: [[Int]],
+                        clearIsRight: Bool) -> LWECiphertextList {
+        let s = size
+        if case .multiply = kind {
+            var out = LWECiphertextList(lweDimension: dimension, count: x.count)
+            x.data.withUnsafeBufferPointer { src in
+                out.data.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<x.count { Self.multiplyAdd(dst.baseAddress! + i * s, src.baseAddress! + i * s, UInt64(bitPattern: c[i]), count: s) }
+                }
+            }
+            return out
+        }
+        let a = shapes[0], b = shapes[1]
+        let m = a[a.count - 2], k = a.last!, n = b.last!
+        let matrices = a.dropLast(2).reduce(1, *)
+        var out = LWECiphertextList(lweDimension: dimension, count: matrices * m * n)
+        x.data.withUnsafeBufferPointer { src in
+            out.data.withUnsafeMutableBufferPointer { dst in
+                for t in 0..<matrices { for i in 0..<m { for j in 0..<n {
+                    let o = dst.baseAddress! + (t * m * n + i * n + j) * s
+                    for l in 0..<k {
+                        let (cipher, weight) = clearIsRight
+                            ? (t * m * k + i * k + l, c[t * k * n + l * n + j])
+                            : (t * k * n + l * n + j, c[t * m * k + i * k + l])
+                        Self.multiplyAdd(o, src.baseAddress! + cipher * s, UInt64(bitPattern: weight), count: s)
+                    }
+                } } }
+            }
+        }
+        return out
+    }
+
+    // MARK: - Bootstrapped operations
+
+    /// Table lookups: one KS + PBS per element, each with its element's table.
+    private func lookup(_ x: LWECiphertextList, table: TableLookup, inputBits: Int, signed: Bool, outputBits: Int) -> LWECiphertextList {
+        let luts = table.tables.map {
+            LookupTable(table: Self.patternTable($0, inputMin: table.inputMin, inputBits: inputBits, signed: signed),
+                        inputBits: inputBits, outputBits: outputBits, signedInput: signed, polynomialSize: program.parameters.polynomialSize)
+        }
+        let perElement = table.selector.map { $0.map { luts[$0] } } ?? [luts[0]]
+        return Bootstrap.programmableConcurrent(x, lookupTables: perElement, keys: keys, workers: workers)
+    }
+
+    /// A circuit table (indexed by value − inputMin) as a PBS table indexed by the p-bit pattern of the value
+    /// (two's complement when signed); patterns outside the table's domain never occur and map to 0.
+    static func patternTable(_ table: [Int64], inputMin: Int64, inputBits: Int, signed: Bool) -> [Int64] {
+        let count = 1 << inputBits
+        return (0..<count).map { j in
+            let v = Int64(signed && j >= count / 2 ? j - count : j)
+            let i = v - inputMin
+            return i >= 0 && i < Int64(table.count) ? table[Int(i)] : 0
+        }
+    }
+
+    private func functionTable(inputBits: Int, outputBits: Int, signed: Bool, _ f: (Int64) -> Int64) -> LookupTable {
+        LookupTable(inputBits: inputBits, outputBits: outputBits, signedInput: signed,
+                    polynomialSize: program.parameters.polynomialSize, f)
+    }
+
+    /// Rounding (reference/tfhe.md §5.10). Exact: add 2^(δ−1)·Δ, then clear the δ low bits one by one with
+    /// a bit-extraction PBS. Approximate: add −Δ/2 and let the next lookup's modulus switch round.
+    /// Either way the ciphertext is then read as a (p−δ)-bit value.
+    private func round(_ x: LWECiphertextList, lsbs: Int, method: RoundingMethod, inputBits p: Int) -> LWECiphertextList {
+        guard lsbs > 0 else { return x }
+        var c = x
+        let s = size
+        let delta = Torus.delta(bits: p)
+        switch method {
+        case .approximate:
+            for i in 0..<c.count { c.data[i * s + s - 1] &-= delta >> 1 }
+        case .exact:
+            for i in 0..<c.count { c.data[i * s + s - 1] &+= delta &<< UInt64(lsbs - 1) }
+            for bit in 0..<lsbs {
+                // Bit `bit` of the message sits at 2^(63−p+bit); scale it to bit 63 and centre on 1/4 or 3/4.
+                var shifted = c
+                let scale = UInt64(1) &<< UInt64(p - bit)
+                for j in 0..<shifted.data.count { shifted.data[j] &*= scale }
+                for i in 0..<c.count { shifted.data[i * s + s - 1] &+= 1 &<< 62 }
+                let half = UInt64(1) &<< UInt64(62 - p + bit)  // half the bit's weight
+                let lut = LookupTable(constantCoefficient: 0 &- half, polynomialSize: program.parameters.polynomialSize)
+                let bits = Bootstrap.programmableConcurrent(shifted, lookupTables: [lut], keys: keys, workers: workers)
+                // bits = ±half; bit·2^(63−p+bit) = bits + half.
+                for j in 0..<c.data.count { c.data[j] &-= bits.data[j] }
+                for i in 0..<c.count { c.data[i * s + s - 1] &-= half }
+            }
+        }
+        return c
+    }
+
+    /// a·b = ⌊(a+b)²/4⌋ − ⌊(a−b)²/4⌋ (reference/tfhe.md §5.11), element-wise or as a matrix product.
+    private func encryptedProduct(_ op: CircuitOperation, _ a: LWECiphertextList, _ b: LWECiphertextList) -> LWECiphertextList {
+        let circuit = program.circuit
+        let pin = program.precisions[op.operands[0].rawValue], pout = program.precisions[op.result.rawValue]
+        let ra = circuit[op.operands[0]].range, rb = circuit[op.operands[1]].range
+        let sumSigned = ra.min + rb.min < 0, differenceSigned = ra.min - rb.max < 0
+        let s = size
+        // Pairs (index into a, index into b) whose products are summed into each output.
+        var pairs: [(Int, Int)] = []
+        var outputs: [Range<Int>] = []
+        if case .multiply = op.kind {
+            pairs = (0..<a.count).map { ($0, $0) }
+            outputs = (0..<a.count).map { $0..<($0 + 1) }
+        } else {
+            let sa = circuit[op.operands[0]].shape, sb = circuit[op.operands[1]].shape
+            let m = sa[sa.count - 2], k = sa.last!, n = sb.last!
+            for t in 0..<sa.dropLast(2).reduce(1, *) { for i in 0..<m { for j in 0..<n {
+                let start = pairs.count
+                for l in 0..<k { pairs.append((t * m * k + i * k + l, t * k * n + l * n + j)) }
+                outputs.append(start..<pairs.count)
+            } } }
+        }
+        var sums = LWECiphertextList(lweDimension: dimension, count: pairs.count)
+        var differences = LWECiphertextList(lweDimension: dimension, count: pairs.count)
+        for (q, (i, j)) in pairs.enumerated() {
+            for w in 0..<s {
+                sums.data[q * s + w] = a.data[i * s + w] &+ b.data[j * s + w]
+                differences.data[q * s + w] = a.data[i * s + w] &- b.data[j * s + w]
+            }
+        }
+        let square: (Int64) -> Int64 = { ($0 * $0) >> 2 }
+        let squares = Bootstrap.programmableConcurrent(
+            LWECiphertextList(lweDimension: dimension, count: 0).appending(sums).appending(differences),
+            lookupTables: [LookupTable](repeating: functionTable(inputBits: pin, outputBits: pout, signed: sumSigned, square), count: pairs.count)
+                + [LookupTable](repeating: functionTable(inputBits: pin, outputBits: pout, signed: differenceSigned, square), count: pairs.count),
+            keys: keys, workers: workers)
+        var out = LWECiphertextList(lweDimension: dimension, count: outputs.count)
+        for (o, range) in outputs.enumerated() {
+            for q in range {
+                for w in 0..<s {
+                    out.data[o * s + w] &+= squares.data[q * s + w] &- squares.data[(pairs.count + q) * s + w]
+                }
+            }
+        }
+        return out
+    }
+
+    /// Max over each window: a tree of max(a, b) = a + relu(b − a), one PBS per comparison.
+    private func maxPool(_ x: LWECiphertextList, shape: [Int], geometry: WindowGeometry, padValue: Int64,
+                         signed: Bool, bits: Int) -> LWECiphertextList {
+        let channels = shape[0], spatial = Array(shape.dropFirst())
+        let (out, taps) = IntegerKernels.windows(spatial: spatial, geometry: geometry)
+        let inPlane = spatial.reduce(1, *), outPlane = out.reduce(1, *)
+        let s = size
+        let pad = trivial([padValue], bits: bits)
+        // Candidates per output element.
+        var candidates: [[[UInt64]]] = []
+        for c in 0..<channels {
+            for p in 0..<outPlane {
+                candidates.append(taps[p].map { t in
+                    t < 0 ? pad.data : Array(x.data[(c * inPlane + t) * s..<(c * inPlane + t + 1) * s])
+                })
+            }
+        }
+        let relu = functionTable(inputBits: bits, outputBits: bits, signed: true) { max($0, 0) }
+        while candidates.contains(where: { $0.count > 1 }) {
+            var differences = LWECiphertextList(lweDimension: dimension, count: 0)
+            var pairs: [(element: Int, slot: Int)] = []
+            for (e, list) in candidates.enumerated() {
+                for q in stride(from: 0, to: list.count - 1, by: 2) {
+                    differences.data.append(contentsOf: zip(list[q + 1], list[q]).map { $0 &- $1 })
+                    pairs.append((e, q))
+                }
+            }
+            let relus = Bootstrap.programmableConcurrent(differences, lookupTables: [relu], keys: keys, workers: workers)
+            var next = candidates.map { _ in [[UInt64]]() }
+            var k = 0
+            for (e, list) in candidates.enumerated() {
+                for q in stride(from: 0, to: list.count, by: 2) {
+                    if q + 1 < list.count {
+                        precondition(pairs[k] == (e, q))
+                        next[e].append(zip(list[q], relus.data[k * s..<(k + 1) * s]).map { $0 &+ $1 })
+                        k += 1
+                    } else {
+                        next[e].append(list[q])
+                    }
+                }
+            }
+            candidates = next
+        }
+        var result = LWECiphertextList(lweDimension: dimension, count: 0)
+        for list in candidates { result.data.append(contentsOf: list[0]) }
+        return result
+    }
+}
+
+extension LWECiphertextList {
+    /// This list followed by `other`.
+    func appending(_ other: LWECiphertextList) -> LWECiphertextList {
+        var copy = self
+        copy.data.append(contentsOf: other.data)
+        return copy
+    }
+}
+
+extension LookupTable {
+    /// A table whose N coefficients all equal `coefficient`: the PBS returns `coefficient` for phases in
+    /// [0, 1/2) and its negation for [1/2, 1) — the bit extraction of exact rounding (reference/tfhe.md §5.10).
+    init(constantCoefficient coefficient: UInt64, polynomialSize: PolynomialSize) {
+        self.coefficients = [UInt64](repeating: coefficient, count: polynomialSize.rawValue)
+        self.inputBits = 0
+        self.isSignedInput = false
+    }
+}

@@ -1,0 +1,137 @@
+@_spi(KeyHolder) import FHECore
+import FHECompiler
+import Foundation
+import Testing
+
+/// `execute` must equal `disable` bit for bit (DESIGN.md "three evaluators"), on real 128-bit parameters
+/// chosen by the parameter search at the default p_error 2^−40.
+@Suite struct EncryptedExecutionTests {
+    /// Lowers `circuit`, generates keys, and runs every sample encrypted; returns (clear, encrypted) outputs.
+    static func run(_ circuit: Circuit, _ inputs: [IntTensor], options: FHEOptions = FHEOptions()) throws
+        -> (clear: [IntTensor], encrypted: [IntTensor], program: FHEProgram)
+    {
+        let (program, _) = try FHELowering.lower(circuit, options: options)
+        try program.parameters.validateSecurity()
+        let clear = try ClearEvaluator().evaluate(circuit, inputs: inputs)
+        let keys = SecretKeys(parameters: program.parameters)
+        let evaluator = EncryptedEvaluator(program: program, keys: keys.evaluationKeys())
+        let batch = inputs[0].shape[0]
+        var outputs = program.outputEncodings.map { _ in [Int64]() }
+        for b in 0..<batch {
+            let arguments: [CircuitArgument] = zip(inputs, program.inputEncodings).map { t, e in
+                let sample = Array(t.values[b * e.elementCount..<(b + 1) * e.elementCount])
+                return e.isEncrypted ? .encrypted(keys.encrypt(sample, encoding: e)) : .clear(sample)
+            }
+            for (i, (result, encoding)) in zip(try evaluator.evaluate(arguments), program.outputEncodings).enumerated() {
+                guard case .encrypted(let list) = result else { Issue.record("output \(i) came back clear"); continue }
+                outputs[i] += keys.decrypt(list, encoding: encoding)
+            }
+        }
+        let encrypted = zip(outputs, program.outputEncodings).map { IntTensor(shape: [batch] + $1.shape, values: $0) }
+        return (clear, encrypted, program)
+    }
+
+    static func range(_ values: [Int64]) -> IntegerRange { IntegerRange(of: values) }
+
+    /// Worst-case range of x·W for x in `input`.
+    static func matMulRange(_ w: IntTensor, input: IntegerRange) -> IntegerRange {
+        let k = w.shape[0], n = w.shape[1]
+        var lo = Int64.max, hi = Int64.min
+        for j in 0..<n {
+            var a: Int64 = 0, b: Int64 = 0
+            for l in 0..<k {
+                let v = w.values[l * n + j]
+                a += min(v * input.min, v * input.max)
+                b += max(v * input.min, v * input.max)
+            }
+            lo = min(lo, a); hi = max(hi, b)
+        }
+        return IntegerRange(min: lo, max: hi)
+    }
+
+    static func table(over r: IntegerRange, _ f: (Int64) -> Int64) -> TableLookup {
+        TableLookup(inputMin: r.min, tables: [(r.min...r.max).map(f)])
+    }
+
+    /// x (3-bit) → matmul → relu table clipped to 3 bits → matmul: the shape of every dense layer.
+    @Test func denseLayers() throws {
+        var c = Circuit()
+        let x = c.addInput(index: 0, shape: [4], range: IntegerRange(min: 0, max: 7), isEncrypted: true, label: "x")
+        let w1 = IntTensor(shape: [4, 3], values: [1, -2, 0, 2, 1, -1, -1, 0, 2, 0, 1, 1])
+        let r1 = Self.matMulRange(w1, input: c[x].range)
+        let h = c.append(.matMul(weights: w1), operands: [x], range: r1, label: "fc1")
+        let a = c.append(.tableLookup(Self.table(over: r1) { min(max($0, 0), 7) }), operands: [h], range: IntegerRange(min: 0, max: 7), label: "relu")
+        let w2 = IntTensor(shape: [3, 2], values: [1, -1, 2, 1, -1, 1])
+        let y = c.append(.matMul(weights: w2), operands: [a], range: Self.matMulRange(w2, input: IntegerRange(min: 0, max: 7)), label: "fc2")
+        c.outputs = [y]
+        let inputs = [IntTensor(shape: [3, 4], values: [0, 7, 3, 5, 7, 7, 7, 7, 1, 0, 6, 2])]
+        let (clear, encrypted, program) = try Self.run(c, inputs)
+        #expect(encrypted == clear)
+        #expect(program.precisions[h.rawValue] >= c[h].bitWidth)
+    }
+
+    /// Convolution with padding, a table, then 2×2 max-pooling.
+    @Test func convolutionAndMaxPool() throws {
+        var c = Circuit()
+        let x = c.addInput(index: 0, shape: [1, 3, 3], range: IntegerRange(min: 0, max: 3), isEncrypted: true, label: "x")
+        let w = IntTensor(shape: [2, 1, 2, 2], values: [1, -1, 1, 0, 0, 1, 1, 1])
+        let geometry = WindowGeometry(kernelShape: [2, 2], strides: [1, 1], pads: [0, 0, 1, 1], dilations: [1, 1])
+        let conv = c.append(.conv(weights: w, geometry: geometry, groups: 1, padValue: 1), operands: [x],
+                            range: IntegerRange(min: -6, max: 9), label: "conv")
+        let act = c.append(.tableLookup(Self.table(over: IntegerRange(min: -6, max: 9)) { max($0, 0) / 2 }), operands: [conv],
+                           range: IntegerRange(min: 0, max: 4), label: "act")
+        let pool = WindowGeometry(kernelShape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1])
+        let y = c.append(.maxPool(geometry: pool, padValue: 0), operands: [act], range: IntegerRange(min: 0, max: 4), label: "pool")
+        c.outputs = [y]
+        let inputs = [IntTensor(shape: [2, 1, 3, 3], values: [0, 1, 2, 3, 3, 2, 1, 0, 1, 3, 3, 3, 0, 0, 0, 2, 1, 3])]
+        let (clear, encrypted, _) = try Self.run(c, inputs)
+        #expect(encrypted == clear)
+    }
+
+    /// Encrypted × encrypted element-wise product (two squaring tables) and a clear input.
+    @Test func encryptedProductAndClearInput() throws {
+        var c = Circuit()
+        let a = c.addInput(index: 0, shape: [3], range: IntegerRange(min: 0, max: 3), isEncrypted: true, label: "a")
+        let b = c.addInput(index: 1, shape: [3], range: IntegerRange(min: -2, max: 3), isEncrypted: true, label: "b")
+        let k = c.addInput(index: 2, shape: [3], range: IntegerRange(min: 0, max: 2), isEncrypted: false, label: "k")
+        let p = c.append(.multiply, operands: [a, b], range: IntegerRange(min: -6, max: 9), label: "mul")
+        let q = c.append(.add, operands: [p, k], range: IntegerRange(min: -6, max: 11), label: "add_clear")
+        c.outputs = [q]
+        let inputs = [IntTensor(shape: [2, 3], values: [0, 1, 3, 2, 3, 1]),
+                      IntTensor(shape: [2, 3], values: [-2, 3, 2, 0, -1, 3]),
+                      IntTensor(shape: [2, 3], values: [0, 1, 2, 2, 2, 0])]
+        let (clear, encrypted, program) = try Self.run(c, inputs)
+        #expect(encrypted == clear)
+        #expect(program.inputEncodings.map(\.isEncrypted) == [true, true, false])
+    }
+
+    /// Exact rounding clears low bits with bit-extraction PBS before the table: bit-exact with the clear path.
+    @Test func exactRounding() throws {
+        var c = Circuit()
+        let x = c.addInput(index: 0, shape: [4], range: IntegerRange(min: 0, max: 7), isEncrypted: true, label: "x")
+        let w = IntTensor(shape: [4, 2], values: [3, -2, 2, 3, -1, 1, 2, 2])
+        let accRange = Self.matMulRange(w, input: c[x].range)
+        let acc = c.append(.matMul(weights: w), operands: [x], range: accRange, label: "fc")
+        let roundedRange = IntegerRange(min: IntegerKernels.round(accRange.min, lsbs: 2, method: .exact),
+                                        max: IntegerKernels.round(accRange.max, lsbs: 2, method: .exact))
+        let r = c.append(.round(lsbs: 2, method: .exact), operands: [acc], range: roundedRange, label: "round")
+        let y = c.append(.tableLookup(Self.table(over: roundedRange) { $0 }), operands: [r], range: roundedRange, label: "identity")
+        c.outputs = [y]
+        let inputs = [IntTensor(shape: [3, 4], values: [7, 0, 3, 1, 2, 5, 7, 7, 0, 0, 0, 0])]
+        let (clear, encrypted, _) = try Self.run(c, inputs)
+        #expect(encrypted == clear)
+    }
+
+    /// Approximate rounding reinterprets the ciphertext: the lookup reads the rounded value, at most one off.
+    @Test func approximateRoundingIsAtMostOneOff() throws {
+        var c = Circuit()
+        let x = c.addInput(index: 0, shape: [8], range: IntegerRange(min: -32, max: 31), isEncrypted: true, label: "x")
+        let roundedRange = IntegerRange(min: -8, max: 8)
+        let r = c.append(.round(lsbs: 2, method: .approximate), operands: [x], range: roundedRange, label: "round")
+        let y = c.append(.tableLookup(Self.table(over: roundedRange) { $0 }), operands: [r], range: roundedRange, label: "identity")
+        c.outputs = [y]
+        let inputs = [IntTensor(shape: [2, 8], values: [-32, -17, -3, 0, 1, 5, 22, 31, 2, 3, 4, 6, -5, -6, 14, 15])]
+        let (clear, encrypted, _) = try Self.run(c, inputs)
+        #expect(zip(clear[0].values, encrypted[0].values).allSatisfy { abs($0 - $1) <= 1 })
+    }
+}
