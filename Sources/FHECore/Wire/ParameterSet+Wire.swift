@@ -1,6 +1,6 @@
 // ParameterSet <-> Cml_V1_ParameterSet. Decoding checks every field before ParameterSet's
 // initialiser sees it, so hostile bytes throw instead of tripping a precondition.
-public import Foundation
+import Foundation
 
 extension ParameterSet {
     /// The wire form.
