@@ -26,11 +26,7 @@ public struct Frame: Sendable, Hashable {
     /// - Throws: `WireFormatError` naming the field and offset at fault.
     public static func decode(_ bytes: Data, expecting: MessageKind? = nil, limits: WireLimits = .files) throws -> Frame {
         try bytes.withUnsafeBytes { raw in
-            let header = try FrameHeader.parse(raw, limits: limits)
-            if let expecting, header.kind != expecting {
-                throw WireFormatError(.unexpectedKind, field: "header.kind", offset: 6,
-                                      "expected \(expecting) (\(expecting.rawValue)), found \(header.kind) (\(header.kind.rawValue))")
-            }
+            let header = try FrameHeader.parse(raw, expecting: expecting, limits: limits)
             let needed = header.frameByteCount
             guard raw.count >= needed else {
                 let payloadEnd = FrameHeader.byteCount + header.payloadLength

@@ -39,10 +39,11 @@ public struct FrameHeader: Hashable, Sendable {
         self.payloadLength = payloadLength
     }
 
-    /// Parses and checks the first 16 bytes of a frame: magic, version, kind, and the declared
-    /// length against `limits` — nothing proportional to that length is allocated here.
+    /// Parses and checks the first 16 bytes of a frame: magic, version, kind (against `expecting`
+    /// when given), and the declared length against `limits` — nothing proportional to that length
+    /// is allocated here.
     /// - Throws: `WireFormatError` naming the header field and its offset.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, limits: WireLimits) throws -> FrameHeader {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, expecting: MessageKind? = nil, limits: WireLimits) throws -> FrameHeader {
         guard bytes.count >= byteCount else {
             throw WireFormatError(.truncated, field: "header", offset: bytes.count,
                                   "frame has \(bytes.count) bytes, a header needs \(byteCount)")
@@ -59,6 +60,10 @@ public struct FrameHeader: Hashable, Sendable {
         let rawKind = bytes.loadUnaligned(fromByteOffset: 6, as: UInt16.self).littleEndian
         guard let kind = MessageKind(rawValue: rawKind) else {
             throw WireFormatError(.unknownKind, field: "header.kind", offset: 6, "message kind \(rawKind) is not defined")
+        }
+        if let expecting, kind != expecting {
+            throw WireFormatError(.unexpectedKind, field: "header.kind", offset: 6,
+                                  "expected \(expecting) (\(expecting.rawValue)), found \(kind) (\(kind.rawValue))")
         }
         let declared = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian
         let limit = limits.payloadLimit(for: kind)

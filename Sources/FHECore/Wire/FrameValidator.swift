@@ -32,12 +32,9 @@ public struct FrameValidator: ~Copyable {
                 chunk = chunk.dropFirst(take)
                 received += take
                 if headerBytes.count == FrameHeader.byteCount {
-                    let parsed = try headerBytes.withUnsafeBytes { try FrameHeader.parse($0, limits: limits) }
-                    if let expecting, parsed.kind != expecting {
-                        throw WireFormatError(.unexpectedKind, field: "header.kind", offset: 6,
-                                              "expected \(expecting) (\(expecting.rawValue)), found \(parsed.kind) (\(parsed.kind.rawValue))")
+                    header = try headerBytes.withUnsafeBytes {
+                        try FrameHeader.parse($0, expecting: expecting, limits: limits)
                     }
-                    header = parsed
                     hasher.update(headerBytes)
                 }
                 continue

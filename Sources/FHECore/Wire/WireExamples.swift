@@ -30,11 +30,8 @@ package enum WireExamples {
             spec.shape = shape
             spec.encryptionStatus = .encrypted
             spec.quantizer.scale = scale
-            spec.quantizer.zeroPoint = 3
-            spec.quantizer.bitWidth = 3
-            spec.quantizer.isSigned = false
-            spec.quantizer.minValue = 0
-            spec.quantizer.maxValue = 7
+            spec.quantizer.zeroPoints = [3]
+            spec.quantizer.bits = 3
             spec.encoding.precisionBits = 3
             spec.encoding.paddingBits = 1
             spec.parameterSetIndex = 0

@@ -126,7 +126,9 @@ public nonisolated struct Cml_V1_Encoding: Sendable {
   public init() {}
 }
 
-/// Affine quantizer: real = scale * (q - zero_point), q in [min, max].
+/// Affine quantizer (FHECore UniformQuantizer): real = scale * (q - zero_point), with q clipped to
+/// the integer range of the options unless no_clipping. One zero point for the whole tensor, or one
+/// per element of a sample (row-major).
 public nonisolated struct Cml_V1_Quantizer: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -134,15 +136,19 @@ public nonisolated struct Cml_V1_Quantizer: Sendable {
 
   public var scale: Double = 0
 
-  public var zeroPoint: Int64 = 0
+  public var zeroPoints: [Double] = []
 
-  public var bitWidth: UInt32 = 0
+  public var bits: UInt32 = 0
 
   public var isSigned: Bool = false
 
-  public var minValue: Int64 = 0
+  public var isSymmetric: Bool = false
 
-  public var maxValue: Int64 = 0
+  public var isQat: Bool = false
+
+  public var isNarrow: Bool = false
+
+  public var noClipping: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -712,7 +718,7 @@ nonisolated extension Cml_V1_Encoding: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension Cml_V1_Quantizer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Quantizer"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}scale\0\u{3}zero_point\0\u{3}bit_width\0\u{3}is_signed\0\u{3}min_value\0\u{3}max_value\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}scale\0\u{3}zero_points\0\u{1}bits\0\u{3}is_signed\0\u{3}is_symmetric\0\u{3}is_qat\0\u{3}is_narrow\0\u{3}no_clipping\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -721,11 +727,13 @@ nonisolated extension Cml_V1_Quantizer: SwiftProtobuf.Message, SwiftProtobuf._Me
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularDoubleField(value: &self.scale) }()
-      case 2: try { try decoder.decodeSingularInt64Field(value: &self.zeroPoint) }()
-      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.bitWidth) }()
+      case 2: try { try decoder.decodeRepeatedDoubleField(value: &self.zeroPoints) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.bits) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.isSigned) }()
-      case 5: try { try decoder.decodeSingularInt64Field(value: &self.minValue) }()
-      case 6: try { try decoder.decodeSingularInt64Field(value: &self.maxValue) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.isSymmetric) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.isQat) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.isNarrow) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.noClipping) }()
       default: break
       }
     }
@@ -735,31 +743,39 @@ nonisolated extension Cml_V1_Quantizer: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.scale.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.scale, fieldNumber: 1)
     }
-    if self.zeroPoint != 0 {
-      try visitor.visitSingularInt64Field(value: self.zeroPoint, fieldNumber: 2)
+    if !self.zeroPoints.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.zeroPoints, fieldNumber: 2)
     }
-    if self.bitWidth != 0 {
-      try visitor.visitSingularUInt32Field(value: self.bitWidth, fieldNumber: 3)
+    if self.bits != 0 {
+      try visitor.visitSingularUInt32Field(value: self.bits, fieldNumber: 3)
     }
     if self.isSigned != false {
       try visitor.visitSingularBoolField(value: self.isSigned, fieldNumber: 4)
     }
-    if self.minValue != 0 {
-      try visitor.visitSingularInt64Field(value: self.minValue, fieldNumber: 5)
+    if self.isSymmetric != false {
+      try visitor.visitSingularBoolField(value: self.isSymmetric, fieldNumber: 5)
     }
-    if self.maxValue != 0 {
-      try visitor.visitSingularInt64Field(value: self.maxValue, fieldNumber: 6)
+    if self.isQat != false {
+      try visitor.visitSingularBoolField(value: self.isQat, fieldNumber: 6)
+    }
+    if self.isNarrow != false {
+      try visitor.visitSingularBoolField(value: self.isNarrow, fieldNumber: 7)
+    }
+    if self.noClipping != false {
+      try visitor.visitSingularBoolField(value: self.noClipping, fieldNumber: 8)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cml_V1_Quantizer, rhs: Cml_V1_Quantizer) -> Bool {
     if lhs.scale != rhs.scale {return false}
-    if lhs.zeroPoint != rhs.zeroPoint {return false}
-    if lhs.bitWidth != rhs.bitWidth {return false}
+    if lhs.zeroPoints != rhs.zeroPoints {return false}
+    if lhs.bits != rhs.bits {return false}
     if lhs.isSigned != rhs.isSigned {return false}
-    if lhs.minValue != rhs.minValue {return false}
-    if lhs.maxValue != rhs.maxValue {return false}
+    if lhs.isSymmetric != rhs.isSymmetric {return false}
+    if lhs.isQat != rhs.isQat {return false}
+    if lhs.isNarrow != rhs.isNarrow {return false}
+    if lhs.noClipping != rhs.noClipping {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
