@@ -1,11 +1,13 @@
 import ArgumentParser
 import FHECore
 
+/// `cml-bench`: the TFHE engine's demo and benchmarks (release build).
 struct Main: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cml-bench",
         abstract: "Measure the TFHE engine (release build).",
-        version: CMLVersion.current)
+        version: CMLVersion.current,
+        subcommands: [Demo.self, PBS.self])
 }
 
 Main.main()

@@ -1,0 +1,53 @@
+// Caller-owned working memory of keyswitch + PBS (STYLE.md rule 4): nothing is allocated inside the hot loop.
+
+/// Buffers for one keyswitch + programmable bootstrap at a time; one per thread.
+public final class BootstrapScratch {
+    /// The parameter set the buffers are sized for.
+    public let parameters: ParameterSet
+    /// FFT plan for N.
+    public let plan: FFTPlan
+    /// Keyswitch output (n+1 words).
+    let small: UnsafeMutablePointer<UInt64>
+    /// Modulus-switched small ciphertext (n+1 values in [0, 2N)).
+    let switched: UnsafeMutablePointer<Int>
+    /// The accumulator GLWE ((k+1)·N words).
+    let accumulator: UnsafeMutablePointer<UInt64>
+    /// X^a·ACC − ACC ((k+1)·N words).
+    let difference: UnsafeMutablePointer<UInt64>
+    /// Decomposition digits of one polynomial, level-major (l·N).
+    let digits: UnsafeMutablePointer<Int64>
+    /// Fourier transform of one digit polynomial (N doubles).
+    let fourierDigit: UnsafeMutablePointer<Double>
+    /// Fourier accumulators of the external product ((k+1)·N doubles).
+    let fourierAccumulator: UnsafeMutablePointer<Double>
+    /// Keyswitch digits (l words).
+    let keyswitchDigits: UnsafeMutablePointer<Int64>
+
+    /// Buffers sized for `parameters`.
+    public init(parameters: ParameterSet) {
+        self.parameters = parameters
+        plan = FFTPlan(polynomialSize: parameters.polynomialSize)
+        let n = parameters.lweDimension.lweSize
+        let glwe = parameters.glweDimension.glweSize * parameters.polynomialSize.rawValue
+        let bigN = parameters.polynomialSize.rawValue
+        small = .allocate(capacity: n)
+        switched = .allocate(capacity: n)
+        accumulator = .allocate(capacity: glwe)
+        difference = .allocate(capacity: glwe)
+        digits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * bigN)
+        fourierDigit = .allocate(capacity: bigN)
+        fourierAccumulator = .allocate(capacity: glwe)
+        keyswitchDigits = .allocate(capacity: parameters.ksDecomposition.levelCount.rawValue)
+    }
+
+    deinit {
+        small.deallocate()
+        switched.deallocate()
+        accumulator.deallocate()
+        difference.deallocate()
+        digits.deallocate()
+        fourierDigit.deallocate()
+        fourierAccumulator.deallocate()
+        keyswitchDigits.deallocate()
+    }
+}

@@ -1,0 +1,84 @@
+// External product GGSW ⊡ GLWE and CMUX (reference/tfhe.md §5.4), Fourier-domain GGSW.
+
+/// External product and CMUX on Fourier GGSWs.
+public enum ExternalProduct {
+    /// output += ggsw ⊡ input: decompose every input polynomial, forward-FFT each digit polynomial,
+    /// multiply-accumulate with the matching GGSW row, one inverse FFT per output polynomial.
+    /// - Parameters:
+    ///   - ggsw: Fourier GGSW, l·(k+1)·(k+1)·N doubles, level 1 first.
+    ///   - input: (k+1)·N words.
+    ///   - output: (k+1)·N words, added to.
+    ///   - scratch: provides digits, the digit transform and the Fourier accumulators.
+    @inline(__always)
+    static func addExternalProduct(
+        ggsw: UnsafePointer<Double>, input: UnsafePointer<UInt64>, output: UnsafeMutablePointer<UInt64>,
+        glweSize k1: Int, decomposer: SignedDecomposer, scratch: BootstrapScratch
+    ) {
+        let plan = scratch.plan
+        let n = plan.polynomialSize
+        let l = decomposer.levelCount
+        let digits = scratch.digits
+        let fd = scratch.fourierDigit
+        let acc = scratch.fourierAccumulator
+        for r in 0..<k1 {
+            decomposer.decomposePolynomial(input + r &* n, count: n, into: digits)
+            for j in 0..<l {
+                plan.forwardInteger(digits + j &* n, into: fd)
+                let row = ggsw + (j &* k1 &+ r) &* k1 &* n
+                if r == 0 && j == 0 {
+                    for c in 0..<k1 { plan.multiply(acc + c &* n, fd, row + c &* n) }
+                } else {
+                    for c in 0..<k1 { plan.multiplyAccumulate(acc + c &* n, fd, row + c &* n) }
+                }
+            }
+        }
+        for c in 0..<k1 { plan.inverseAddTorus(acc + c &* n, to: output + c &* n) }
+    }
+
+    /// ACC ← ACC + ggsw ⊡ (X^power·ACC − ACC): the CMUX of the blind rotation with the subtraction fused
+    /// into the rotation (reference/tfhe.md §5.6 step 3). `scratch.accumulator` is the ACC.
+    @inline(__always)
+    static func cmuxRotate(
+        ggsw: UnsafePointer<Double>, power: Int, glweSize k1: Int, decomposer: SignedDecomposer, scratch: BootstrapScratch
+    ) {
+        let n = scratch.plan.polynomialSize
+        let acc = scratch.accumulator
+        let diff = scratch.difference
+        for c in 0..<k1 {
+            let src = acc + c &* n
+            let dst = diff + c &* n
+            NegacyclicPolynomial.rotate(src, by: power, count: n, into: dst)
+            for j in 0..<n { dst[j] = dst[j] &- src[j] }
+        }
+        addExternalProduct(ggsw: ggsw, input: diff, output: acc, glweSize: k1, decomposer: decomposer, scratch: scratch)
+    }
+}
+
+extension SignedDecomposer {
+    /// Decomposes `count` coefficients; digit of level j + 1 of coefficient c goes to `digits[j·count + c]`.
+    @inline(__always)
+    public func decomposePolynomial(_ input: UnsafePointer<UInt64>, count: Int, into digits: UnsafeMutablePointer<Int64>) {
+        if levelCount == 1 {
+            // One level: the balanced digit is the top β bits rounded, centred; vectorizable.
+            let beta = UInt64(baseLog)
+            let shift = 63 &- beta
+            let half = 1 &<< (beta &- 1)
+            let base = 1 &<< beta
+            for c in 0..<count {
+                let x = input[c]
+                let rounding = (x >> shift) & 1
+                let r = (((x >> shift) &+ 1) >> 1) & (base &- 1)
+                let negate: UInt64 = (r > half || (r == half && rounding == 1)) ? base : 0
+                digits[c] = Int64(bitPattern: r &- negate)
+            }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: levelCount) { tmp in
+            let t = tmp.baseAddress!
+            for c in 0..<count {
+                decompose(input[c], into: t)
+                for j in 0..<levelCount { digits[j &* count &+ c] = t[j] }
+            }
+        }
+    }
+}

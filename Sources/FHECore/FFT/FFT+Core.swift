@@ -1,0 +1,250 @@
+// The M-point complex transforms on split re/im arrays (reference/tfhe.md §5.5). Radix-2 stages on SIMD
+// vectors for the wide stages; the last two stages are fused into one radix-4 pass with trivial twiddles.
+
+/// Vector type of the FFT kernels. AVX-512 builds run two of these per instruction pair; fine on AVX2 too.
+@usableFromInline typealias FFTVector = SIMD4<Double>
+
+@inline(__always) @usableFromInline
+func loadVector(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> FFTVector {
+    UnsafeMutableRawPointer(p + i).loadUnaligned(as: FFTVector.self)
+}
+
+@inline(__always) @usableFromInline
+func loadVector(_ p: UnsafePointer<Double>, _ i: Int) -> FFTVector {
+    UnsafeRawPointer(p + i).loadUnaligned(as: FFTVector.self)
+}
+
+@inline(__always) @usableFromInline
+func storeVector(_ v: FFTVector, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: FFTVector.self)
+}
+
+extension FFTPlan {
+    /// In-place forward transform (DIF): natural order in, bit-reversed order out, sign −1, unnormalized.
+    func forwardInPlace(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
+        let m = complexCount
+        twiddleRe.withUnsafeBufferPointer { twrB in
+            twiddleIm.withUnsafeBufferPointer { twiB in
+                let twr = twrB.baseAddress!
+                let twi = twiB.baseAddress!
+                var h = m >> 1
+                // Two radix-2 stages per pass (radix-2²) while both have at least one vector of width.
+                while h >= 8 {
+                    Self.difRadix4Stage(re: re, im: im, count: m, half: h, twr: twr, twi: twi)
+                    h >>= 2
+                }
+                if h == 4 {
+                    Self.difRadix2Stage(re: re, im: im, count: m, half: 4, twr: twr, twi: twi)
+                    h = 2
+                }
+                Self.difLastTwoStages(re: re, im: im, count: m)
+            }
+        }
+    }
+
+    /// In-place inverse transform (DIT): bit-reversed order in, natural order out, sign +1, unnormalized
+    /// (the result is M times the input of `forwardInPlace`).
+    func inverseInPlace(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
+        let m = complexCount
+        twiddleRe.withUnsafeBufferPointer { twrB in
+            twiddleIm.withUnsafeBufferPointer { twiB in
+                let twr = twrB.baseAddress!
+                let twi = twiB.baseAddress!
+                Self.ditFirstTwoStages(re: re, im: im, count: m)
+                var h = 4
+                // Mirror of the forward pass: one radix-2 stage if the number of vector stages is odd.
+                var vectorStages = 0
+                var t = 4
+                while t < m { vectorStages += 1; t <<= 1 }
+                if vectorStages % 2 == 1 {
+                    Self.ditRadix2Stage(re: re, im: im, count: m, half: 4, twr: twr, twi: twi)
+                    h = 8
+                }
+                while h < m {
+                    Self.ditRadix4Stage(re: re, im: im, count: m, half: h, twr: twr, twi: twi)
+                    h <<= 2
+                }
+            }
+        }
+    }
+
+    /// One DIF radix-2 stage with butterflies of half-size `half` (≥ 4).
+    @inline(__always)
+    static func difRadix2Stage(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) {
+        var s = 0
+        while s < count {
+            var j = 0
+            while j < half {
+                let a = s &+ j
+                let b = a &+ half
+                let ar = loadVector(re, a), ai = loadVector(im, a)
+                let br = loadVector(re, b), bi = loadVector(im, b)
+                let wr = loadVector(twr, half &+ j), wi = loadVector(twi, half &+ j)
+                storeVector(ar + br, re, a)
+                storeVector(ai + bi, im, a)
+                let dr = ar - br, di = ai - bi
+                storeVector(dr * wr - di * wi, re, b)
+                storeVector(dr * wi + di * wr, im, b)
+                j &+= 4
+            }
+            s &+= 2 &* half
+        }
+    }
+
+    /// Two DIF stages (half-sizes `half` and `half/2`, `half` ≥ 8) in one pass over memory.
+    @inline(__always)
+    static func difRadix4Stage(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) {
+        let q = half >> 1
+        var s = 0
+        while s < count {
+            var j = 0
+            while j < q {
+                let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ half, i3 = i2 &+ q
+                let x0r = loadVector(re, i0), x0i = loadVector(im, i0)
+                let x1r = loadVector(re, i1), x1i = loadVector(im, i1)
+                let x2r = loadVector(re, i2), x2i = loadVector(im, i2)
+                let x3r = loadVector(re, i3), x3i = loadVector(im, i3)
+                // Stage `half`: pairs (i0, i2) with w_j and (i1, i3) with w_{j+q}.
+                let wAr = loadVector(twr, half &+ j), wAi = loadVector(twi, half &+ j)
+                let wBr = loadVector(twr, half &+ j &+ q), wBi = loadVector(twi, half &+ j &+ q)
+                let y0r = x0r + x2r, y0i = x0i + x2i
+                let d02r = x0r - x2r, d02i = x0i - x2i
+                let y2r = d02r * wAr - d02i * wAi, y2i = d02r * wAi + d02i * wAr
+                let y1r = x1r + x3r, y1i = x1i + x3i
+                let d13r = x1r - x3r, d13i = x1i - x3i
+                let y3r = d13r * wBr - d13i * wBi, y3i = d13r * wBi + d13i * wBr
+                // Stage `q`: pairs (i0, i1) and (i2, i3), both with twiddle v_j.
+                let vr = loadVector(twr, q &+ j), vi = loadVector(twi, q &+ j)
+                storeVector(y0r + y1r, re, i0)
+                storeVector(y0i + y1i, im, i0)
+                let e01r = y0r - y1r, e01i = y0i - y1i
+                storeVector(e01r * vr - e01i * vi, re, i1)
+                storeVector(e01r * vi + e01i * vr, im, i1)
+                storeVector(y2r + y3r, re, i2)
+                storeVector(y2i + y3i, im, i2)
+                let e23r = y2r - y3r, e23i = y2i - y3i
+                storeVector(e23r * vr - e23i * vi, re, i3)
+                storeVector(e23r * vi + e23i * vr, im, i3)
+                j &+= 4
+            }
+            s &+= 2 &* half
+        }
+    }
+
+    /// The DIF stages of half-size 2 (twiddles 1, −i) and 1 (twiddle 1), on each group of 4.
+    @inline(__always)
+    static func difLastTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
+        var s = 0
+        while s < count {
+            let x0r = re[s], x1r = re[s &+ 1], x2r = re[s &+ 2], x3r = re[s &+ 3]
+            let x0i = im[s], x1i = im[s &+ 1], x2i = im[s &+ 2], x3i = im[s &+ 3]
+            let y0r = x0r + x2r, y0i = x0i + x2i
+            let y1r = x1r + x3r, y1i = x1i + x3i
+            let y2r = x0r - x2r, y2i = x0i - x2i
+            // (x1 − x3)·(−i) = (im, −re)
+            let y3r = x1i - x3i, y3i = x3r - x1r
+            re[s] = y0r + y1r; im[s] = y0i + y1i
+            re[s &+ 1] = y0r - y1r; im[s &+ 1] = y0i - y1i
+            re[s &+ 2] = y2r + y3r; im[s &+ 2] = y2i + y3i
+            re[s &+ 3] = y2r - y3r; im[s &+ 3] = y2i - y3i
+            s &+= 4
+        }
+    }
+
+    /// Inverse of `difLastTwoStages` up to a factor 4 (DIT half-sizes 1 then 2, conjugate twiddles).
+    @inline(__always)
+    static func ditFirstTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
+        var s = 0
+        while s < count {
+            let z0r = re[s], z1r = re[s &+ 1], z2r = re[s &+ 2], z3r = re[s &+ 3]
+            let z0i = im[s], z1i = im[s &+ 1], z2i = im[s &+ 2], z3i = im[s &+ 3]
+            let y0r = z0r + z1r, y0i = z0i + z1i
+            let y1r = z0r - z1r, y1i = z0i - z1i
+            let y2r = z2r + z3r, y2i = z2i + z3i
+            let y3r = z2r - z3r, y3i = z2i - z3i
+            // b = y3·i = (−im, re)
+            re[s] = y0r + y2r; im[s] = y0i + y2i
+            re[s &+ 2] = y0r - y2r; im[s &+ 2] = y0i - y2i
+            re[s &+ 1] = y1r - y3i; im[s &+ 1] = y1i + y3r
+            re[s &+ 3] = y1r + y3i; im[s &+ 3] = y1i - y3r
+            s &+= 4
+        }
+    }
+
+    /// One DIT radix-2 stage of half-size `half` (≥ 4) with conjugate twiddles.
+    @inline(__always)
+    static func ditRadix2Stage(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) {
+        var s = 0
+        while s < count {
+            var j = 0
+            while j < half {
+                let a = s &+ j
+                let b = a &+ half
+                let ar = loadVector(re, a), ai = loadVector(im, a)
+                let xr = loadVector(re, b), xi = loadVector(im, b)
+                let wr = loadVector(twr, half &+ j), wi = loadVector(twi, half &+ j)
+                // b·conj(w)
+                let br = xr * wr + xi * wi, bi = xi * wr - xr * wi
+                storeVector(ar + br, re, a)
+                storeVector(ai + bi, im, a)
+                storeVector(ar - br, re, b)
+                storeVector(ai - bi, im, b)
+                j &+= 4
+            }
+            s &+= 2 &* half
+        }
+    }
+
+    /// Two DIT stages (half-sizes `half` then `2·half`, `half` ≥ 4) in one pass; inverse of `difRadix4Stage`.
+    @inline(__always)
+    static func ditRadix4Stage(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) {
+        let q = half
+        let h = half << 1
+        var s = 0
+        while s < count {
+            var j = 0
+            while j < q {
+                let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ h, i3 = i2 &+ q
+                let x0r = loadVector(re, i0), x0i = loadVector(im, i0)
+                let x1r = loadVector(re, i1), x1i = loadVector(im, i1)
+                let x2r = loadVector(re, i2), x2i = loadVector(im, i2)
+                let x3r = loadVector(re, i3), x3i = loadVector(im, i3)
+                // Stage q: pairs (i0, i1) and (i2, i3) with conj(v_j).
+                let vr = loadVector(twr, q &+ j), vi = loadVector(twi, q &+ j)
+                let b1r = x1r * vr + x1i * vi, b1i = x1i * vr - x1r * vi
+                let y0r = x0r + b1r, y0i = x0i + b1i
+                let y1r = x0r - b1r, y1i = x0i - b1i
+                let b3r = x3r * vr + x3i * vi, b3i = x3i * vr - x3r * vi
+                let y2r = x2r + b3r, y2i = x2i + b3i
+                let y3r = x2r - b3r, y3i = x2i - b3i
+                // Stage h: pairs (i0, i2) with conj(w_j) and (i1, i3) with conj(w_{j+q}).
+                let wAr = loadVector(twr, h &+ j), wAi = loadVector(twi, h &+ j)
+                let wBr = loadVector(twr, h &+ j &+ q), wBi = loadVector(twi, h &+ j &+ q)
+                let c2r = y2r * wAr + y2i * wAi, c2i = y2i * wAr - y2r * wAi
+                storeVector(y0r + c2r, re, i0)
+                storeVector(y0i + c2i, im, i0)
+                storeVector(y0r - c2r, re, i2)
+                storeVector(y0i - c2i, im, i2)
+                let c3r = y3r * wBr + y3i * wBi, c3i = y3i * wBr - y3r * wBi
+                storeVector(y1r + c3r, re, i1)
+                storeVector(y1i + c3i, im, i1)
+                storeVector(y1r - c3r, re, i3)
+                storeVector(y1i - c3i, im, i3)
+                j &+= 4
+            }
+            s &+= 2 &* h
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// Negacyclic f64 FFT, "folded and twisted" (reference/tfhe.md §5.5).
+//
+// A real polynomial of Z[X]/(X^N + 1) is folded into M = N/2 complex values z_j = (x_j + i·x_{j+M})·w_j with
+// w_j = e^{iπj/N}; an M-point complex FFT of z evaluates the polynomial at the M roots of X^N + 1 whose M-th
+// power is i (the other M are their conjugates). Products mod X^N + 1 become pointwise products.
+//
+// Layout: split re/im arrays of M doubles. The forward transform is decimation in frequency (natural order
+// in, bit-reversed out) and the inverse is decimation in time (bit-reversed in, natural out), so no
+// bit-reversal pass is needed: pointwise products do not care about the order.
+import Foundation
+
+/// Twiddles and twists for one polynomial size; immutable and shared across threads.
+public final class FFTPlan: Sendable {
+    /// N.
+    public let polynomialSize: Int
+    /// M = N/2, the number of complex points.
+    public let complexCount: Int
+    /// Stage twiddles e^{−2πi·j/(2h)} at index h + j, for h = 1, 2, 4, …, M/2 and j < h.
+    let twiddleRe: [Double]
+    let twiddleIm: [Double]
+    /// Twist w_j = e^{iπj/N}.
+    let twistRe: [Double]
+    let twistIm: [Double]
+    /// Untwist conj(w_j)/M (the inverse's normalization folded in).
+    let untwistRe: [Double]
+    let untwistIm: [Double]
+
+    /// A plan for polynomials of size `polynomialSize`.
+    /// - Precondition: N ≥ 16 (M ≥ 8, so the vector stages and the fused last two stages both exist).
+    public init(polynomialSize: PolynomialSize) {
+        let n = polynomialSize.rawValue
+        precondition(n >= 16, "the FFT needs N ≥ 16, got \(n)")
+        self.polynomialSize = n
+        let m = n / 2
+        self.complexCount = m
+        var tr = [Double](repeating: 0, count: m)
+        var ti = [Double](repeating: 0, count: m)
+        var h = 1
+        while h < m {
+            for j in 0..<h {
+                // Computed from the exact angle of each entry (not by repeated multiplication) for accuracy.
+                let angle = -Double.pi * Double(j) / Double(h)
+                tr[h + j] = cos(angle)
+                ti[h + j] = sin(angle)
+            }
+            h *= 2
+        }
+        twiddleRe = tr
+        twiddleIm = ti
+        var wr = [Double](repeating: 0, count: m)
+        var wi = [Double](repeating: 0, count: m)
+        var ur = [Double](repeating: 0, count: m)
+        var ui = [Double](repeating: 0, count: m)
+        for j in 0..<m {
+            let angle = Double.pi * Double(j) / Double(n)
+            wr[j] = cos(angle)
+            wi[j] = sin(angle)
+            ur[j] = cos(angle) / Double(m)
+            ui[j] = -sin(angle) / Double(m)
+        }
+        twistRe = wr
+        twistIm = wi
+        untwistRe = ur
+        untwistIm = ui
+    }
+}

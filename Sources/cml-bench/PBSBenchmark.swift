@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+@_spi(KeyHolder) import FHECore
+
+extension Main {
+    /// Milliseconds per keyswitch + PBS on one core for Concrete's 2/4/6/8-bit sets, FFT time, key sizes.
+    struct PBS: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time KS+PBS (single thread, amortized over --count independent PBS, median of --runs) per precision.")
+
+        @Option(help: "Comma-separated precisions among 2, 4, 6, 8.")
+        var bits: String = "2,4,6,8"
+        @Option(help: "Independent PBS per run.")
+        var count: Int = 32
+        @Option(help: "Runs; the median is printed.")
+        var runs: Int = 5
+        @Flag(help: "Also time the batch on all cores (Bootstrap.programmableConcurrent).")
+        var concurrent = false
+
+        func run() throws {
+            let list = try bits.split(separator: ",").map { s -> Int in
+                guard let b = Int(s.trimmingCharacters(in: .whitespaces)), ParameterSet.concrete(bits: b) != nil else {
+                    throw ValidationError("--bits takes values among 2,4,6,8, got '\(s)'")
+                }
+                return b
+            }
+            print(PBSBenchmark.fft(polynomialSize: 2048))
+            for b in list {
+                for line in PBSBenchmark.run(bits: b, count: count, runs: runs, concurrent: concurrent) { print(line) }
+            }
+        }
+    }
+}
+
+/// The measurements behind `cml-bench pbs`.
+enum PBSBenchmark {
+    static let clock = ContinuousClock()
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+
+    /// ns per forward + inverse negacyclic FFT of size N (an M = N/2-point complex transform each way).
+    static func fft(polynomialSize: Int) -> String {
+        let plan = FFTPlan(polynomialSize: PolynomialSize(polynomialSize))
+        let digits = (0..<polynomialSize).map { _ in Int64.random(in: -1000...1000) }
+        var fourier = [Double](repeating: 0, count: polynomialSize)
+        var out = [UInt64](repeating: 0, count: polynomialSize)
+        let iterations = 20_000
+        var samples = [Double]()
+        digits.withUnsafeBufferPointer { d in
+            fourier.withUnsafeMutableBufferPointer { f in
+                out.withUnsafeMutableBufferPointer { o in
+                    for _ in 0..<5 {
+                        let t0 = clock.now
+                        for _ in 0..<iterations {
+                            plan.forwardInteger(d.baseAddress!, into: f.baseAddress!)
+                            plan.inverseAddTorus(f.baseAddress!, to: o.baseAddress!)
+                        }
+                        samples.append(seconds(clock.now - t0) / Double(iterations) * 1e9)
+                    }
+                }
+            }
+        }
+        return String(format: "fft n=%d ns=%.0f", polynomialSize, median(samples))
+    }
+
+    /// One line per measurement for the `bits`-bit Concrete set.
+    static func run(bits: Int, count: Int, runs: Int, concurrent: Bool) -> [String] {
+        guard let p = ParameterSet.concrete(bits: bits) else { return [] }
+        let t0 = clock.now
+        let secret = SecretKeys(parameters: p)
+        let keys = secret.evaluationKeys()
+        let keygen = seconds(clock.now - t0)
+        let lut = LookupTable(inputBits: bits, outputBits: bits, polynomialSize: p.polynomialSize) { ($0 + 1) % Int64(1 << bits) }
+        let messages = (0..<count).map { Int64($0 % (1 << bits)) }
+        let inputs = messages.map { secret.encrypt($0, bits: bits) }
+        let scratch = BootstrapScratch(parameters: p)
+        var outputs = inputs.map { _ in LWECiphertext(lweDimension: p.bigLWEDimension) }
+        var samples = [Double]()
+        for _ in 0..<runs {
+            let start = clock.now
+            for i in 0..<count {
+                Bootstrap.programmable(inputs[i], lookupTable: lut, keys: keys, scratch: scratch, into: &outputs[i])
+            }
+            samples.append(seconds(clock.now - start) / Double(count) * 1e3)
+        }
+        var failures = 0
+        for i in 0..<count where secret.decrypt(outputs[i], bits: bits) != UInt64((messages[i] + 1) % Int64(1 << bits)) {
+            failures += 1
+        }
+        let k = p.glweDimension.rawValue, n = p.polynomialSize.rawValue
+        let seededKSK = p.bigLWEDimension.rawValue * p.ksDecomposition.levelCount.rawValue * 8 + Seed.byteCount
+        let seededBSK = p.lweDimension.rawValue * p.pbsDecomposition.levelCount.rawValue * (k + 1) * n * 8 + Seed.byteCount
+        var lines = [
+            String(format: "pbs bits=%d n=%d k=%d N=%d ms=%.2f", bits, p.lweDimension.rawValue, k, n, median(samples))
+                + String(format: " (min %.2f, max %.2f, %d runs × %d; wrong decryptions %d)", samples.min()!, samples.max()!, runs, count, failures),
+            String(format: "keys bits=%d full_MB=%.1f seeded_MB=%.1f ksk_MB=%.1f bsk_MB=%.1f keygen_s=%.1f", bits,
+                   Double(keys.byteCount) / 1e6, Double(seededKSK + seededBSK) / 1e6,
+                   Double(keys.keyswitchKey.byteCount) / 1e6, Double(keys.bootstrapKey.byteCount) / 1e6, keygen),
+        ]
+        if concurrent {
+            let list = LWECiphertextList(inputs, lweDimension: p.bigLWEDimension)
+            var batch = [Double]()
+            for _ in 0..<runs {
+                let start = clock.now
+                _ = Bootstrap.programmableConcurrent(list, lookupTables: [lut], keys: keys)
+                batch.append(seconds(clock.now - start) / Double(count) * 1e3)
+            }
+            lines.append(String(format: "pbs-concurrent bits=%d workers=%d ms_per_pbs=%.2f", bits, Parallel.workerCount, median(batch)))
+        }
+        return lines
+    }
+}
