@@ -6,7 +6,8 @@ struct Main: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cml-dev",
         abstract: "Compile an ONNX model into a deployable FHE bundle.",
-        version: CMLVersion.current)
+        version: CMLVersion.current,
+        subcommands: [Inspect.self, Eval.self])
 }
 
 Main.main()

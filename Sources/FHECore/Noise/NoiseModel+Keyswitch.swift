@@ -1,0 +1,44 @@
+// Keyswitch noise, reference/tfhe.md §2.2 (Concrete `keyswitch_one_bit.rs`, `keyswitch.rs`).
+import Foundation
+
+extension NoiseModel {
+    /// Variance added per input mask coefficient by a keyswitch with gadget (β, l) and a keyswitch key
+    /// of variance `keyswitchKeyVariance` (§2.2): rounding of the coefficient to β·l bits times the
+    /// binary key, plus the key noise times the digits.
+    /// Raw integers because the parameter search also probes β·l ≥ 64 while scanning base logs.
+    package static func keyswitchVariancePerInputCoefficient(
+        baseLog: Int, levelCount: Int, keyswitchKeyVariance: Double
+    ) -> Double {
+        let base = exp2(Double(baseLog))
+        let b2l = exp2(Double(2 * baseLog * levelCount))
+        let rounding = (squaredModulus / (12 * b2l) - 1.0 / 12) * (binaryKeyVariance + binaryKeySquaredMean)
+        let keyMean = 1.0 / 4 * binaryKeyVariance
+        let keyNoise = Double(levelCount) * keyswitchKeyVariance * (base * base + 2) / 12
+        return rounding + keyMean + keyNoise
+    }
+
+    /// Variance added per input mask coefficient by a keyswitch (§2.2).
+    public static func keyswitchVariancePerInputCoefficient(
+        decomposition: DecompositionParameters, keyswitchKeyVariance: Double
+    ) -> Double {
+        keyswitchVariancePerInputCoefficient(
+            baseLog: decomposition.baseLog.rawValue, levelCount: decomposition.levelCount.rawValue,
+            keyswitchKeyVariance: keyswitchKeyVariance)
+    }
+
+    /// V_KS = n_in·V_ks1: variance added by keyswitching an LWE of dimension `inputDimension` (k·N)
+    /// (§2.2). The keyswitch key of Concrete has the curve's minimal variance for the output dimension.
+    public static func keyswitchVariance(
+        inputDimension: LWEDimension, decomposition: DecompositionParameters, keyswitchKeyVariance: Double
+    ) -> Double {
+        Double(inputDimension.rawValue)
+            * keyswitchVariancePerInputCoefficient(decomposition: decomposition, keyswitchKeyVariance: keyswitchKeyVariance)
+    }
+
+    /// V_KS of a parameter set: big key (k·N) to small key (n), key noise σ_lwe² of the set (§2.2).
+    public static func keyswitchVariance(for parameters: ParameterSet) -> Double {
+        keyswitchVariance(
+            inputDimension: parameters.bigLWEDimension, decomposition: parameters.ksDecomposition,
+            keyswitchKeyVariance: parameters.lweNoiseStandardDeviation * parameters.lweNoiseStandardDeviation)
+    }
+}

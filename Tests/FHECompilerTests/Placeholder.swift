@@ -1,1 +1,0 @@
-// Tests for FHECompiler arrive with its issue.
