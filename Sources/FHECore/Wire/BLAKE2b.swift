@@ -22,7 +22,7 @@ public enum BLAKE2b {
 
         /// A fresh hasher.
         public init() {
-            Sodium.initialize()
+            Sodium.ensureInitialized()
             state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
             let rc = crypto_generichash_init(OpaquePointer(state), nil, 0, BLAKE2b.digestByteCount)
             precondition(rc == 0, "crypto_generichash_init failed")
@@ -61,14 +61,5 @@ public enum BLAKE2b {
         var out = [UInt8]()
         for byte in bytes { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0xF)]) }
         return String(decoding: out, as: UTF8.self)
-    }
-}
-
-/// One-time libsodium initialisation.
-package enum Sodium {
-    private static let initialized: Bool = sodium_init() >= 0
-    /// Calls `sodium_init` once; traps if libsodium cannot start (no entropy source).
-    package static func initialize() {
-        precondition(initialized, "sodium_init failed")
     }
 }
