@@ -10,7 +10,8 @@
     operator cml claims, filtered to the data types cml supports.
 (b) torch/: whole models exported from PyTorch/Brevitas with an input and the reference output
     (onnxruntime for float models, the torch model itself for Brevitas).
-(c) models/: the three benchmark models of issue 5 with calibration/test sets.
+(c) onnx-graphs/: small hand-built graphs for importer rewrites and every error path.
+(d) models/: the three benchmark models of issue 5 with calibration/test sets.
 """
 from __future__ import annotations
 
@@ -351,12 +352,100 @@ def model_fixtures() -> None:
     (target / "README.md").write_text("\n".join(readme) + "\n")
 
 
+# ---------------------------------------------------------------------------------------------
+# Hand-built graphs for importer rewrites and error paths
+
+
+def graph_fixtures() -> None:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    target = FIXTURES / "onnx-graphs"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    rng = np.random.default_rng(1)
+
+    def save(name, nodes, inputs, outputs, initializers=(), opset=14, check=True, domains=()):
+        graph = helper.make_graph(nodes, name, inputs, outputs, list(initializers))
+        imports = [helper.make_opsetid("", opset)] + [helper.make_opsetid(d, 1) for d in domains]
+        model = helper.make_model(graph, opset_imports=imports, ir_version=8)
+        if check:
+            onnx.checker.check_model(model)
+        data = model.SerializeToString()
+        (target / f"{name}.onnx").write_bytes(data)
+        return data
+
+    def value(name, shape, dtype=TensorProto.FLOAT):
+        return helper.make_tensor_value_info(name, dtype, shape)
+
+    w = numpy_helper.from_array(rng.normal(size=(4, 3)).astype(np.float32), "W")
+    b = numpy_helper.from_array(rng.normal(size=(3,)).astype(np.float32), "B")
+    # MatMul + Add -> Gemm; Identity and Dropout removed; a Constant node; typed (non-raw) data.
+    scale = helper.make_tensor("scale", TensorProto.FLOAT, [1], [2.0])  # float_data, not raw_data
+    nodes = [
+        helper.make_node("Identity", ["x"], ["x_id"], name="id"),
+        helper.make_node("MatMul", ["x_id", "W"], ["mm"], name="matmul"),
+        helper.make_node("Add", ["mm", "B"], ["sum"], name="add"),
+        helper.make_node("Dropout", ["sum"], ["dropped"], name="dropout"),
+        helper.make_node("Constant", [], ["two"], name="const", value=scale),
+        helper.make_node("Mul", ["dropped", "two"], ["y"], name="mul"),
+    ]
+    save("fusion", nodes, [value("x", ["batch", 4])], [value("y", ["batch", 3])], [w, b])
+    x = rng.normal(size=(5, 4)).astype(np.float32)
+    np.save(target / "fusion_input.npy", x)
+    np.save(target / "fusion_output.npy", ((x @ numpy_helper.to_array(w) + numpy_helper.to_array(b)) * 2).astype(np.float32))
+
+    # Dynamic batch with a Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain (torch's x.view(x.size(0), -1)).
+    nodes = [
+        helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+        helper.make_node("Gather", ["shape", "zero"], ["batch"], name="gather", axis=0),
+        helper.make_node("Unsqueeze", ["batch", "axes0"], ["batch1"], name="unsqueeze"),
+        helper.make_node("Concat", ["batch1", "minus_one"], ["target"], name="concat", axis=0),
+        helper.make_node("Reshape", ["x", "target"], ["y"], name="reshape"),
+    ]
+    inits = [numpy_helper.from_array(np.array(0, dtype=np.int64), "zero"),
+             numpy_helper.from_array(np.array([0], dtype=np.int64), "axes0"),
+             numpy_helper.from_array(np.array([-1], dtype=np.int64), "minus_one")]
+    save("shape_chain", nodes, [value("x", ["N", 2, 3])], [value("y", ["N", 6])], inits)
+
+    # Error cases.
+    relu = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    good = save("relu", relu, [value("x", [1, 4])], [value("y", [1, 4])])
+    (target / "truncated.onnx").write_bytes(good[: len(good) // 2])
+    (target / "not_onnx.onnx").write_bytes(b"This is a text file, not a model.\n" * 4)
+    save("unsupported_op", [helper.make_node("Relu", ["x"], ["h"], name="relu"),
+                            helper.make_node("LpNormalization", ["h"], ["y"], name="lpnorm")],
+         [value("x", [1, 4])], [value("y", [1, 4])])
+    save("unsupported_opset", relu, [value("x", [1, 4])], [value("y", [1, 4])], opset=11)
+    save("cycle", [helper.make_node("Add", ["x", "c"], ["a"], name="add_a"),
+                   helper.make_node("Relu", ["a"], ["c"], name="relu_c"),
+                   helper.make_node("Relu", ["a"], ["y"], name="relu_y")],
+         [value("x", [1, 4])], [value("y", [1, 4])], check=False)
+    save("missing_input", [helper.make_node("Add", ["x", "ghost"], ["y"], name="add_ghost")],
+         [value("x", [1, 4])], [value("y", [1, 4])], check=False)
+    save("dynamic_feature", relu, [value("x", [1, "features"])], [value("y", [1, "features"])])
+    save("dynamic_reshape", [helper.make_node("Cast", ["x"], ["s"], name="cast", to=TensorProto.INT64),
+                             helper.make_node("Reshape", ["x", "s"], ["y"], name="reshape_from_values")],
+         [value("x", [2])], [value("y", [1, 2])], check=False)
+    external = TensorProto(name="W", data_type=TensorProto.FLOAT, dims=[4, 3])
+    external.data_location = TensorProto.EXTERNAL
+    entry = external.external_data.add()
+    entry.key, entry.value = "location", "weights.bin"
+    save("external_data", [helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
+         [value("x", [1, 4])], [value("y", [1, 3])], [external], check=False)
+    save("bad_shapes", [helper.make_node("MatMul", ["x", "W"], ["y"], name="mm_bad")],
+         [value("x", [1, 5])], [value("y", [1, 3])], [w], check=False)
+    print(f"onnx-graphs: {len(list(target.iterdir()))} files")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["node", "torch", "models"], help="generate one group only")
+    parser.add_argument("--only", choices=["node", "graphs", "torch", "models"], help="generate one group only")
     args = parser.parse_args()
     if args.only in (None, "node"):
         node_fixtures()
+    if args.only in (None, "graphs"):
+        graph_fixtures()
     if args.only in (None, "torch"):
         torch_fixtures()
     if args.only in (None, "models"):

@@ -1,0 +1,144 @@
+// A float chain over one integer producer: everything between two integer points, tabulated into one TLU.
+public import FHECore
+
+/// The float value of a tensor as a function of the integers of one circuit value (its producer):
+/// a de-quantization, then univariate float ops and data movement. Between two integer points such
+/// a chain costs one table lookup (reference/concrete-ml.md §4.4).
+public indirect enum FusedExpression: Sendable {
+    /// x = scale · (q − zp) of circuit value `source`, element-wise in `source`'s layout. `fromQuantNode`
+    /// marks a tensor quantized by the model itself (Brevitas `Quant`, QDQ): QAT needs one before each linear op.
+    case affine(UniformQuantizer, source: ValueID, shape: [Int], fromQuantNode: Bool)
+    /// `node` applied to the operands (chains of the same producer, or constants).
+    case node(Node, [Operand])
+    /// Element movement (reshape, transpose, ...) of `inner`, whose per-sample shape is `innerShape`.
+    case move(OperationKind, FusedExpression, innerShape: [Int])
+
+    /// An operand of a node in a chain.
+    public enum Operand: Sendable {
+        case chain(FusedExpression)
+        case constant(Tensor)
+        case absent
+    }
+
+    /// When the chain is only a de-quantization (possibly moved): its quantizer in the output layout,
+    /// and whether it came from a quantization node.
+    public func pureQuantizer() -> (UniformQuantizer, fromQuantNode: Bool)? {
+        switch self {
+        case .affine(let q, _, _, let fromQuant):
+            return (q, fromQuant)
+        case .node:
+            return nil
+        case .move(let kind, let inner, let innerShape):
+            guard let (q, fromQuant) = inner.pureQuantizer() else { return nil }
+            if q.zeroPoints.count == 1 { return (q, fromQuant) }
+            let count = innerShape.reduce(1, *)
+            let full = (0..<count).map { q.zeroPoint(element: $0) }
+            let map = DataMovement.sourceIndices(kind, operandShapes: [innerShape])
+            var moved = q
+            moved.zeroPoints = DataMovement.apply(map, operands: [full], operandCounts: [count], batch: 1, fill: 0)
+            return (moved, fromQuant)
+        }
+    }
+
+    /// The source circuit values of the affine leaves.
+    public var leaves: [ValueID] {
+        switch self {
+        case .affine(_, let source, _, _): [source]
+        case .node(_, let operands):
+            operands.flatMap { (operand: Operand) -> [ValueID] in
+                if case .chain(let c) = operand { return c.leaves }
+                return []
+            }
+        case .move(_, let inner, _): inner.leaves
+        }
+    }
+
+    /// Evaluates the chain for `rows` rows: `leaf(source)` gives the integers of a leaf, `rows` × its
+    /// per-sample element count, row-major. Returns a tensor of shape [rows] + per-sample shape.
+    public func evaluate(rows: Int, kernels: any FloatOperatorSet, leaf: (ValueID, Int) -> [Int64]) throws -> Tensor {
+        switch self {
+        case .affine(let q, let source, let shape, _):
+            let count = shape.reduce(1, *)
+            let ints = leaf(source, count)
+            var values = [Double](repeating: 0, count: ints.count)
+            for i in ints.indices { values[i] = q.dequantize(ints[i], element: i % max(1, count)) }
+            return Tensor(shape: [rows] + shape, elementType: .float64, values: values)
+        case .node(let node, let operands):
+            let inputs: [Tensor?] = try operands.map {
+                switch $0 {
+                case .chain(let c): try c.evaluate(rows: rows, kernels: kernels, leaf: leaf)
+                case .constant(let t): t
+                case .absent: nil
+                }
+            }
+            guard let out = try kernels.evaluate(node: node, inputs: inputs).first else {
+                throw QuantizationError(node: node.name, op: node.opType, "the float kernel returned no output")
+            }
+            return out
+        case .move(let kind, let inner, let innerShape):
+            let x = try inner.evaluate(rows: rows, kernels: kernels, leaf: leaf)
+            let count = innerShape.reduce(1, *)
+            let outShape = kind.resultShape(operandShapes: [innerShape])
+            let values = DataMovement.apply(DataMovement.sourceIndices(kind, operandShapes: [innerShape]), operands: [x.values],
+                                            operandCounts: [count], batch: rows, fill: 0.0)
+            return Tensor(shape: [rows] + outShape, elementType: .float64, values: values)
+        }
+    }
+}
+
+/// Tabulation of a fused chain into per-element integer tables.
+enum Tabulation {
+    /// Quantized tables of `expression` (per-sample element count `elements`) over every integer of `domain`,
+    /// each entry quantized by `quantizer`; identical tables are shared.
+    static func tables(of expression: FusedExpression, elements: Int, domain: IntegerRange, quantizer: UniformQuantizer,
+                       kernels: any FloatOperatorSet) throws -> TableLookup {
+        let size = Int(domain.max - domain.min + 1)
+        let chunk = max(1, min(size, (1 << 21) / max(1, elements)))
+        // Evaluate by chunks of the domain; quantize column by column.
+        func forEachChunk(_ body: (Int, Int, Tensor) -> Void) throws {
+            var start = 0
+            while start < size {
+                let rows = min(chunk, size - start)
+                let t = try expression.evaluate(rows: rows, kernels: kernels) { _, count in
+                    var ints = [Int64](repeating: 0, count: rows * count)
+                    for r in 0..<rows { for e in 0..<count { ints[r * count + e] = domain.min + Int64(start + r) } }
+                    return ints
+                }
+                precondition(t.count == rows * elements, "fused chain produced \(t.shape), expected \(elements) elements per row")
+                body(start, rows, t)
+                start += rows
+            }
+        }
+        // Pass 1: a hash per element column, to find the distinct tables without holding them all.
+        var hashes = [UInt64](repeating: 0xcbf2_9ce4_8422_2325, count: elements)
+        try forEachChunk { _, rows, t in
+            for r in 0..<rows {
+                for e in 0..<elements {
+                    let q = UInt64(bitPattern: quantizer.quantize(t.values[r * elements + e], element: e))
+                    hashes[e] = (hashes[e] ^ q) &* 0x100_0000_01b3
+                }
+            }
+        }
+        var tableOfHash = [UInt64: Int]()
+        var representatives = [Int]()
+        var selector = [Int](repeating: 0, count: elements)
+        for e in 0..<elements {
+            if let t = tableOfHash[hashes[e]] { selector[e] = t } else {
+                tableOfHash[hashes[e]] = representatives.count
+                selector[e] = representatives.count
+                representatives.append(e)
+            }
+        }
+        // Pass 2 (or reuse when the domain fit in one chunk): the representative columns.
+        var tables = [[Int64]](repeating: [], count: representatives.count)
+        for i in tables.indices { tables[i].reserveCapacity(size) }
+        try forEachChunk { _, rows, t in
+            for r in 0..<rows {
+                for (i, e) in representatives.enumerated() {
+                    tables[i].append(quantizer.quantize(t.values[r * elements + e], element: e))
+                }
+            }
+        }
+        return TableLookup(inputMin: domain.min, tables: tables, selector: representatives.count == 1 ? nil : selector)
+    }
+}

@@ -1,0 +1,247 @@
+// Linear (mixing) ops with clear weights: Gemm/MatMul, Conv, average pooling, ReduceSum; and MaxPool, Pad, Concat.
+// Integer kernels follow Jacob et al. 2018 eq. 7 (reference/concrete-ml.md §4.5), with the weight zero point
+// folded into the clear weights: acc = q_x · (q_w − zp_w), then x·w + b = s_x·s_w·(acc − zp_x·Σ(q_w − zp_w)) + b.
+import FHECore
+
+extension PostTrainingQuantizer {
+    func int(_ node: Node, _ name: String, default value: Int) -> Int {
+        if case .int(let v)? = node.attributes[name] { return v }
+        return value
+    }
+
+    func ints(_ node: Node, _ name: String) -> [Int]? {
+        switch node.attributes[name] {
+        case .ints(let v)?: return v
+        case .int(let v)?: return [v]
+        default: return nil
+        }
+    }
+
+    func float(_ node: Node, _ name: String, default value: Double) -> Double {
+        switch node.attributes[name] {
+        case .float(let v)?: return v
+        case .int(let v)?: return Double(v)
+        default: return value
+        }
+    }
+
+    /// Clear integer weights: the model's own grid (QAT), raw integers, or a PTQ quantizer with op_weights bits,
+    /// symmetric when the 3rd and 97th percentiles straddle zero within a factor 3 (Concrete ML's heuristic).
+    func quantizeWeights(_ w: Tensor, given: UniformQuantizer?) -> (ints: [Int64], quantizer: UniformQuantizer) {
+        if let given { return (given.quantize(w.values), given) }
+        if !w.elementType.isFloatingPoint {
+            return (w.values.map { Int64($0) }, UniformQuantizer(options: QuantizationOptions(bits: 62, isSigned: true), scale: 1, zeroPoints: [0], noClipping: true))
+        }
+        let rmin = w.values.min() ?? 0, rmax = w.values.max() ?? 0
+        let o: QuantizationOptions
+        if options.importQAT {
+            o = QuantizationOptions(bits: options.bits.opWeights, isSigned: true, isQAT: true)
+        } else {
+            let sorted = w.values.sorted()
+            func percentile(_ p: Double) -> Double {
+                let position = p / 100 * Double(sorted.count - 1)
+                let lo = Int(position.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+                return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - Double(lo))
+            }
+            let p3 = percentile(3), p97 = percentile(97)
+            let ratio = abs(p97) < 0.001 ? 0 : abs(p3 / p97)
+            let symmetric = p3 < 0 && p97 > 0 && ratio >= 1.0 / 3 && ratio <= 3
+            o = QuantizationOptions(bits: options.bits.opWeights, isSigned: symmetric, isSymmetric: symmetric)
+        }
+        let q = UniformQuantizer(options: o, rmin: min(rmin, 0), rmax: max(rmax, 0))
+        return (q.quantize(w.values), q)
+    }
+
+    /// Weights with the zero point folded in: q_w − zp_w.
+    func centred(_ ints: [Int64], _ q: UniformQuantizer) -> [Int64] {
+        let zp = Int64(q.zeroPoints[0].rounded())
+        return ints.map { $0 - zp }
+    }
+
+    /// The raw accumulator quantizer: scale s_x·s_w, zero point per element.
+    func accumulatorQuantizer(_ acc: ValueID, scale: Double, zeroPoints: [Double]) -> UniformQuantizer {
+        let zp = Set(zeroPoints).count == 1 ? [zeroPoints[0]] : zeroPoints
+        return UniformQuantizer(options: QuantizationOptions(bits: circuit[acc].bitWidth, isSigned: circuit[acc].isSigned),
+                                scale: scale, zeroPoints: zp, noClipping: true)
+    }
+
+    mutating func gemm(_ node: Node) throws {
+        guard float(node, "alpha", default: 1) == 1, int(node, "transA", default: 0) == 0 else {
+            throw QuantizationError(node: node.name, op: node.opType, "only alpha = 1 and transA = 0 are supported")
+        }
+        guard let b = try constant(node.inputs[1], of: node) else {
+            try encryptedProduct(node, matrix: true)
+            return
+        }
+        var weights = b
+        if int(node, "transB", default: 0) != 0 {
+            let (k, n) = (b.shape[1], b.shape[0])
+            weights = Tensor(shape: [k, n], elementType: b.elementType, values: (0..<(k * n)).map { b.values[($0 % n) * k + $0 / n] })
+        }
+        var bias: Tensor? = nil
+        if node.inputs.count > 2, !node.inputs[2].isEmpty {
+            let c = try requireConstant(2, of: node, "bias C")
+            let beta = float(node, "beta", default: 1)
+            bias = Tensor(shape: c.shape, values: c.values.map { $0 * beta })
+        }
+        try linear(node, input: node.inputs[0], weights: weights, weightQuantizer: constantQuantizer(node.inputs[1]), bias: bias)
+    }
+
+    /// y = x · W (+ bias) with W [K, N] constant.
+    mutating func linear(_ node: Node, input: String, weights w: Tensor, weightQuantizer: UniformQuantizer?, bias: Tensor?) throws {
+        guard w.rank == 2 else {
+            throw QuantizationError(node: node.name, op: node.opType, "constant weights of rank \(w.rank) are not supported (rank 2 only)")
+        }
+        let (ints, wq) = quantizeWeights(w, given: weightQuantizer)
+        let weights = IntTensor(shape: w.shape, values: centred(ints, wq))
+        let (x, xq) = try linearInput(input, for: node)
+        guard circuit[x].shape.last == w.shape[0] else {
+            throw QuantizationError(node: node.name, op: node.opType, "input \(circuit[x].shape) does not match weights \(w.shape)")
+        }
+        let acc = emit(.matMul(weights: weights), [x], label: node.name)
+        let (k, n) = (w.shape[0], w.shape[1])
+        let scale = xq.scale * wq.scale
+        let biasValues = bias.map { b in Broadcast.sourceIndices(from: b.shape, to: [n]).map { b.values[$0] } } ?? [Double](repeating: 0, count: n)
+        let zp = (0..<n).map { j in
+            xq.zeroPoints[0] * Double((0..<k).reduce(Int64(0)) { $0 + weights.values[$1 * n + j] }) - biasValues[j] / scale
+        }
+        let (value, q) = roundAccumulator(acc, quantizer: accumulatorQuantizer(acc, scale: scale, zeroPoints: zp), node: node)
+        define(node.outputs[0], value: value, quantizer: q)
+    }
+
+    /// Window attributes of Conv / pooling: kernel, strides, pads (begin..., end...), dilations.
+    func geometry(_ node: Node, spatialRank: Int, kernel: [Int]) throws -> WindowGeometry {
+        let autoPad: String = if case .string(let s)? = node.attributes["auto_pad"] { s } else { "NOTSET" }
+        guard autoPad == "NOTSET" || autoPad == "VALID" else {
+            throw QuantizationError(node: node.name, op: node.opType, "auto_pad \(autoPad) is not supported; export explicit pads")
+        }
+        guard int(node, "ceil_mode", default: 0) == 0 else {
+            throw QuantizationError(node: node.name, op: node.opType, "ceil_mode = 1 is not supported")
+        }
+        let pads = ints(node, "pads") ?? [Int](repeating: 0, count: 2 * spatialRank)
+        let strides = ints(node, "strides") ?? [Int](repeating: 1, count: spatialRank)
+        let dilations = ints(node, "dilations") ?? [Int](repeating: 1, count: spatialRank)
+        guard pads.count == 2 * spatialRank, strides.count == spatialRank, dilations.count == spatialRank else {
+            throw QuantizationError(node: node.name, op: node.opType, "pads/strides/dilations do not match \(spatialRank) spatial axes")
+        }
+        return WindowGeometry(kernelShape: kernel, strides: strides, pads: pads, dilations: dilations)
+    }
+
+    mutating func conv(_ node: Node) throws {
+        let w = try requireConstant(1, of: node, "weights")
+        let (ints, wq) = quantizeWeights(w, given: constantQuantizer(node.inputs[1]))
+        let weights = IntTensor(shape: w.shape, values: centred(ints, wq))
+        let (x, xq) = try linearInput(node.inputs[0], for: node)
+        let shape = circuit[x].shape
+        let groups = int(node, "group", default: 1)
+        guard shape.count == w.rank - 1, shape.count >= 2, shape[0] == w.shape[1] * groups else {
+            throw QuantizationError(node: node.name, op: node.opType, "input \(shape) does not match weights \(w.shape) with \(groups) group(s)")
+        }
+        let g = try geometry(node, spatialRank: shape.count - 1, kernel: Array(w.shape.dropFirst(2)))
+        let padValue = Int64(xq.zeroPoints[0].rounded())
+        let acc = emit(.conv(weights: weights, geometry: g, groups: groups, padValue: padValue), [x], label: node.name)
+        let outChannels = w.shape[0], perChannel = w.count / outChannels
+        let plane = circuit[acc].elementCount / outChannels
+        let scale = xq.scale * wq.scale
+        let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? try requireConstant(2, of: node, "bias").values : [Double](repeating: 0, count: outChannels)
+        let perChannelZP = (0..<outChannels).map { o in
+            xq.zeroPoints[0] * Double(weights.values[(o * perChannel)..<((o + 1) * perChannel)].reduce(0, +)) - bias[o] / scale
+        }
+        let zp = (0..<(outChannels * plane)).map { perChannelZP[$0 / plane] }
+        let (value, q) = roundAccumulator(acc, quantizer: accumulatorQuantizer(acc, scale: scale, zeroPoints: zp), node: node)
+        define(node.outputs[0], value: value, quantizer: q)
+    }
+
+    /// Average pooling as a per-channel sum (a grouped conv with an all-ones kernel), padded with the
+    /// input zero point (count_include_pad = 1), then ×1/k in the next table.
+    mutating func averagePool(_ node: Node) throws {
+        let (x, xq) = try linearInput(node.inputs[0], for: node)
+        let shape = circuit[x].shape
+        let channels = shape[0]
+        let kernel = node.opType == "GlobalAveragePool" ? Array(shape.dropFirst()) : (ints(node, "kernel_shape") ?? [])
+        guard kernel.count == shape.count - 1 else {
+            throw QuantizationError(node: node.name, op: node.opType, "kernel_shape \(kernel) does not match input \(shape)")
+        }
+        let g = try geometry(node, spatialRank: kernel.count, kernel: kernel)
+        if g.pads.contains(where: { $0 > 0 }) && int(node, "count_include_pad", default: 0) == 0 {
+            throw QuantizationError(node: node.name, op: node.opType, "padding requires count_include_pad = 1")
+        }
+        let k = kernel.reduce(1, *)
+        let ones = IntTensor(shape: [channels, 1] + kernel, repeating: 1)
+        let acc = emit(.conv(weights: ones, geometry: g, groups: channels, padValue: Int64(xq.zeroPoints[0].rounded())), [x], label: node.name)
+        let q = accumulatorQuantizer(acc, scale: xq.scale / Double(k), zeroPoints: [Double(k) * xq.zeroPoints[0]])
+        let (value, rounded) = roundAccumulator(acc, quantizer: q, node: node)
+        define(node.outputs[0], value: value, quantizer: rounded)
+    }
+
+    mutating func reduceSum(_ node: Node) throws {
+        let (x, xq) = try linearInput(node.inputs[0], for: node)
+        let rank = circuit[x].shape.count + 1
+        var axes = ints(node, "axes") ?? []
+        if node.inputs.count > 1, !node.inputs[1].isEmpty { axes = try requireConstant(1, of: node, "axes").values.map { Int($0) } }
+        if axes.isEmpty {
+            guard int(node, "noop_with_empty_axes", default: 0) == 0 else { symbols[node.outputs[0]] = symbols[node.inputs[0]]; return }
+            axes = Array(1..<rank)
+        }
+        axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+        guard !axes.contains(0) else {
+            throw QuantizationError(node: node.name, op: node.opType, "axis 0 is the batch axis and cannot be reduced")
+        }
+        let sampleAxes = axes.map { $0 - 1 }
+        let count = sampleAxes.reduce(1) { $0 * circuit[x].shape[$1] }
+        let acc = emit(.reduceSum(axes: sampleAxes, keepDims: int(node, "keepdims", default: 1) != 0), [x], label: node.name)
+        let q = accumulatorQuantizer(acc, scale: xq.scale, zeroPoints: [Double(count) * xq.zeroPoints[0]])
+        let (value, rounded) = roundAccumulator(acc, quantizer: q, node: node)
+        define(node.outputs[0], value: value, quantizer: rounded)
+    }
+
+    /// Max commutes with an increasing affine map: pool the integers, keep the quantizer.
+    mutating func maxPool(_ node: Node) throws {
+        let (x, xq) = try linearInput(node.inputs[0], for: node)
+        let kernel = ints(node, "kernel_shape") ?? []
+        let g = try geometry(node, spatialRank: circuit[x].shape.count - 1, kernel: kernel)
+        let pooled = emit(.maxPool(geometry: g, padValue: circuit[x].range.min), [x], label: node.name)
+        define(node.outputs[0], value: pooled, quantizer: xq)
+    }
+
+    /// Constant padding, filled with the quantized pad value (the zero point for 0).
+    mutating func pad(_ node: Node) throws {
+        let mode: String = if case .string(let s)? = node.attributes["mode"] { s } else { "constant" }
+        guard mode == "constant" else { throw QuantizationError(node: node.name, op: node.opType, "only constant padding is supported") }
+        let pads = node.inputs.count > 1 ? try requireConstant(1, of: node, "pads").values.map { Int($0) } : (ints(node, "pads") ?? [])
+        let value = node.inputs.count > 2 && !node.inputs[2].isEmpty ? try requireConstant(2, of: node, "constant_value").values[0] : float(node, "value", default: 0)
+        let (x, xq) = try linearInput(node.inputs[0], for: node)
+        let rank = circuit[x].shape.count + 1
+        guard pads.count == 2 * rank, pads[0] == 0, pads[rank] == 0, pads.allSatisfy({ $0 >= 0 }) else {
+            throw QuantizationError(node: node.name, op: node.opType, "pads \(pads) must be non-negative and leave the batch axis alone")
+        }
+        let samplePads = Array(pads[1..<rank]) + Array(pads[(rank + 1)...])
+        let padded = emit(.pad(pads: samplePads, value: xq.quantize(value)), [x], label: node.name)
+        define(node.outputs[0], value: padded, quantizer: xq)
+    }
+
+    /// Concatenation on one grid: every operand re-quantized (model_outputs bits) unless already on it.
+    mutating func concat(_ node: Node) throws {
+        var rmin = Double.infinity, rmax = -Double.infinity
+        for name in node.inputs {
+            let floats = try calibrationFloats(try fused(name, of: node).0)
+            rmin = min(rmin, floats.values.min() ?? 0)
+            rmax = max(rmax, floats.values.max() ?? 0)
+        }
+        let (firstExpr, _) = try fused(node.inputs[0], of: node)
+        let q: UniformQuantizer
+        if let (shared, _) = firstExpr.pureQuantizer(), shared.hasIntegerScalarZeroPoint,
+           try node.inputs.allSatisfy({ try fused($0, of: node).0.pureQuantizer()?.0 == shared }) {
+            q = shared
+        } else {
+            q = UniformQuantizer(options: QuantizationOptions(bits: options.bits.modelOutputs, isSigned: rmin < 0), rmin: rmin, rmax: rmax)
+        }
+        let operands = try node.inputs.map { try materialize($0, quantizer: q, for: node) }
+        let rank = circuit[operands[0]].shape.count + 1
+        var axis = int(node, "axis", default: 0)
+        if axis < 0 { axis += rank }
+        guard axis >= 1 else { throw QuantizationError(node: node.name, op: node.opType, "concatenation along the batch axis") }
+        let out = emit(.concat(axis: axis - 1), operands, label: node.name)
+        define(node.outputs[0], value: out, quantizer: q)
+    }
+}

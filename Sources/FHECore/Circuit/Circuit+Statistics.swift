@@ -1,0 +1,118 @@
+import Foundation
+// Figures the parameter search and the reports need: TLU counts, precisions and 2-norms.
+
+/// The TLUs of one operation, as the parameter optimizer sees them.
+public struct TLUGroup: Sendable, Equatable, Codable {
+    /// The operation's label and mnemonic.
+    public var label: String
+    /// Bit-width of the TLU inputs (the PBS precision).
+    public var precision: Int
+    /// Largest squared 2-norm of the clear weights of the linear combination of fresh ciphertexts (inputs
+    /// or PBS outputs, each counted with variance 1) that feeds one TLU of the group.
+    public var maxNormSquared: Double
+    /// Number of TLUs (per sample).
+    public var count: Int
+}
+
+extension Circuit {
+    /// For every value, the largest squared 2-norm ν² of the linear combination of fresh ciphertexts
+    /// it is made of (inputs and PBS outputs count 1; clear values 0).
+    public func normSquared() -> [Double] {
+        var nu = [Double](repeating: 0, count: values.count)
+        for op in operations {
+            let v = self[op.result]
+            guard v.isEncrypted else { continue }
+            let inputs = op.operands.map { nu[$0.rawValue] }
+            switch op.kind {
+            case .input, .tableLookup, .multiply, .matMulEncrypted:
+                nu[op.result.rawValue] = op.kind.isProductLike ? 2 : 1
+            case .matMul(let w):
+                let n = w.shape[1]
+                var worst = 0.0
+                for j in 0..<n {
+                    var s = 0.0
+                    for k in 0..<w.shape[0] { let x = Double(w.values[k * n + j]); s += x * x }
+                    worst = max(worst, s)
+                }
+                nu[op.result.rawValue] = worst * inputs[0]
+            case .conv(let w, _, _, _):
+                let per = w.count / max(1, w.shape[0])
+                var worst = 0.0
+                for o in 0..<w.shape[0] {
+                    var s = 0.0
+                    for i in (o * per)..<((o + 1) * per) { let x = Double(w.values[i]); s += x * x }
+                    worst = max(worst, s)
+                }
+                nu[op.result.rawValue] = worst * inputs[0]
+            case .reduceSum(let axes, _):
+                nu[op.result.rawValue] = Double(axes.reduce(1) { $0 * self[op.operands[0]].shape[$1] }) * inputs[0]
+            case .mulConstant(let c):
+                let m = c.values.map { Double($0) * Double($0) }.max() ?? 0
+                nu[op.result.rawValue] = m * inputs[0]
+            case .add, .subtract:
+                nu[op.result.rawValue] = inputs[0] + inputs[1]
+            case .maxPool:
+                nu[op.result.rawValue] = inputs[0] + 1  // a + relu(b − a): one operand plus a PBS output
+            case .round, .addConstant, .reshape, .transpose, .slice, .pad, .gather, .expand:
+                nu[op.result.rawValue] = inputs[0]
+            case .concat:
+                nu[op.result.rawValue] = inputs.max() ?? 0
+            }
+        }
+        return nu
+    }
+
+    /// TLUs per operation: tables, products (2 per scalar product), max-pool comparisons, and the
+    /// exact-rounding bit extractions (one per removed bit and element). Clear operations have none.
+    public func tluGroups() -> [TLUGroup] {
+        let nu = normSquared()
+        var groups = [TLUGroup]()
+        for op in operations where self[op.result].isEncrypted {
+            let input = op.operands.first.map { self[$0] }
+            switch op.kind {
+            case .tableLookup:
+                groups.append(TLUGroup(label: op.label, precision: input!.bitWidth, maxNormSquared: nu[op.operands[0].rawValue],
+                                       count: input!.elementCount))
+            case .multiply, .matMulEncrypted:
+                // (a + b) and (a − b) feed the square tables: one more bit than the wider operand.
+                let a = self[op.operands[0]], b = self[op.operands[1]]
+                let products: Int
+                if case .multiply = op.kind { products = a.elementCount } else {
+                    products = self[op.result].elementCount * a.shape.last!
+                }
+                let sum = IntegerRange(min: a.range.min + min(b.range.min, -b.range.max), max: a.range.max + max(b.range.max, -b.range.min))
+                groups.append(TLUGroup(label: op.label, precision: sum.bitWidth,
+                                       maxNormSquared: nu[op.operands[0].rawValue] + nu[op.operands[1].rawValue], count: 2 * products))
+            case .maxPool(let g, _):
+                let diff = IntegerRange(min: input!.range.min - input!.range.max, max: input!.range.max - input!.range.min)
+                groups.append(TLUGroup(label: op.label, precision: diff.bitWidth, maxNormSquared: 2 * nu[op.operands[0].rawValue],
+                                       count: self[op.result].elementCount * (g.kernelShape.reduce(1, *) - 1)))
+            case .round(let lsbs, .exact) where lsbs > 0:
+                // Each removed bit is one bit-extraction PBS on a 1-bit (no padding) input after a clear
+                // multiplication by up to 2^p, which multiplies the noise (reference/tfhe.md §5.10).
+                let p = Double(input!.bitWidth)
+                groups.append(TLUGroup(label: op.label + "/round", precision: 1,
+                                       maxNormSquared: nu[op.operands[0].rawValue] * pow(2, 2 * p), count: input!.elementCount * lsbs))
+            default:
+                continue
+            }
+        }
+        return groups
+    }
+
+    /// Total TLUs per sample.
+    public var tluCount: Int { tluGroups().reduce(0) { $0 + $1.count } }
+
+    /// The widest TLU input in bits (0 without TLUs).
+    public var maxTLUPrecision: Int { tluGroups().map(\.precision).max() ?? 0 }
+}
+
+extension OperationKind {
+    /// Encrypted products: their result is a difference of two PBS outputs.
+    var isProductLike: Bool {
+        switch self {
+        case .multiply, .matMulEncrypted: true
+        default: false
+        }
+    }
+}

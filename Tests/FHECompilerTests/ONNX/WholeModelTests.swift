@@ -1,0 +1,54 @@
+// Whole models exported from PyTorch/Brevitas: our float interpreter against onnxruntime (or the
+// Brevitas torch model), on the committed inputs.
+import FHECompiler
+import FHECore
+import Foundation
+import Testing
+
+@Suite("Whole PyTorch models")
+struct WholeModelTests {
+    static let models = ["mlp", "cnn", "two_inputs", "activations", "conv1d", "brevitas_mlp"]
+
+    @Test("float output matches the reference", arguments: models)
+    func matchesReference(_ name: String) throws {
+        let folder = "torch/\(name)"
+        var input = Fixtures.path("\(folder)_input.npy")
+        if !FileManager.default.fileExists(atPath: input) { input = Fixtures.path("\(folder)_input.npz") }
+        let outputs = try ModelEvaluation.evaluate(modelPath: Fixtures.path("\(folder).onnx"), inputPath: input, outputPath: nil)
+        let expected = try NumPyFormat.readArrays(path: Fixtures.path("\(folder)_output.npy"))[0].tensor
+        #expect(outputs.count == 1)
+        expectClose(outputs[0].tensor, expected, name)
+    }
+
+    @Test("a batch-1 export runs any batch, row by row equal to the whole batch")
+    func batchOneExport() throws {
+        let graph = try ONNXImporter.importModel(path: Fixtures.path("torch/mlp.onnx"))
+        #expect(!graph.dynamicBatch && graph.inputs[0].shape == [1, 10])
+        let x = try NumPyFormat.readArrays(path: Fixtures.path("torch/mlp_input.npy"))[0].tensor
+        let whole = try FloatInterpreter.run(graph, inputs: ["x": x])["output"]!
+        for row in 0..<x.shape[0] {
+            let single = try FloatInterpreter.run(graph, inputs: ["x": x.slice(rows: row..<(row + 1))])["output"]!
+            #expect(single == whole.slice(rows: row..<(row + 1)))
+        }
+    }
+
+    @Test("inspect reports interface, ops and QAT detection")
+    func inspection() throws {
+        let cnn = try ModelInspection.inspect(path: Fixtures.path("torch/cnn.onnx"))
+        #expect(cnn.opset == 14)
+        #expect(cnn.inputs.map(\.shape) == [["N", "2", "12", "12"]])
+        #expect(cnn.operators["Conv"] == 2 && cnn.operators["BatchNormalization"] == nil || cnn.operators["Conv"] == 2)
+        #expect(!cnn.hasAnyQNNLayers)
+        let qat = try ModelInspection.inspect(path: Fixtures.path("torch/brevitas_mlp.onnx"))
+        #expect(qat.hasAnyQNNLayers)
+        #expect(qat.operatorsInFile["onnx.brevitas.Quant", default: 0] >= 2)
+        #expect(try qat.json().contains("\"has_any_qnn_layers\" : true"))
+    }
+
+    @Test("a multi-input model reads its inputs from a numpy .npz by name")
+    func npzInputs() throws {
+        let arrays = try NumPyFormat.readArrays(path: Fixtures.path("torch/two_inputs_input.npz"))
+        #expect(arrays.map(\.name) == ["left", "right"])
+        #expect(arrays.map(\.tensor.shape) == [[5, 6], [5, 3]])
+    }
+}
