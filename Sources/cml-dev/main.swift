@@ -7,7 +7,7 @@ struct Main: ParsableCommand {
         commandName: "cml-dev",
         abstract: "Compile an ONNX model into a deployable FHE bundle.",
         version: CMLVersion.current,
-        subcommands: [Inspect.self, Eval.self])
+        subcommands: [Inspect.self, Eval.self, Compile.self, Run.self])
 }
 
 Main.main()

@@ -9,7 +9,7 @@ public enum Compiler {
     ///   - calibration: one tensor per graph input, batch axis first (the input set).
     ///   - kernels: the float behaviour of ONNX ops.
     public static func compile(graph: Graph, calibration: [Tensor], options: CompileOptions,
-                               kernels: any FloatOperatorSet) throws -> CompiledModel {
+                               kernels: any FloatOperatorSet = ReferenceFloatOperators()) throws -> CompiledModel {
         if let statuses = options.inputsEncryption {
             _ = try InputEncryption.validate(statuses.map(\.rawValue), inputCount: graph.inputs.count)
         }

@@ -24,3 +24,12 @@ public struct QuantizationError: Error, Equatable, CustomStringConvertible {
     }
     public var description: String { "node '\(node)' (\(op)): \(reason)" }
 }
+
+/// The importer's float kernels (`FloatKernels`): the float behaviour the compiler uses by default.
+public struct ReferenceFloatOperators: FloatOperatorSet {
+    /// The reference set.
+    public init() {}
+    public func evaluate(node: Node, inputs: [Tensor?]) throws -> [Tensor] {
+        try FloatKernels.evaluate(node: node, inputs: inputs)
+    }
+}

@@ -30,13 +30,16 @@ public indirect enum FusedExpression: Sendable {
             return nil
         case .move(let kind, let inner, let innerShape):
             guard let (q, fromQuant) = inner.pureQuantizer() else { return nil }
-            if q.zeroPoints.count == 1 { return (q, fromQuant) }
+            if q.zeroPoints.count == 1 && q.elementScales == nil { return (q, fromQuant) }
             let count = innerShape.reduce(1, *)
-            let full = (0..<count).map { q.zeroPoint(element: $0) }
             let map = DataMovement.sourceIndices(kind, operandShapes: [innerShape])
-            var moved = q
-            moved.zeroPoints = DataMovement.apply(map, operands: [full], operandCounts: [count], batch: 1, fill: 0)
-            return (moved, fromQuant)
+            func moved(_ f: (Int) -> Double) -> [Double] {
+                DataMovement.apply(map, operands: [(0..<count).map(f)], operandCounts: [count], batch: 1, fill: 0)
+            }
+            var result = q
+            if q.zeroPoints.count > 1 { result.zeroPoints = moved { q.zeroPoint(element: $0) } }
+            if let e = q.elementScales { result.elementScales = moved { e[$0 % e.count] } }
+            return (result, fromQuant)
         }
     }
 

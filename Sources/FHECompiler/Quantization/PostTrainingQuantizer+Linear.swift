@@ -2,6 +2,7 @@
 // Integer kernels follow Jacob et al. 2018 eq. 7 (reference/concrete-ml.md §4.5), with the weight zero point
 // folded into the clear weights: acc = q_x · (q_w − zp_w), then x·w + b = s_x·s_w·(acc − zp_x·Σ(q_w − zp_w)) + b.
 import FHECore
+import Foundation
 
 extension PostTrainingQuantizer {
     func int(_ node: Node, _ name: String, default value: Int) -> Int {
@@ -27,8 +28,12 @@ extension PostTrainingQuantizer {
 
     /// Clear integer weights: the model's own grid (QAT), raw integers, or a PTQ quantizer with op_weights bits,
     /// symmetric when the 3rd and 97th percentiles straddle zero within a factor 3 (Concrete ML's heuristic).
-    func quantizeWeights(_ w: Tensor, given: UniformQuantizer?) -> (ints: [Int64], quantizer: UniformQuantizer) {
+    func quantizeWeights(_ w: Tensor, given: UniformQuantizer?, channels: Int = 1, channelOf: (Int) -> Int = { _ in 0 })
+        -> (ints: [Int64], quantizer: UniformQuantizer) {
         if let given { return (given.quantize(w.values), given) }
+        if options.importQAT, w.elementType.isFloatingPoint, let grid = Self.recoverGrid(w.values, channels: channels, channelOf: channelOf) {
+            return (grid.quantize(w.values), grid)
+        }
         if !w.elementType.isFloatingPoint {
             return (w.values.map { Int64($0) }, UniformQuantizer(options: QuantizationOptions(bits: 62, isSigned: true), scale: 1, zeroPoints: [0], noClipping: true))
         }
@@ -52,6 +57,30 @@ extension PostTrainingQuantizer {
         return (q.quantize(w.values), q)
     }
 
+    /// The grid of QAT weights whose Quant nodes were folded at import: per channel, the step s such that
+    /// every weight is an integer multiple of s (tried as the smallest |w| divided by 1...16).
+    static func recoverGrid(_ w: [Double], channels: Int, channelOf: (Int) -> Int) -> UniformQuantizer? {
+        var members = [[Int]](repeating: [], count: channels)
+        for i in w.indices { members[channelOf(i)].append(i) }
+        var steps = [Double](repeating: 1, count: channels)
+        var maxLevel = 0.0
+        for c in 0..<channels {
+            let values = members[c].map { w[$0] }
+            guard let smallest = values.map(abs).filter({ $0 > 1e-12 }).min() else { continue }
+            guard let step = (1...16).lazy.map({ smallest / Double($0) }).first(where: { s in
+                values.allSatisfy { abs($0 / s - ($0 / s).rounded()) < 1e-3 }
+            }) else { return nil }
+            steps[c] = step
+            maxLevel = max(maxLevel, values.map { abs($0 / step).rounded() }.max() ?? 0)
+        }
+        let bits = max(2, Int((log2(maxLevel + 1)).rounded(.up)) + 1)
+        guard bits <= 16 else { return nil }
+        let perElement = w.indices.map { steps[channelOf($0)] }
+        return UniformQuantizer(options: QuantizationOptions(bits: bits, isSigned: true, isQAT: true), scale: 1, zeroPoints: [0],
+                                elementScales: Set(perElement).count == 1 ? nil : perElement)
+            .withCommonScale(Set(perElement).count == 1 ? perElement.first ?? 1 : 1)
+    }
+
     /// Weights with the zero point folded in: q_w − zp_w.
     func centred(_ ints: [Int64], _ q: UniformQuantizer) -> [Int64] {
         let zp = Int64(q.zeroPoints[0].rounded())
@@ -59,10 +88,18 @@ extension PostTrainingQuantizer {
     }
 
     /// The raw accumulator quantizer: scale s_x·s_w, zero point per element.
-    func accumulatorQuantizer(_ acc: ValueID, scale: Double, zeroPoints: [Double]) -> UniformQuantizer {
+    func accumulatorQuantizer(_ acc: ValueID, scale: Double, zeroPoints: [Double], elementScales: [Double]? = nil) -> UniformQuantizer {
         let zp = Set(zeroPoints).count == 1 ? [zeroPoints[0]] : zeroPoints
+        let es = elementScales.flatMap { Set($0).count == 1 ? nil : $0 }
+        let common = elementScales.flatMap { Set($0).count == 1 ? $0[0] : nil } ?? 1
         return UniformQuantizer(options: QuantizationOptions(bits: circuit[acc].bitWidth, isSigned: circuit[acc].isSigned),
-                                scale: scale, zeroPoints: zp, noClipping: true)
+                                scale: scale * common, zeroPoints: zp, noClipping: true, elementScales: es)
+    }
+
+    /// Per-output-channel weight scale factors: element `channel(i)` of a per-element weight grid, nil when per-tensor.
+    func channelScales(_ wq: UniformQuantizer, channels: Int, elementOf: (Int) -> Int) -> [Double]? {
+        guard wq.elementScales != nil else { return nil }
+        return (0..<channels).map { wq.scale(element: elementOf($0)) / wq.scale }
     }
 
     mutating func gemm(_ node: Node) throws {
@@ -74,9 +111,12 @@ extension PostTrainingQuantizer {
             return
         }
         var weights = b
+        var weightQuantizer = constantQuantizer(node.inputs[1])
         if int(node, "transB", default: 0) != 0 {
             let (k, n) = (b.shape[1], b.shape[0])
-            weights = Tensor(shape: [k, n], elementType: b.elementType, values: (0..<(k * n)).map { b.values[($0 % n) * k + $0 / n] })
+            let source = (0..<(k * n)).map { ($0 % n) * k + $0 / n }
+            weights = Tensor(shape: [k, n], elementType: b.elementType, values: source.map { b.values[$0] })
+            if let es = weightQuantizer?.elementScales { weightQuantizer?.elementScales = source.map { es[$0 % es.count] } }
         }
         var bias: Tensor? = nil
         if node.inputs.count > 2, !node.inputs[2].isEmpty {
@@ -84,7 +124,7 @@ extension PostTrainingQuantizer {
             let beta = float(node, "beta", default: 1)
             bias = Tensor(shape: c.shape, values: c.values.map { $0 * beta })
         }
-        try linear(node, input: node.inputs[0], weights: weights, weightQuantizer: constantQuantizer(node.inputs[1]), bias: bias)
+        try linear(node, input: node.inputs[0], weights: weights, weightQuantizer: weightQuantizer, bias: bias)
     }
 
     /// y = x · W (+ bias) with W [K, N] constant.
@@ -92,7 +132,8 @@ extension PostTrainingQuantizer {
         guard w.rank == 2 else {
             throw QuantizationError(node: node.name, op: node.opType, "constant weights of rank \(w.rank) are not supported (rank 2 only)")
         }
-        let (ints, wq) = quantizeWeights(w, given: weightQuantizer)
+        let columns = w.shape.count == 2 ? w.shape[1] : 1
+        let (ints, wq) = quantizeWeights(w, given: weightQuantizer, channels: columns) { $0 % columns }
         let weights = IntTensor(shape: w.shape, values: centred(ints, wq))
         let (x, xq) = try linearInput(input, for: node)
         guard circuit[x].shape.last == w.shape[0] else {
@@ -101,16 +142,22 @@ extension PostTrainingQuantizer {
         let acc = emit(.matMul(weights: weights), [x], label: node.name)
         let (k, n) = (w.shape[0], w.shape[1])
         let scale = xq.scale * wq.scale
+        let columnScales = channelScales(wq, channels: n) { $0 }  // element (0, j) of the [K, N] grid
         let biasValues = bias.map { b in Broadcast.sourceIndices(from: b.shape, to: [n]).map { b.values[$0] } } ?? [Double](repeating: 0, count: n)
-        let zp = (0..<n).map { j in
-            xq.zeroPoints[0] * Double((0..<k).reduce(Int64(0)) { $0 + weights.values[$1 * n + j] }) - biasValues[j] / scale
+        var zp = [Double](repeating: 0, count: n)
+        for j in 0..<n {
+            var columnSum: Int64 = 0
+            for r in 0..<k { columnSum += weights.values[r * n + j] }
+            let columnScale = scale * (columnScales?[j] ?? 1)
+            zp[j] = xq.zeroPoints[0] * Double(columnSum) - biasValues[j] / columnScale
         }
-        let (value, q) = roundAccumulator(acc, quantizer: accumulatorQuantizer(acc, scale: scale, zeroPoints: zp), node: node)
+        let accQuantizer = accumulatorQuantizer(acc, scale: scale, zeroPoints: zp, elementScales: columnScales)
+        let (value, q) = roundAccumulator(acc, quantizer: accQuantizer, node: node)
         define(node.outputs[0], value: value, quantizer: q)
     }
 
     /// Window attributes of Conv / pooling: kernel, strides, pads (begin..., end...), dilations.
-    func geometry(_ node: Node, spatialRank: Int, kernel: [Int]) throws -> WindowGeometry {
+    func geometry(_ node: Node, spatialRank: Int, kernel: [Int]) throws -> FHECore.WindowGeometry {
         let autoPad: String = if case .string(let s)? = node.attributes["auto_pad"] { s } else { "NOTSET" }
         guard autoPad == "NOTSET" || autoPad == "VALID" else {
             throw QuantizationError(node: node.name, op: node.opType, "auto_pad \(autoPad) is not supported; export explicit pads")
@@ -124,12 +171,13 @@ extension PostTrainingQuantizer {
         guard pads.count == 2 * spatialRank, strides.count == spatialRank, dilations.count == spatialRank else {
             throw QuantizationError(node: node.name, op: node.opType, "pads/strides/dilations do not match \(spatialRank) spatial axes")
         }
-        return WindowGeometry(kernelShape: kernel, strides: strides, pads: pads, dilations: dilations)
+        return FHECore.WindowGeometry(kernelShape: kernel, strides: strides, pads: pads, dilations: dilations)
     }
 
     mutating func conv(_ node: Node) throws {
         let w = try requireConstant(1, of: node, "weights")
-        let (ints, wq) = quantizeWeights(w, given: constantQuantizer(node.inputs[1]))
+        let perOutput = w.count / max(1, w.shape[0])
+        let (ints, wq) = quantizeWeights(w, given: constantQuantizer(node.inputs[1]), channels: w.shape[0]) { $0 / perOutput }
         let weights = IntTensor(shape: w.shape, values: centred(ints, wq))
         let (x, xq) = try linearInput(node.inputs[0], for: node)
         let shape = circuit[x].shape
@@ -143,12 +191,14 @@ extension PostTrainingQuantizer {
         let outChannels = w.shape[0], perChannel = w.count / outChannels
         let plane = circuit[acc].elementCount / outChannels
         let scale = xq.scale * wq.scale
+        let outScales = channelScales(wq, channels: outChannels) { $0 * perChannel }
         let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? try requireConstant(2, of: node, "bias").values : [Double](repeating: 0, count: outChannels)
         let perChannelZP = (0..<outChannels).map { o in
-            xq.zeroPoints[0] * Double(weights.values[(o * perChannel)..<((o + 1) * perChannel)].reduce(0, +)) - bias[o] / scale
+            xq.zeroPoints[0] * Double(weights.values[(o * perChannel)..<((o + 1) * perChannel)].reduce(0, +)) - bias[o] / (scale * (outScales?[o] ?? 1))
         }
         let zp = (0..<(outChannels * plane)).map { perChannelZP[$0 / plane] }
-        let (value, q) = roundAccumulator(acc, quantizer: accumulatorQuantizer(acc, scale: scale, zeroPoints: zp), node: node)
+        let es = outScales.map { s in (0..<(outChannels * plane)).map { s[$0 / plane] } }
+        let (value, q) = roundAccumulator(acc, quantizer: accumulatorQuantizer(acc, scale: scale, zeroPoints: zp, elementScales: es), node: node)
         define(node.outputs[0], value: value, quantizer: q)
     }
 

@@ -133,7 +133,8 @@ extension PostTrainingQuantizer {
     // MARK: QAT: Brevitas Quant, QuantizeLinear / DequantizeLinear
 
     /// The quantizer a Brevitas `Quant` or ONNX QuantizeLinear/DequantizeLinear node stands for.
-    func quantNodeQuantizer(_ node: Node) throws -> UniformQuantizer {
+    /// With `perElementOf` (a constant's shape), a per-channel scale becomes per-element scale factors.
+    func quantNodeQuantizer(_ node: Node, perElementOf shape: [Int]? = nil) throws -> UniformQuantizer {
         func scalar(_ index: Int, _ what: String, default value: Double? = nil) throws -> Double {
             if index >= node.inputs.count || node.inputs[index].isEmpty, let value { return value }
             let t = try requireConstant(index, of: node, what)
@@ -142,7 +143,14 @@ extension PostTrainingQuantizer {
             }
             return t.values[0]
         }
-        let scale = try scalar(1, "scale")
+        var elementScales: [Double]? = nil
+        var scale: Double
+        if let shape, let s = try constant(node.inputs[1], of: node), Set(s.values).count > 1 {
+            elementScales = Broadcast.sourceIndices(from: s.shape, to: shape).map { s.values[$0] }
+            scale = 1
+        } else {
+            scale = try scalar(1, "scale")
+        }
         let zeroPoint = try scalar(2, "zero point", default: 0)
         if node.opType == "Quant" {
             let bits = Int(try scalar(3, "bit width"))
@@ -150,17 +158,18 @@ extension PostTrainingQuantizer {
             var narrow = node.attributes["narrow"].map { if case .int(let v) = $0 { v != 0 } else { false } } ?? false
             if !signed && narrow { (signed, narrow) = (true, false) }  // Brevitas export workaround (concrete-ml.md §5)
             return UniformQuantizer(options: QuantizationOptions(bits: bits, isSigned: signed, isQAT: true, isNarrow: narrow),
-                                    scale: scale, zeroPoints: [zeroPoint])
+                                    scale: scale, zeroPoints: [zeroPoint], elementScales: elementScales)
         }
         let zpType = node.inputs.count > 2 && !node.inputs[2].isEmpty ? (try constant(node.inputs[2], of: node))?.elementType : nil
-        return UniformQuantizer(options: QuantizationOptions(bits: 8, isSigned: zpType == .int8, isQAT: true), scale: scale, zeroPoints: [zeroPoint])
+        return UniformQuantizer(options: QuantizationOptions(bits: 8, isSigned: zpType == .int8, isQAT: true), scale: scale,
+                                zeroPoints: [zeroPoint], elementScales: elementScales)
     }
 
     mutating func quantizationNode(_ node: Node, inputs: [Symbol?]) throws {
         let output = node.outputs[0]
         switch (node.opType, inputs.first ?? nil) {
         case ("Quant", .constant(let t, _)?), ("QuantizeLinear", .constant(let t, _)?):
-            if let q = try? quantNodeQuantizer(node) {
+            if let q = try? quantNodeQuantizer(node, perElementOf: t.shape) {
                 let ints = q.quantize(t.values)
                 symbols[output] = node.opType == "Quant"
                     ? .constant(Tensor(shape: t.shape, elementType: t.elementType, values: q.dequantize(ints)), quantizer: q)
@@ -171,7 +180,7 @@ extension PostTrainingQuantizer {
                 symbols[output] = .constant(folded[0], quantizer: nil)
             }
         case ("DequantizeLinear", .constant(let t, _)?):
-            let q = try quantNodeQuantizer(node)
+            let q = try quantNodeQuantizer(node, perElementOf: t.shape)
             symbols[output] = .constant(Tensor(shape: t.shape, values: q.dequantize(t.values.map { Int64($0) })), quantizer: q)
         case ("DequantizeLinear", .integers(let id, _)?):
             define(output, value: id, quantizer: try quantNodeQuantizer(node), fromQuantNode: true)

@@ -103,6 +103,15 @@ extension Circuit {
     /// Total TLUs per sample.
     public var tluCount: Int { tluGroups().reduce(0) { $0 + $1.count } }
 
+    /// TLUs per sample; with `tablesOnly`, only table lookups (no products, max-pool or rounding PBS).
+    public func tluCount(tablesOnly: Bool) -> Int {
+        guard tablesOnly else { return tluCount }
+        return operations.reduce(0) { n, op in
+            if case .tableLookup = op.kind, self[op.result].isEncrypted { return n + self[op.operands[0]].elementCount }
+            return n
+        }
+    }
+
     /// The widest TLU input in bits (0 without TLUs).
     public var maxTLUPrecision: Int { tluGroups().map(\.precision).max() ?? 0 }
 }

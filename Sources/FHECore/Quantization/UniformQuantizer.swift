@@ -42,16 +42,22 @@ public struct UniformQuantizer: Sendable, Equatable, Codable {
     public var zeroPoints: [Double]
     /// When true, `quantize` does not clip to the options' integer range.
     public var noClipping: Bool
+    /// Per-element factors of the scale (per-channel weights, and the accumulators they produce);
+    /// element i uses scale · elementScales[i mod count]. nil = one scale.
+    public var elementScales: [Double]?
 
     /// A quantizer with explicit parameters.
     /// - Precondition: scale is positive and finite; at least one zero point.
-    public init(options: QuantizationOptions, scale: Double, zeroPoints: [Double], noClipping: Bool = false) {
+    public init(options: QuantizationOptions, scale: Double, zeroPoints: [Double], noClipping: Bool = false,
+                elementScales: [Double]? = nil) {
         precondition(scale > 0 && scale.isFinite, "quantizer scale must be positive and finite, got \(scale)")
         precondition(!zeroPoints.isEmpty, "a quantizer needs a zero point")
+        precondition(elementScales?.allSatisfy { $0 > 0 && $0.isFinite } ?? true, "per-element scales must be positive")
         self.options = options
         self.scale = scale
         self.zeroPoints = zeroPoints
         self.noClipping = noClipping
+        self.elementScales = elementScales
     }
 
     /// Values below this range width are constants (Concrete ML's STABILITY_CONST).
@@ -92,9 +98,22 @@ public struct UniformQuantizer: Sendable, Equatable, Codable {
         zeroPoints.count == 1 ? zeroPoints[0] : zeroPoints[i % zeroPoints.count]
     }
 
-    /// True when the quantizer has one integer zero point (an ordinary, non-raw quantizer).
+    /// The same quantizer with its scale replaced.
+    public func withCommonScale(_ scale: Double) -> UniformQuantizer {
+        var q = self
+        q.scale = scale
+        return q
+    }
+
+    /// The scale of element `i` of a sample.
+    @inlinable public func scale(element i: Int) -> Double {
+        guard let e = elementScales else { return scale }
+        return scale * e[i % e.count]
+    }
+
+    /// True when the quantizer has one scale and one integer zero point (an ordinary, non-raw quantizer).
     public var hasIntegerScalarZeroPoint: Bool {
-        zeroPoints.count == 1 && zeroPoints[0] == zeroPoints[0].rounded()
+        elementScales == nil && zeroPoints.count == 1 && zeroPoints[0] == zeroPoints[0].rounded()
     }
 
     /// q = rint(x / scale + zp) (half to even), clipped to the options' range unless `noClipping`.
@@ -105,7 +124,7 @@ public struct UniformQuantizer: Sendable, Equatable, Codable {
 
     /// One value of element `i`.
     @inlinable public func quantize(_ x: Double, element i: Int = 0) -> Int64 {
-        var v = (x / scale + zeroPoint(element: i)).rounded(.toNearestOrEven)
+        var v = (x / scale(element: i) + zeroPoint(element: i)).rounded(.toNearestOrEven)
         if !noClipping {
             v = min(max(v, Double(options.minInteger)), Double(options.maxInteger))
         }
@@ -120,6 +139,6 @@ public struct UniformQuantizer: Sendable, Equatable, Codable {
 
     /// One value of element `i`.
     @inlinable public func dequantize(_ q: Int64, element i: Int = 0) -> Double {
-        scale * (Double(q) - zeroPoint(element: i))
+        scale(element: i) * (Double(q) - zeroPoint(element: i))
     }
 }

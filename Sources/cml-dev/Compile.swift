@@ -1,0 +1,81 @@
+import Foundation
+import ArgumentParser
+import FHECompiler
+import FHECore
+
+/// `cml-dev compile`: quantize a model on an input set and write a bundle.
+struct Compile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Quantize an ONNX model (PTQ or QAT import) into an integer circuit and write a bundle.",
+        discussion: """
+            --n-bits takes an integer (op_inputs = op_weights = n, model inputs/outputs max(5, n)) or \
+            key=value pairs: op_inputs=6,op_weights=6[,model_inputs=5][,model_outputs=6]. \
+            --rounding-threshold-bits keeps that many most significant bits of each accumulator before its \
+            table (2..8), or 'auto' picks the fewest bits whose predictions on the input set stay within \
+            --auto-tolerance of no rounding.
+            """)
+
+    @Argument(help: "The ONNX model file.")
+    var model: String
+
+    @Option(help: "Calibration inputs: .npy (one input) or .npz (one member per input name).")
+    var inputset: String
+
+    @Option(name: .customLong("n-bits"), help: "Bits: an integer or op_inputs=..,op_weights=..[,model_inputs=..][,model_outputs=..].")
+    var nBits = "8"
+
+    @Option(name: .customLong("rounding-threshold-bits"), help: "2..8, or auto.")
+    var roundingThresholdBits: String?
+
+    @Option(name: .customLong("rounding-method"), help: "exact or approximate.")
+    var roundingMethod = "exact"
+
+    @Option(name: .customLong("auto-tolerance"), help: "For auto rounding: allowed top-1 disagreement (or 1 − R²) on the input set.")
+    var autoTolerance = 0.01
+
+    @Flag(help: "Import a quantization-aware-trained model (Brevitas Quant nodes, QDQ pairs).")
+    var qat = false
+
+    @Option(name: .customLong("input-encryption"), help: "Per input: encrypted or clear, comma-separated.")
+    var inputEncryption: String?
+
+    @Flag(name: .customLong("reduce-sum-copy"), help: "Identity table before each ReduceSum.")
+    var reduceSumCopy = false
+
+    @Flag(name: .customLong("show-circuit"), help: "Print the integer circuit.")
+    var showCircuit = false
+
+    @Flag(help: "Print the bit-width report and quantization decisions.")
+    var verbose = false
+
+    @Option(help: "Folder for the imported graph, quantized graph, circuit and report.")
+    var artifacts: String?
+
+    @Option(name: .shortAndLong, help: "The bundle directory to write.")
+    var output: String
+
+    func run() throws {
+        var options = CompileOptions()
+        options.bits = try QuantizationBits(parsing: nBits)
+        if let roundingThresholdBits {
+            options.rounding = try RoundingThreshold.parse(roundingThresholdBits, method: roundingMethod, tolerance: autoTolerance)
+        }
+        options.importQAT = qat
+        options.reduceSumCopy = reduceSumCopy
+        if let inputEncryption {
+            let statuses = inputEncryption.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            options.inputsEncryption = statuses.compactMap(InputEncryption.init(rawValue:))
+            if options.inputsEncryption!.count != statuses.count {
+                _ = try InputEncryption.validate(statuses, inputCount: statuses.count)
+            }
+        }
+        let compiled = try ModelCompilation.compile(modelPath: model, inputsetPath: inputset, options: options, bundlePath: output,
+                                                    artifactsPath: artifacts)
+        if showCircuit { print(compiled.circuit) }
+        if verbose {
+            print(compiled.quantizationLog.joined(separator: "\n"))
+            print(compiled.report)
+        }
+        print("wrote \(output): \(compiled.circuit.tluCount) TLUs per sample, widest TLU input \(compiled.circuit.maxTLUPrecision) bits")
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import FHECompiler
+import FHECore
+
+/// `cml-dev run`: run a bundle on NumPy inputs.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a compiled bundle on NumPy inputs: quantize, evaluate the circuit, de-quantize.")
+
+    @Argument(help: "The bundle directory written by compile.")
+    var bundle: String
+
+    @Option(name: .shortAndLong, help: "Inputs: .npy (one input) or .npz (one member per input name).")
+    var input: String
+
+    @Option(help: "disable (clear integers), simulate or execute.")
+    var fhe = "disable"
+
+    @Option(name: .shortAndLong, help: "Where to write the outputs (.npy, or .npz for several).")
+    var output: String?
+
+    func run() throws {
+        guard let mode = FHEMode(rawValue: fhe) else {
+            throw ValidationError("--fhe must be disable, simulate or execute, got '\(fhe)'")
+        }
+        let outputs = try ModelCompilation.run(bundlePath: bundle, inputPath: input, outputPath: output, mode: mode)
+        if output == nil { for y in outputs { print("output \(y.shape)") } }
+    }
+}
