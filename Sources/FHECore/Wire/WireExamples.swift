@@ -5,9 +5,9 @@ import Foundation
 
 /// Deterministic example messages (toy parameters) for golden vectors and tests.
 package enum WireExamples {
-    /// A toy parameter set: n = 4, k = 1, N = 8. Insecure.
+    /// A toy parameter set: n = 4, k = 1, N = 16. Insecure.
     package static let toyParameterSet = ParameterSet(
-        lweDimension: 4, glweDimension: 1, polynomialSize: 8, pbs: (levelCount: 2, baseLog: 4),
+        lweDimension: 4, glweDimension: 1, polynomialSize: 16, pbs: (levelCount: 2, baseLog: 4),
         ks: (levelCount: 3, baseLog: 2), lweNoiseStandardDeviation: 1e-5, glweNoiseStandardDeviation: 1e-9,
         isInsecureTestSet: true)
 

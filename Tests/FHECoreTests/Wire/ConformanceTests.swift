@@ -7,7 +7,7 @@ import Testing
     let specs = WireExamples.serverSpec
 
     @Test func keysOfAnotherParameterSetAreRefused() throws {
-        let other = ParameterSet(lweDimension: 5, glweDimension: 1, polynomialSize: 8, pbs: (2, 4), ks: (3, 2),
+        let other = ParameterSet(lweDimension: 5, glweDimension: 1, polynomialSize: 16, pbs: (2, 4), ks: (3, 2),
                                  lweNoiseStandardDeviation: 1e-5, glweNoiseStandardDeviation: 1e-9, isInsecureTestSet: true)
         let error = try #require(throws: WireFormatError.self) {
             try WireExamples.evaluationKeys().checkConformance(to: KeyLayout(parameterSets: [other]))
@@ -15,7 +15,7 @@ import Testing
         #expect(error.code == .parameterMismatch && error.field == "evaluationKeys.keyLayoutHash")
 
         var keys = WireExamples.evaluationKeys()
-        keys.parameterSetKeys[0].bootstrapKey.polynomialSize = 16
+        keys.parameterSetKeys[0].bootstrapKey.polynomialSize = 32
         let size = try #require(throws: WireFormatError.self) { try keys.checkConformance(to: layout) }
         #expect(size.code == .parameterMismatch && size.field == "evaluationKeys.parameterSetKeys[0].bootstrapKey.polynomialSize")
 

@@ -36,7 +36,7 @@ import Testing
 
         let keys = try Cml_V1_EvaluationKeys.decodeFramed(try load("v1-evaluation-keys.cml"))
         try keys.checkConformance(to: layout)
-        #expect(try LittleEndianWords.words(keys.parameterSetKeys[0].keyswitchKey.bodies, count: 24, field: "bodies")[1]
+        #expect(try LittleEndianWords.words(keys.parameterSetKeys[0].keyswitchKey.bodies, count: 48, field: "bodies")[1]
                 == 101 &* 0x9E37_79B9_7F4A_7C15)
 
         let inputs = try Cml_V1_CiphertextBatch.decodeFramed(try load("v1-input-batch.cml"))

@@ -31,8 +31,10 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-/// The client's secret keys, one GLWE key (big key) and one small LWE key per parameter set.
-/// Only ever stored inside a SealedSecretKeys (or in plaintext when explicitly asked for).
+/// The client's secret keys: per parameter set, the 32-byte seed from which FHECore's
+/// SecretKeys(parameters:seed:) derives the small LWE key and the GLWE key (ChaCha20 stream 0 of
+/// the seed, small key bits first). Only ever stored inside a SealedSecretKeys, or in plaintext
+/// when explicitly asked for.
 public nonisolated struct Cml_V1_SecretKeys: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -54,19 +56,17 @@ public nonisolated struct Cml_V1_ParameterSetSecretKeys: Sendable {
 
   public var parameterSetIndex: UInt32 = 0
 
-  /// lwe_dimension u64 words (0 or 1), LE
-  public var smallLweKey: Data = Data()
-
-  /// glwe_dimension * polynomial_size u64 words (0 or 1), LE
-  public var glweKey: Data = Data()
+  /// 32 bytes, secret
+  public var keySeed: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
-/// A SecretKeys frame encrypted at rest: key = Argon2id(passphrase, salt, opslimit, memlimit),
-/// ciphertext = XChaCha20-Poly1305-IETF(framed SecretKeys, nonce, additional data = "cml-secret-keys-v1").
+/// A SecretKeys frame encrypted at rest: key = Argon2id13(passphrase, salt, opslimit, memlimit)
+/// (crypto_pwhash, 32-byte key), ciphertext = XChaCha20-Poly1305-IETF(framed SecretKeys, nonce,
+/// additional data = the 8 bytes "cml-sk-1").
 public nonisolated struct Cml_V1_SealedSecretKeys: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -131,7 +131,7 @@ nonisolated extension Cml_V1_SecretKeys: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Cml_V1_ParameterSetSecretKeys: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ParameterSetSecretKeys"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}parameter_set_index\0\u{3}small_lwe_key\0\u{3}glwe_key\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}parameter_set_index\0\u{3}key_seed\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -140,8 +140,7 @@ nonisolated extension Cml_V1_ParameterSetSecretKeys: SwiftProtobuf.Message, Swif
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.parameterSetIndex) }()
-      case 2: try { try decoder.decodeSingularBytesField(value: &self.smallLweKey) }()
-      case 3: try { try decoder.decodeSingularBytesField(value: &self.glweKey) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.keySeed) }()
       default: break
       }
     }
@@ -151,19 +150,15 @@ nonisolated extension Cml_V1_ParameterSetSecretKeys: SwiftProtobuf.Message, Swif
     if self.parameterSetIndex != 0 {
       try visitor.visitSingularUInt32Field(value: self.parameterSetIndex, fieldNumber: 1)
     }
-    if !self.smallLweKey.isEmpty {
-      try visitor.visitSingularBytesField(value: self.smallLweKey, fieldNumber: 2)
-    }
-    if !self.glweKey.isEmpty {
-      try visitor.visitSingularBytesField(value: self.glweKey, fieldNumber: 3)
+    if !self.keySeed.isEmpty {
+      try visitor.visitSingularBytesField(value: self.keySeed, fieldNumber: 2)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cml_V1_ParameterSetSecretKeys, rhs: Cml_V1_ParameterSetSecretKeys) -> Bool {
     if lhs.parameterSetIndex != rhs.parameterSetIndex {return false}
-    if lhs.smallLweKey != rhs.smallLweKey {return false}
-    if lhs.glweKey != rhs.glweKey {return false}
+    if lhs.keySeed != rhs.keySeed {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
