@@ -19,6 +19,25 @@ func storeVector(_ v: FFTVector, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
     UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: FFTVector.self)
 }
 
+/// Loads 16 doubles at p[s…] as four groups of four and returns position t of every group in vector t.
+@inline(__always) @usableFromInline
+func transpose4(_ p: UnsafeMutablePointer<Double>, _ s: Int) -> (FFTVector, FFTVector, FFTVector, FFTVector) {
+    let a = loadVector(p, s), b = loadVector(p, s &+ 4), c = loadVector(p, s &+ 8), d = loadVector(p, s &+ 12)
+    return (FFTVector(a[0], b[0], c[0], d[0]), FFTVector(a[1], b[1], c[1], d[1]),
+            FFTVector(a[2], b[2], c[2], d[2]), FFTVector(a[3], b[3], c[3], d[3]))
+}
+
+/// Inverse of `transpose4`: vector t holds position t of four groups; stores the groups at p[s…].
+@inline(__always) @usableFromInline
+func storeTransposed4(
+    _ t0: FFTVector, _ t1: FFTVector, _ t2: FFTVector, _ t3: FFTVector, _ p: UnsafeMutablePointer<Double>, _ s: Int
+) {
+    storeVector(FFTVector(t0[0], t1[0], t2[0], t3[0]), p, s)
+    storeVector(FFTVector(t0[1], t1[1], t2[1], t3[1]), p, s &+ 4)
+    storeVector(FFTVector(t0[2], t1[2], t2[2], t3[2]), p, s &+ 8)
+    storeVector(FFTVector(t0[3], t1[3], t2[3], t3[3]), p, s &+ 12)
+}
+
 extension FFTPlan {
     /// In-place forward transform (DIF): natural order in, bit-reversed order out, sign −1, unnormalized.
     func forwardInPlace(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
@@ -138,9 +157,27 @@ extension FFTPlan {
     }
 
     /// The DIF stages of half-size 2 (twiddles 1, −i) and 1 (twiddle 1), on each group of 4.
+    ///
+    /// Four groups at a time are transposed so that each vector holds the same position of four groups and the
+    /// butterflies run lane-wise; the scalar loop finishes what is left.
     @inline(__always)
     static func difLastTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
         var s = 0
+        while s &+ 16 <= count {
+            var (x0r, x1r, x2r, x3r) = transpose4(re, s)
+            var (x0i, x1i, x2i, x3i) = transpose4(im, s)
+            let y0r = x0r + x2r, y0i = x0i + x2i
+            let y1r = x1r + x3r, y1i = x1i + x3i
+            let y2r = x0r - x2r, y2i = x0i - x2i
+            let y3r = x1i - x3i, y3i = x3r - x1r
+            x0r = y0r + y1r; x0i = y0i + y1i
+            x1r = y0r - y1r; x1i = y0i - y1i
+            x2r = y2r + y3r; x2i = y2i + y3i
+            x3r = y2r - y3r; x3i = y2i - y3i
+            storeTransposed4(x0r, x1r, x2r, x3r, re, s)
+            storeTransposed4(x0i, x1i, x2i, x3i, im, s)
+            s &+= 16
+        }
         while s < count {
             let x0r = re[s], x1r = re[s &+ 1], x2r = re[s &+ 2], x3r = re[s &+ 3]
             let x0i = im[s], x1i = im[s &+ 1], x2i = im[s &+ 2], x3i = im[s &+ 3]
@@ -161,6 +198,17 @@ extension FFTPlan {
     @inline(__always)
     static func ditFirstTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
         var s = 0
+        while s &+ 16 <= count {
+            let (z0r, z1r, z2r, z3r) = transpose4(re, s)
+            let (z0i, z1i, z2i, z3i) = transpose4(im, s)
+            let y0r = z0r + z1r, y0i = z0i + z1i
+            let y1r = z0r - z1r, y1i = z0i - z1i
+            let y2r = z2r + z3r, y2i = z2i + z3i
+            let y3r = z2r - z3r, y3i = z2i - z3i
+            storeTransposed4(y0r + y2r, y1r - y3i, y0r - y2r, y1r + y3i, re, s)
+            storeTransposed4(y0i + y2i, y1i + y3r, y0i - y2i, y1i - y3r, im, s)
+            s &+= 16
+        }
         while s < count {
             let z0r = re[s], z1r = re[s &+ 1], z2r = re[s &+ 2], z3r = re[s &+ 3]
             let z0i = im[s], z1i = im[s &+ 1], z2i = im[s &+ 2], z3i = im[s &+ 3]

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@_spi(KeyHolder) @testable import FHECore
+
+/// Measured noise against the noise model of `Noise/` (reference/tfhe.md §2), on Concrete's real 4-bit set.
+@Suite struct MeasuredNoiseTests {
+    /// Sample variance of signed torus errors (mean known to be 0).
+    static func variance(_ errors: [UInt64]) -> Double {
+        errors.reduce(0.0) { $0 + Torus.toReal($1) * Torus.toReal($1) } / Double(errors.count)
+    }
+
+    static var realSet: ParameterSet { ParameterSet.concrete(bits: 4)! }
+
+    /// Fresh encryptions of 0 under the big key: V = σ_glwe² = Var_min(k·N). With 20 000 samples the estimate
+    /// has a relative standard deviation of 1 %, so the ratio must be within [0.95, 1.05] (5σ).
+    @Test func freshEncryptionVarianceMatchesTheCurveMinimum() {
+        let (secret, _) = TestKeys.shared.keys(Self.realSet)
+        let seeds = EncryptionSeeds(maskSeed: TestKeys.seed(11), noiseSeed: TestKeys.seed(12))
+        let errors = (0..<20_000).map { i in
+            LWEEncryption.phase(secret.encrypt(0, bits: 4, generator: seeds.generator(forItem: i)), key: secret.bigLWEKey)
+        }
+        let predicted = NoiseModel.freshEncryptionVariance(dimension: Self.realSet.bigLWEDimension.rawValue)
+        let ratio = Self.variance(errors) / predicted
+        #expect(ratio > 0.95 && ratio < 1.05, "fresh encryption measured/predicted = \(ratio)")
+    }
+
+    /// Keyswitch output variance = V_in + V_KS (§2.2). 2 000 samples: relative standard deviation 3.2 %, so the
+    /// ratio must be within [0.85, 1.15].
+    @Test func keyswitchVarianceMatchesTheFormula() {
+        let p = Self.realSet
+        let (secret, keys) = TestKeys.shared.keys(p)
+        let seeds = EncryptionSeeds(maskSeed: TestKeys.seed(13), noiseSeed: TestKeys.seed(14))
+        let errors = (0..<2_000).map { i in
+            let c = secret.encrypt(0, bits: 4, generator: seeds.generator(forItem: i))
+            return LWEEncryption.phase(KeySwitch.keyswitch(c, key: keys.keyswitchKey), key: secret.lweKey)
+        }
+        let predicted = NoiseModel.freshEncryptionVariance(dimension: p.bigLWEDimension.rawValue)
+            + NoiseModel.keyswitchVariance(for: p)
+        let ratio = Self.variance(errors) / predicted
+        #expect(ratio > 0.85 && ratio < 1.15, "keyswitch measured/predicted = \(ratio)")
+    }
+
+    /// PBS output variance V_BR = n·V_CMUX (§2.4), measured on every coefficient of the final accumulator: its
+    /// phase minus X^(−μ̃)·LUT, with μ̃ = b̃ − Σ ã_i·s_i (mod 2N) recomputed from the switched input and the key.
+    /// The FFT term is Concrete's empirical fit for its FFT, so the bound is two-sided but loose: measured/predicted
+    /// in [0.5, 2]; and the measured value must exceed the exact (non-FFT) part of the model.
+    @Test func pbsOutputVarianceMatchesTheFormula() {
+        let p = Self.realSet
+        let (secret, keys) = TestKeys.shared.keys(p)
+        let lut = LookupTable(table: (0..<16).map { Int64(($0 * 5) % 16) }, inputBits: 4, outputBits: 4,
+                              polynomialSize: p.polynomialSize)
+        let n = p.lweDimension.rawValue, bigN = p.polynomialSize.rawValue
+        let scratch = BootstrapScratch(parameters: p)
+        var errors = [UInt64]()
+        for m in 0..<8 {
+            let small = KeySwitch.keyswitch(secret.encrypt(Int64(m), bits: 4), key: keys.keyswitchKey)
+            _ = Bootstrap.programmable(small: small, lookupTable: lut, bootstrapKey: keys.bootstrapKey, scratch: scratch)
+            let glweWords = p.glweDimension.glweSize * bigN
+            let accumulator = GLWECiphertext(data: Array(UnsafeBufferPointer(start: scratch.accumulator, count: glweWords)),
+                                             glweDimension: p.glweDimension, polynomialSize: p.polynomialSize)
+            var mu = scratch.switched[n]
+            for i in 0..<n { mu -= scratch.switched[i] * Int(secret.lweKey.bits[i]) }
+            mu = ((mu % (2 * bigN)) + 2 * bigN) % (2 * bigN)
+            var expected = [UInt64](repeating: 0, count: bigN)
+            lut.coefficients.withUnsafeBufferPointer { l in
+                expected.withUnsafeMutableBufferPointer {
+                    NegacyclicPolynomial.rotate(l.baseAddress!, by: (2 * bigN - mu) % (2 * bigN), count: bigN, into: $0.baseAddress!)
+                }
+            }
+            errors += zip(GLWEEncryption.phase(accumulator, key: secret.glweKey), expected).map { $0 &- $1 }
+        }
+        let predicted = NoiseModel.pbsOutputVariance(for: p)
+        let terms = NoiseModel.cmuxVarianceTerms(glweDimension: p.glweDimension, polynomialSize: p.polynomialSize,
+                                                 decomposition: p.pbsDecomposition,
+                                                 bootstrapKeyVariance: p.glweNoiseStandardDeviation * p.glweNoiseStandardDeviation)
+        let exactPart = Double(p.lweDimension.rawValue) * (terms.keyNoise + terms.rounding)
+        let measured = Self.variance(errors)
+        let ratio = measured / predicted
+        #expect(ratio > 0.5 && ratio < 2, "PBS measured/predicted = \(ratio) (log2 measured \(log2(measured)), predicted \(log2(predicted)))")
+        #expect(measured > 0.9 * exactPart, "PBS noise \(measured) below the exact part of the model \(exactPart)")
+        print("PBS noise: log2 V measured \(log2(measured)), predicted \(log2(predicted)) (exact part \(log2(exactPart))), ratio \(ratio)")
+    }
+}
