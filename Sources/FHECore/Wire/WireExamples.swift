@@ -129,7 +129,8 @@ package enum WireExamples {
     /// An evaluate request for the input batch.
     package static var evaluateRequest: Cml_V1_EvaluateRequest {
         var request = Cml_V1_EvaluateRequest()
-        request.keyID = BLAKE2b.hex(BLAKE2b.hash(evaluationKeys().framed()))
+        // The key id is the hex checksum of the framed keys.
+        request.keyID = BLAKE2b.hex(evaluationKeys().framed().suffix(FrameHeader.checksumByteCount))
         request.inputs = inputBatch()
         return request
     }

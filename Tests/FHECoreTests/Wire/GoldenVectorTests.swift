@@ -45,7 +45,7 @@ import Testing
         let outputs = try Cml_V1_CiphertextBatch.decodeFramed(try load("v1-output-batch.cml"))
         try outputs.checkConformance(to: server.outputs, layout: layout, direction: .outputs)
         let request = try Cml_V1_EvaluateRequest.decodeFramed(try load("v1-evaluate-request.cml"))
-        #expect(request.keyID.count == 64)
+        #expect(request.keyID == BLAKE2b.hex(try Frame.decode(try load("v1-evaluation-keys.cml")).checksum))
         #expect(try Cml_V1_KeyUploadResponse.decodeFramed(try load("v1-key-upload-response.cml")).keyID == request.keyID)
         #expect(try Cml_V1_ErrorReport.decodeFramed(try load("v1-error-report.cml")).httpStatus == 404)
     }
