@@ -12,16 +12,21 @@ final class RunningServer: Sendable {
     let port: Int
     let task: Task<Void, any Error>
 
-    static func start(keyStore: URL, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
+    /// Starts a server for `serverSpec` (the toy example by default) evaluating with `evaluator`
+    /// (the test double by default).
+    static func start(keyStore: URL, serverSpec: Cml_V1_ServerSpec = WireExamples.serverSpec,
+                      clientSpec: Cml_V1_ClientSpec = WireExamples.clientSpec,
+                      evaluator: ((ServerBundle) -> any EncryptedCircuitEvaluating)? = nil,
+                      configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
         var configuration = ServerConfiguration(port: 0, keyStoreDirectory: keyStore)
         configure(&configuration)
-        let bundle = try ServerBundle(framedSpec: WireExamples.serverSpec.framed())
-        let evaluator = EvaluatorDoubleForTests(spec: bundle.spec, layout: bundle.keyLayout)
+        let bundle = try ServerBundle(framedSpec: serverSpec.framed())
+        let evaluator = evaluator?(bundle) ?? EvaluatorDoubleForTests(spec: bundle.spec, layout: bundle.keyLayout)
         var logger = Logger(label: "cml-server-test")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try ServerApplication.build(
-            bundle: bundle, clientSpec: WireExamples.clientSpec.framed(), configuration: configuration,
+            bundle: bundle, clientSpec: clientSpec.framed(), configuration: configuration,
             evaluator: evaluator, logger: logger) { continuation.yield($0) }
         let task = Task { try await app.run() }
         var iterator = ports.makeAsyncIterator()
@@ -106,7 +111,7 @@ final class RunningServer: Sendable {
     @Test func badMessagesGetClear4xxAndTheServerKeepsServing() async throws {
         let store = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: store) }
-        let server = try await RunningServer.start(keyStore: store) { $0.maxKeyUploadBytes = 4096 }
+        let server = try await RunningServer.start(keyStore: store, configure: { $0.maxKeyUploadBytes = 4096 })
         defer { Task { await server.stop() } }
         let keys = WireExamples.evaluationKeys().framed()
 
@@ -160,7 +165,7 @@ final class RunningServer: Sendable {
         let store = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: store) }
         let one = WireExamples.evaluationKeys(salt: 1).framed()
-        let server = try await RunningServer.start(keyStore: store) { $0.maxKeyStoreBytes = one.count + 100 }
+        let server = try await RunningServer.start(keyStore: store, configure: { $0.maxKeyStoreBytes = one.count + 100 })
         #expect(try await server.post("/v1/keys", one).status == 201)
         let full = try await server.post("/v1/keys", WireExamples.evaluationKeys(salt: 2).framed())
         #expect(full.status == 413 && full.report?.code == "server.key_store_full")
