@@ -29,6 +29,7 @@ public enum EvaluatorFactory {
     /// - Throws: `ServerError` 501 while no encrypted evaluator handles the bundle's circuit
     ///   encoding (the circuit lowering onto TFHE registers it here).
     public static func make(for bundle: ServerBundle) throws -> any EncryptedCircuitEvaluating {
+        if bundle.spec.circuitEncoding == FHEProgram.circuitEncodingName { return try ProgramEvaluator(bundle: bundle) }
         throw ServerError(.notImplemented, code: "server.no_evaluator",
                           "this build has no encrypted evaluator for circuit encoding '\(bundle.spec.circuitEncoding)'")
     }

@@ -30,6 +30,7 @@ struct Predict: AsyncParsableCommand {
                                                    passphrase: { try Passphrase.read() }) { print("· \($0)") }
         let names = try KeyDirectory.load(from: keyDirectory) { try Passphrase.read() }.bundle.spec.outputs.map(\.name)
         try NumPyFormat.write(zip(names, outputs).map { ($0, $1) }, path: output)
+        for (name, tensor) in zip(names, outputs) { print(tensor.preview(name: name)) }
         print("wrote \(output)")
     }
 }

@@ -161,3 +161,21 @@ extension ElementType {
         return residue
     }
 }
+
+extension Tensor {
+    /// A few rows of the tensor for a terminal: one line per sample (batch axis first), with the argmax
+    /// of each row when it has several values.
+    public func preview(name: String, rows: Int = 10) -> String {
+        let batch = shape.first ?? 1
+        let per = batch == 0 ? 0 : count / batch
+        var lines = ["\(name) \(shape):"]
+        for r in 0..<min(batch, rows) {
+            let row = values[(r * per)..<((r + 1) * per)]
+            let text = row.map { String(format: "%.4f", $0) }.joined(separator: " ")
+            let argmax = per > 1 ? "  → class \(row.indices.max { row[$0] < row[$1] }! - r * per)" : ""
+            lines.append("  [\(r)] \(text)\(argmax)")
+        }
+        if batch > rows { lines.append("  … \(batch - rows) more") }
+        return lines.joined(separator: "\n")
+    }
+}
