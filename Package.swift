@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "FHECoreTests", dependencies: ["FHECore"]),
         .testTarget(name: "FHECompilerTests", dependencies: ["FHECompiler", "FHECore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FHEClientTests", dependencies: ["FHEClient", "FHECore"]),
-        .testTarget(name: "FHEServerTests", dependencies: ["FHEServer", "FHECore", "FHEClient"]),
+        .testTarget(name: "FHEServerTests", dependencies: ["FHEServer", "FHECore", "FHEClient", "FHECompiler"]),
     ]
 )
