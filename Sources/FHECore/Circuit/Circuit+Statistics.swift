@@ -16,50 +16,11 @@ public struct TLUGroup: Sendable, Equatable, Codable {
 
 extension Circuit {
     /// For every value, the largest squared 2-norm ν² of the linear combination of fresh ciphertexts
-    /// it is made of (inputs and PBS outputs count 1; clear values 0).
+    /// it is made of (inputs and PBS outputs count 1; clear values 0): `NoiseWeights` with both
+    /// sources counted alike.
     public func normSquared() -> [Double] {
-        var nu = [Double](repeating: 0, count: values.count)
-        for op in operations {
-            let v = self[op.result]
-            guard v.isEncrypted else { continue }
-            let inputs = op.operands.map { nu[$0.rawValue] }
-            switch op.kind {
-            case .input, .tableLookup, .multiply, .matMulEncrypted:
-                nu[op.result.rawValue] = op.kind.isProductLike ? 2 : 1
-            case .matMul(let w):
-                let n = w.shape[1]
-                var worst = 0.0
-                for j in 0..<n {
-                    var s = 0.0
-                    for k in 0..<w.shape[0] { let x = Double(w.values[k * n + j]); s += x * x }
-                    worst = max(worst, s)
-                }
-                nu[op.result.rawValue] = worst * inputs[0]
-            case .conv(let w, _, _, _):
-                let per = w.count / max(1, w.shape[0])
-                var worst = 0.0
-                for o in 0..<w.shape[0] {
-                    var s = 0.0
-                    for i in (o * per)..<((o + 1) * per) { let x = Double(w.values[i]); s += x * x }
-                    worst = max(worst, s)
-                }
-                nu[op.result.rawValue] = worst * inputs[0]
-            case .reduceSum(let axes, _):
-                nu[op.result.rawValue] = Double(axes.reduce(1) { $0 * self[op.operands[0]].shape[$1] }) * inputs[0]
-            case .mulConstant(let c):
-                let m = c.values.map { Double($0) * Double($0) }.max() ?? 0
-                nu[op.result.rawValue] = m * inputs[0]
-            case .add, .subtract:
-                nu[op.result.rawValue] = inputs[0] + inputs[1]
-            case .maxPool:
-                nu[op.result.rawValue] = inputs[0] + 1  // a + relu(b − a): one operand plus a PBS output
-            case .round, .addConstant, .reshape, .transpose, .slice, .pad, .gather, .expand:
-                nu[op.result.rawValue] = inputs[0]
-            case .concat:
-                nu[op.result.rawValue] = inputs.max() ?? 0
-            }
-        }
-        return nu
+        let weights = NoiseWeights(self)
+        return zip(weights.fresh, weights.bootstrapped).map { $0 + $1 }
     }
 
     /// TLUs per operation: tables, products (2 per scalar product), max-pool comparisons, and the
@@ -116,12 +77,3 @@ extension Circuit {
     public var maxTLUPrecision: Int { tluGroups().map(\.precision).max() ?? 0 }
 }
 
-extension OperationKind {
-    /// Encrypted products: their result is a difference of two PBS outputs.
-    var isProductLike: Bool {
-        switch self {
-        case .multiply, .matMulEncrypted: true
-        default: false
-        }
-    }
-}

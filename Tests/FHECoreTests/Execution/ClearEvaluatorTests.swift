@@ -28,7 +28,8 @@ import FHECore
         #expect(c.tluCount == 6)
         let act = c.tluGroups().first { $0.label == "act" }
         #expect(act?.precision == 5 && act?.count == 2)
-        #expect(act?.maxNormSquared == 20)  // column 2: 4 + 0 + 16
+        // Column 2: 4 + 0 + 16, plus one PBS output per bit that exact rounding extracts and subtracts.
+        #expect(act?.maxNormSquared == 22)
     }
 
     @Test func roundingMethods() {
