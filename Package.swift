@@ -39,7 +39,9 @@ let package = Package(
             name: "FHECompiler",
             dependencies: ["FHECore", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The key holder: keygen, encrypt, decrypt, server client. No NIO, so apps can embed it.
-        .target(name: "FHEClient", dependencies: ["FHECore"]),
+        .target(
+            name: "FHEClient",
+            dependencies: ["FHECore", "CSodium", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // Evaluation service: key store, HTTP. Never sees a secret key.
         .target(
             name: "FHEServer",
@@ -65,6 +67,6 @@ let package = Package(
         .testTarget(name: "FHECoreTests", dependencies: ["FHECore"]),
         .testTarget(name: "FHECompilerTests", dependencies: ["FHECompiler", "FHECore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FHEClientTests", dependencies: ["FHEClient", "FHECore"]),
-        .testTarget(name: "FHEServerTests", dependencies: ["FHEServer", "FHECore"]),
+        .testTarget(name: "FHEServerTests", dependencies: ["FHEServer", "FHECore", "FHEClient", "FHECompiler"]),
     ]
 )

@@ -106,7 +106,24 @@ def export_brevitas_qat_model(model, inputset, path: str | Path) -> Path:
                      else _tracing_sample(arrays, force_float=True), export_path=str(path),
                      opset_version=OPSET_VERSION)
     _strip_initializer_inputs(path)
+    _rename_interface(path, _input_names(model, len(arrays), None) if len(arrays) > 1 else ["x"], ["output"])
     return path
+
+
+def _rename_interface(path: Path, input_names: Sequence[str], output_names: Sequence[str]) -> None:
+    """Give the graph inputs/outputs readable names (the QONNX export numbers them, e.g. 'x.111')."""
+    import onnx
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    renames = {}
+    for value, name in list(zip(graph.input, input_names)) + list(zip(graph.output, output_names)):
+        renames[value.name] = name
+        value.name = name
+    for node in graph.node:
+        node.input[:] = [renames.get(n, n) for n in node.input]
+        node.output[:] = [renames.get(n, n) for n in node.output]
+    onnx.save(model, str(path))
 
 
 def _check_inputs(path: Path, names: Sequence[str]) -> None:

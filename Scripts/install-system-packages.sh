@@ -3,7 +3,7 @@
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
-if ! dpkg -s libsodium-dev pkg-config >/dev/null 2>&1; then
+if ! dpkg -s libsodium-dev pkg-config curl >/dev/null 2>&1; then
     $SUDO apt-get update
-    $SUDO apt-get install -y libsodium-dev pkg-config
+    $SUDO apt-get install -y libsodium-dev pkg-config curl
 fi

@@ -158,7 +158,7 @@ def torch_fixtures() -> None:
             super().__init__()
             self.features = nn.Sequential(
                 nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.AvgPool2d(2),
-                nn.Conv2d(4, 6, 3, stride=1, padding=1, groups=2), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+                nn.Conv2d(4, 6, 3, stride=1, padding=1, groups=2), nn.ReLU(), nn.MaxPool2d(2),
                 nn.Flatten(), nn.Linear(6 * 3 * 3, 5))
 
         def forward(self, image):
@@ -172,7 +172,7 @@ def torch_fixtures() -> None:
             self.head = nn.Linear(8, 2)
 
         def forward(self, left, right):
-            joined = torch.cat([torch.relu(self.a(left)), self.b(right) * left[:, :1]], dim=1)
+            joined = torch.cat([torch.relu(self.a(left)), self.b(right) * left[:, :4]], dim=1)
             return self.head(joined)
 
     class Activations(nn.Module):
@@ -414,7 +414,8 @@ def graph_fixtures() -> None:
     (target / "truncated.onnx").write_bytes(good[: len(good) // 2])
     (target / "not_onnx.onnx").write_bytes(b"This is a text file, not a model.\n" * 4)
     save("unsupported_op", [helper.make_node("Relu", ["x"], ["h"], name="relu"),
-                            helper.make_node("LpNormalization", ["h"], ["y"], name="lpnorm")],
+                            helper.make_node("LpNormalization", ["h"], ["n"], name="lpnorm"),
+                            helper.make_node("Hardmax", ["n"], ["y"], name="hardmax")],
          [value("x", [1, 4])], [value("y", [1, 4])])
     save("unsupported_opset", relu, [value("x", [1, 4])], [value("y", [1, 4])], opset=11)
     save("cycle", [helper.make_node("Add", ["x", "c"], ["a"], name="add_a"),

@@ -84,13 +84,17 @@ struct Compile: ParsableCommand {
         let compiled = try ModelCompilation.compile(modelPath: model, inputsetPath: inputset, options: options, bundlePath: output,
                                                     artifactsPath: artifacts)
         let lowered = try ModelCompilation.writeProgram(
-            for: compiled, options: FHEOptions(errorProbability: pError, globalErrorProbability: globalPError), to: output)
+            for: compiled, options: FHEOptions(errorProbability: pError, globalErrorProbability: globalPError), to: output,
+            modelName: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent)
         if showCircuit { print(compiled.circuit) }
         if verbose {
             print(compiled.quantizationLog.joined(separator: "\n"))
             print(compiled.report)
             print(lowered.parameters)
         }
+        let keys = lowered.parameters.keySizes
         print("wrote \(output): \(compiled.circuit.tluCount) TLUs per sample, widest TLU input \(compiled.circuit.maxTLUPrecision) bits")
+        print("parameters \(lowered.program.parameters); evaluation keys \(keys.totalBytes / 1_000_000) MB (sent seeded: \(keys.seededTotalBytes / 1_000_000) MB)")
+        print("deploy: \(output)/client (to the data owner), \(output)/server (to the operator)")
     }
 }

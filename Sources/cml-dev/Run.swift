@@ -24,6 +24,6 @@ struct Run: ParsableCommand {
             throw ValidationError("--fhe must be disable, simulate or execute, got '\(fhe)'")
         }
         let outputs = try ModelCompilation.run(bundlePath: bundle, inputPath: input, outputPath: output, mode: mode) { print($0) }
-        if output == nil { for y in outputs { print("output \(y.shape)") } }
+        for (index, y) in outputs.enumerated() { print(y.preview(name: "output \(index)")) }
     }
 }

@@ -8,10 +8,13 @@ extension ModelCompilation {
     /// The parameter search's choice and figures, text.
     public static let parametersFile = "parameters.txt"
 
-    /// Lowers `model` onto TFHE and writes `program.json` and `parameters.txt` into the bundle.
+    /// Lowers `model` onto TFHE and writes the deployable parts (`manifest`, `client/`, `server/`) and, for
+    /// the developer, `program.json` and `parameters.txt` into the bundle.
     @discardableResult
-    public static func writeProgram(for model: CompiledModel, options: FHEOptions, to path: String) throws -> FHECompiledModel {
+    public static func writeProgram(for model: CompiledModel, options: FHEOptions, to path: String,
+                                    modelName: String = "model") throws -> FHECompiledModel {
         let lowered = try FHELowering.lower(model, options: options)
+        try lowered.writeBundle(to: URL(fileURLWithPath: path), modelName: modelName)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try encoder.encode(lowered.program).write(to: URL(fileURLWithPath: "\(path)/\(programFile)"))

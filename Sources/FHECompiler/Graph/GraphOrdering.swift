@@ -38,9 +38,16 @@ public enum GraphOrdering {
                 }
             }
         }
-        if order.count < nodes.count, let stuck = (0..<nodes.count).first(where: { pending[$0] > 0 }) {
-            let node = nodes[stuck]
-            throw CompilerError(.cycle, at: node, "the graph has a cycle through this node (its inputs depend on its own outputs)")
+        if order.count < nodes.count, var current = (0..<nodes.count).first(where: { pending[$0] > 0 }) {
+            // Walk back through unfinished producers until a node repeats: that node is on a cycle
+            // (the first stuck node may only sit downstream of one).
+            var seen: Set<Int> = []
+            while seen.insert(current).inserted {
+                let waiting = nodes[current].inputs.compactMap { producerIndex[$0] }.first { pending[$0] > 0 }
+                guard let waiting else { break }
+                current = waiting
+            }
+            throw CompilerError(.cycle, at: nodes[current], "the graph has a cycle through this node (its inputs depend on its own outputs)")
         }
         return order
     }

@@ -43,6 +43,7 @@ extension FloatKernels {
             guard let target = try arguments.integers(1), let shape = Tensor.broadcastShape(x.shape, target) else {
                 throw arguments.failure("shape does not broadcast with \(try arguments.input(0).shape)")
             }
+            try arguments.checkSize(shape)
             return [x.broadcast(to: shape)]
         },
         "Concat": { arguments in
@@ -90,6 +91,7 @@ extension FloatKernels {
                 throw arguments.failure("repeats must hold one non-negative count per axis of \(try arguments.input(0).shape)")
             }
             let shape = zip(x.shape, repeats).map { $0 * $1 }
+            try arguments.checkSize(shape)
             return [remap(x, shape: shape, axisMaps: zip(x.shape, shape).map { size, total in (0..<total).map { $0 % size } }, fill: 0)]
         },
         "Split": { arguments in
@@ -129,6 +131,7 @@ extension FloatKernels {
             guard let shape = try arguments.integers(0), shape.allSatisfy({ $0 >= 0 }) else {
                 throw arguments.failure("shape input must hold non-negative dimensions")
             }
+            try arguments.checkSize(shape)
             var fill = Tensor(scalar: 0)
             if case .tensor(let value)? = arguments.node.attributes["value"] { fill = value }
             return [Tensor(shape: shape, elementType: fill.elementType,
@@ -196,7 +199,7 @@ extension FloatKernels {
             guard known > 0, x.count % known == 0 else { throw arguments.failure("cannot reshape \(x.shape) to \(shape)") }
             shape[axis] = x.count / known
         }
-        guard shape.reduce(1, *) == x.count else { throw arguments.failure("cannot reshape \(x.shape) (\(x.count) elements) to \(shape)") }
+        guard Tensor.checkedElementCount(shape) == x.count else { throw arguments.failure("cannot reshape \(x.shape) (\(x.count) elements) to \(shape)") }
         return [x.reshaped(shape)]
     }
 
@@ -239,7 +242,9 @@ extension FloatKernels {
         for (i, axis) in axes.enumerated() {
             let size = x.shape[axis], before = rawPads[i], after = rawPads[i + axes.count]
             let total = size + before + after
-            guard total >= 0 else { throw arguments.failure("pads crop axis \(axis) below zero") }
+            guard total >= 0, total <= Tensor.maximumElementCount else {
+                throw arguments.failure("pads \(rawPads) give axis \(axis) an invalid size \(total)")
+            }
             shape[axis] = total
             maps[axis] = try (0..<total).map { position in
                 let source = position - before
@@ -262,6 +267,7 @@ extension FloatKernels {
                 }
             }
         }
+        try arguments.checkSize(shape)
         return [remap(x, shape: shape, axisMaps: maps, fill: fill)]
     }
 }

@@ -25,7 +25,7 @@ public enum FloatKernels {
     }()
 
     /// Sorted names of the supported operators (custom domains prefixed).
-    public static var supportedOperators: [String] { kernels.keys.sorted() }
+    public static var supportedOperators: [String] { (Array(kernels.keys) + ["Constant"]).sorted() }
 
     /// True when `node`'s op (in its domain) has a kernel.
     public static func isSupported(_ node: Node) -> Bool {
@@ -92,6 +92,13 @@ struct KernelArguments {
     func axis(_ value: Int, rank: Int) throws -> Int {
         guard value >= -rank && value < rank else { throw failure("axis \(value) is out of range for rank \(rank)") }
         return value < 0 ? value + rank : value
+    }
+
+    /// Throws unless a tensor of `shape` is small enough to build.
+    func checkSize(_ shape: [Int]) throws {
+        guard Tensor.checkedElementCount(shape) != nil else {
+            throw failure("output shape \(shape) is invalid or too large")
+        }
     }
 
     /// Integer list from a constant int64 input (axes, shapes, pads).

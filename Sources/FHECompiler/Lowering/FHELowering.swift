@@ -60,43 +60,48 @@ public enum FHELowering {
 
     /// The TLU inputs and decrypted outputs of `circuit` as the parameter search sees them.
     static func valueGroups(_ circuit: Circuit, precisions: [Int]) -> [ValueGroup] {
-        let nu = circuit.normSquared()
+        let weights = NoiseWeights(circuit)
+        let boot = weights.bootstrapped, fresh = weights.fresh
+        func tlus(_ name: String, bits: Int, _ i: Int, count: Int, scale: Double = 1, extra: Double = 0) -> ValueGroup {
+            .tlus(name, precision: bits, squaredNorm: (boot[i] + extra) * scale, count: count, freshSquaredNorm: fresh[i] * scale)
+        }
         var groups: [ValueGroup] = []
         for op in circuit.operations where circuit[op.result].isEncrypted {
             guard let first = op.operands.first else { continue }
-            let bits = precisions[first.rawValue]
+            let bits = precisions[first.rawValue], i = first.rawValue
             let encryptedOperands = op.operands.filter { circuit[$0].isEncrypted }
             switch op.kind {
             case .tableLookup:
-                groups.append(.tlus(op.label, precision: bits, squaredNorm: max(1, nu[first.rawValue]), count: circuit[first].elementCount))
+                groups.append(tlus(op.label, bits: bits, i, count: circuit[first].elementCount))
             case .multiply where encryptedOperands.count == 2, .matMulEncrypted where encryptedOperands.count == 2:
                 let pairs: Int
                 if case .multiply = op.kind { pairs = circuit[first].elementCount } else {
                     pairs = circuit[op.result].elementCount * circuit[first].shape.last!
                 }
-                groups.append(.tlus(op.label + "/square", precision: bits,
-                                    squaredNorm: max(1, nu[op.operands[0].rawValue] + nu[op.operands[1].rawValue]), count: 2 * pairs))
+                let j = op.operands[1].rawValue
+                groups.append(.tlus(op.label + "/square", precision: bits, squaredNorm: boot[i] + boot[j], count: 2 * pairs,
+                                    freshSquaredNorm: fresh[i] + fresh[j]))
             case .maxPool(let g, _):
                 let taps = g.kernelShape.reduce(1, *)
                 let depth = Double(Int(ceil(log2(Double(max(taps, 2))))))
                 // b − a where a and b are partial maxima: each adds one relu output per tree level.
-                groups.append(.tlus(op.label + "/max", precision: precisions[op.result.rawValue],
-                                    squaredNorm: 2 * (nu[first.rawValue] + depth), count: circuit[op.result].elementCount * (taps - 1)))
+                groups.append(tlus(op.label + "/max", bits: precisions[op.result.rawValue], i,
+                                   count: circuit[op.result].elementCount * (taps - 1), scale: 2, extra: depth))
             case .round(let lsbs, .exact) where lsbs > 0:
-                // Bit i is moved to the top by a clear multiplication by 2^(p−i), which scales the noise
-                // accumulated so far (input plus i extracted bits) (reference/tfhe.md §5.10).
-                for i in 0..<lsbs {
-                    groups.append(.tlus("\(op.label)/round-bit\(i)", precision: 0,
-                                        squaredNorm: (max(1, nu[first.rawValue]) + Double(i)) * exp2(2 * Double(bits - i)),
-                                        count: circuit[first].elementCount))
+                // Bit k is moved to the top by a clear multiplication by 2^(p−k), which scales the noise
+                // accumulated so far (input plus k extracted bits) (reference/tfhe.md §5.10).
+                for k in 0..<lsbs {
+                    groups.append(tlus("\(op.label)/round-bit\(k)", bits: 0, i, count: circuit[first].elementCount,
+                                       scale: exp2(2 * Double(bits - k)), extra: Double(k)))
                 }
             default:
                 continue
             }
         }
         for output in circuit.outputs where circuit[output].isEncrypted {
-            groups.append(.decryptedOutputs("output \(circuit.producer(of: output).label)", precision: precisions[output.rawValue],
-                                            squaredNorm: max(1, nu[output.rawValue]), count: circuit[output].elementCount))
+            let i = output.rawValue
+            groups.append(.decryptedOutputs("output \(circuit.producer(of: output).label)", precision: precisions[i],
+                                            squaredNorm: boot[i], count: circuit[output].elementCount, freshSquaredNorm: fresh[i]))
         }
         return groups
     }

@@ -40,7 +40,9 @@ enum ONNXDecoding {
         }
         let shape = proto.dims.map { Int($0) }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw fail(.invalidModel, "negative dimension in \(shape)") }
-        let count = shape.reduce(1, *)
+        guard let count = Tensor.checkedElementCount(shape) else {
+            throw fail(.unsupportedFeature, "shape \(shape) is too large (more than \(Tensor.maximumElementCount) elements)")
+        }
         var values: [Double]
         if proto.hasRawData {
             let raw = proto.rawData
@@ -125,6 +127,9 @@ enum ONNXDecoding {
                 let label = dimension.dimParam.isEmpty ? "unknown" : "symbolic '\(dimension.dimParam)'"
                 throw CompilerError(.dynamicShape, "\(role) '\(proto.name)' has a \(label) dimension at axis \(axis); only the batch axis (0) may be dynamic")
             }
+        }
+        guard Tensor.checkedElementCount(shape) != nil else {
+            throw CompilerError(.invalidModel, "\(role) '\(proto.name)' has a too large shape \(shape)")
         }
         return (ValueInfo(name: proto.name, elementType: type, shape: shape), dynamicBatch)
     }

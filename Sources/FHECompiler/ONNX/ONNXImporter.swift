@@ -76,6 +76,7 @@ public enum ONNXImporter {
         }
 
         var nodes: [Node] = []
+        var unsupported: [Node] = []
         var produced: Set<String> = Set(inputs.map(\.name)).union(initializers.keys)
         for (index, nodeProto) in proto.node.enumerated() {
             var node = Node(name: nodeProto.name.isEmpty ? "\(nodeProto.opType)_\(index)" : nodeProto.name,
@@ -85,8 +86,8 @@ public enum ONNXImporter {
                 node.attributes[attribute.name] = try ONNXDecoding.attribute(attribute, of: node)
             }
             guard knownDomains.contains(node.domain), FloatKernels.isSupported(node) else {
-                throw CompilerError(.unsupportedOperator, at: node,
-                                    "operator is not supported (supported: \(FloatKernels.supportedOperators.joined(separator: ", ")))")
+                unsupported.append(node)
+                continue
             }
             for output in node.outputs where !output.isEmpty {
                 guard produced.insert(output).inserted else {
@@ -99,6 +100,13 @@ public enum ONNXImporter {
             } else {
                 nodes.append(node)
             }
+        }
+        if let first = unsupported.first {
+            // Name every missing op at once, as Concrete ML does, so one pass shows all the work.
+            let others = Set(unsupported.dropFirst().map(\.qualifiedOpType)).subtracting([first.qualifiedOpType]).sorted()
+            let also = others.isEmpty ? "" : "; also unsupported: \(others.joined(separator: ", "))"
+            throw CompilerError(.unsupportedOperator, at: first,
+                                "operator is not supported\(also) (supported: \(FloatKernels.supportedOperators.joined(separator: ", ")))")
         }
         let sorted = try GraphOrdering.topologicallySorted(
             nodes, available: Set(inputs.map(\.name)).union(initializers.keys))

@@ -111,7 +111,7 @@ extension CircuitParameterSelection {
                     if own == partition {
                         if coupled, source != own, let sourceSet = sets[source] {
                             constraints.append(NoiseConstraint(
-                                precision: group.precision, squaredNorm: group.squaredNorm, maximalVariance: vMax,
+                                precision: group.precision, squaredNorm: group.squaredNorm, maximalVariance: vMax, freshSquaredNorm: group.freshSquaredNorm,
                                 blindRotation: .fixed(NoiseModel.pbsOutputVariance(for: sourceSet)),
                                 keyswitch: .ownFrom(bigDimension: sourceSet.bigLWEDimension.rawValue), modulusSwitch: .own))
                             tlus.append(.init(count: group.count, keyswitchInputDimension: sourceSet.bigLWEDimension.rawValue))
@@ -121,7 +121,7 @@ extension CircuitParameterSelection {
                         }
                     } else if coupled, source == partition, group.role == .tluInput, let consumer = sets[own] {
                         constraints.append(NoiseConstraint(
-                            precision: group.precision, squaredNorm: group.squaredNorm, maximalVariance: vMax,
+                            precision: group.precision, squaredNorm: group.squaredNorm, maximalVariance: vMax, freshSquaredNorm: group.freshSquaredNorm,
                             blindRotation: .own,
                             keyswitch: .fixedPerInputCoefficient(NoiseModel.keyswitchVariancePerInputCoefficient(
                                 decomposition: consumer.ksDecomposition,

@@ -114,6 +114,8 @@ struct PartitionAssignment {
         let source = sets[sourceOfGroup[index]]
         let dotProduct = NoiseModel.linearCombinationVariance(squaredNorm: group.squaredNorm,
                                                               variance: NoiseModel.pbsOutputVariance(for: source))
+            + NoiseModel.linearCombinationVariance(squaredNorm: group.freshSquaredNorm,
+                                                   variance: source.glweNoiseStandardDeviation * source.glweNoiseStandardDeviation)
         guard group.role == .tluInput else { return dotProduct }
         let keyswitch = NoiseModel.keyswitchVariance(
             inputDimension: source.bigLWEDimension, decomposition: own.ksDecomposition,

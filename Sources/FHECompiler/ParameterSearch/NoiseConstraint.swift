@@ -41,6 +41,8 @@ public struct NoiseConstraint: Hashable, Sendable {
     public let precision: Int
     /// ν², the squared 2-norm of the dot product of PBS outputs that produces the value.
     public let squaredNorm: Double
+    /// ν² over the fresh encryptions in the dot product, weighed with the searched set's Var_min(k·N).
+    public let freshSquaredNorm: Double
     /// V_max(precision, p_error).
     public let maximalVariance: Double
     /// Whose V_BR the dot product sees.
@@ -51,9 +53,10 @@ public struct NoiseConstraint: Hashable, Sendable {
     public let modulusSwitch: ModulusSwitchTerm
 
     /// A bound at `maximalVariance` on ν²·V_BR + V_KS + V_MS with the given terms.
-    public init(precision: Int, squaredNorm: Double, maximalVariance: Double,
+    public init(precision: Int, squaredNorm: Double, maximalVariance: Double, freshSquaredNorm: Double = 0,
                 blindRotation: BlindRotationTerm = .own, keyswitch: KeyswitchTerm = .own, modulusSwitch: ModulusSwitchTerm = .own) {
-        precondition(squaredNorm >= 0 && maximalVariance > 0, "need ν² ≥ 0 and V_max > 0")
+        precondition(squaredNorm >= 0 && freshSquaredNorm >= 0 && maximalVariance > 0, "need ν² ≥ 0 and V_max > 0")
+        self.freshSquaredNorm = freshSquaredNorm
         self.precision = precision
         self.squaredNorm = squaredNorm
         self.maximalVariance = maximalVariance
@@ -64,16 +67,19 @@ public struct NoiseConstraint: Hashable, Sendable {
 
     /// The input of a TLU of the searched set, fed by its own PBS outputs, at failure probability
     /// `errorProbability` (§2.5, §2.6).
-    public static func tluInput(precision: Int, squaredNorm: Double, errorProbability: Double) -> NoiseConstraint {
+    public static func tluInput(precision: Int, squaredNorm: Double, errorProbability: Double,
+                                freshSquaredNorm: Double = 0) -> NoiseConstraint {
         NoiseConstraint(precision: precision, squaredNorm: squaredNorm,
-                        maximalVariance: NoiseModel.maximalVariance(precision: precision, errorProbability: errorProbability))
+                        maximalVariance: NoiseModel.maximalVariance(precision: precision, errorProbability: errorProbability),
+                        freshSquaredNorm: freshSquaredNorm)
     }
 
     /// A value decrypted directly (no keyswitch, no modulus switch) at failure probability `errorProbability`.
-    public static func decryptedOutput(precision: Int, squaredNorm: Double, errorProbability: Double) -> NoiseConstraint {
+    public static func decryptedOutput(precision: Int, squaredNorm: Double, errorProbability: Double,
+                                       freshSquaredNorm: Double = 0) -> NoiseConstraint {
         NoiseConstraint(precision: precision, squaredNorm: squaredNorm,
                         maximalVariance: NoiseModel.maximalVariance(precision: precision, errorProbability: errorProbability),
-                        keyswitch: .none, modulusSwitch: .none)
+                        freshSquaredNorm: freshSquaredNorm, keyswitch: .none, modulusSwitch: .none)
     }
 
     /// True when the searched set's modulus switch adds to this value.

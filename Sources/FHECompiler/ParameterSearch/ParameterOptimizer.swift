@@ -35,6 +35,7 @@ public enum ParameterOptimizer {
         precondition(!constraints.isEmpty, "the search needs at least one noise constraint")
         let count = constraints.count
         let squaredNorms = constraints.map(\.squaredNorm)
+        let freshSquaredNorms = constraints.map(\.freshSquaredNorm)
         let maximalVariances = constraints.map(\.maximalVariance)
         // The searched set's modulus switch adds to these: the smallest of their V_max bounds it.
         let modulusSwitchBound = constraints.filter(\.includesOwnModulusSwitch).map(\.maximalVariance).min() ?? .infinity
@@ -54,6 +55,7 @@ public enum ParameterOptimizer {
                 }
                 let cmuxFront = cache.cmux(glweDimension: k, log2PolynomialSize: log2N)
                 let bigDimension = k << log2N
+                let freshVariance = SecurityCurve.minimalVariance(dimension: bigDimension)
                 let levelledCost = Double(objective.levelledOperandCount * bigDimension)
                 for n in searchSpace.lweDimensions {
                     let modulusSwitch = NoiseModel.modulusSwitchVariance(lweDimension: n, log2PolynomialSize: log2N)
@@ -68,6 +70,7 @@ public enum ParameterOptimizer {
                             case .own: dotProduct[i] = blindRotation * squaredNorms[i]
                             case .fixed(let v): dotProduct[i] = v * squaredNorms[i]
                             }
+                            dotProduct[i] += freshVariance * freshSquaredNorms[i]
                             switch c.modulusSwitch {
                             case .none: switchTerm[i] = 0
                             case .own: switchTerm[i] = modulusSwitch

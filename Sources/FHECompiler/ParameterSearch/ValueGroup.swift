@@ -22,6 +22,10 @@ public struct ValueGroup: Hashable, Sendable, Codable {
     public let precision: Int
     /// ν², the largest squared 2-norm Σw² of the dot product of PBS outputs producing one of them.
     public let squaredNorm: Double
+    /// The same for the fresh encryptions (circuit inputs) in that dot product: their variance is the
+    /// GLWE key's Var_min(k·N), far below V_BR, so they are weighed apart (Concrete's
+    /// `input_coeff·V_fresh + lut_coeff·V_BR`, reference/tfhe.md §2.1).
+    public let freshSquaredNorm: Double
     /// Number of values (TLU instances, or decrypted scalars).
     public let count: Int
     /// Names of the TLU groups whose PBS outputs feed the dot products: nil when unknown, empty when
@@ -29,7 +33,10 @@ public struct ValueGroup: Hashable, Sendable, Codable {
     public let sources: [String]?
 
     /// A group of `count` values of `precision` bits produced by dot products of squared 2-norm at most `squaredNorm`.
-    public init(name: String, role: Role, precision: Int, squaredNorm: Double, count: Int, sources: [String]? = nil) {
+    public init(name: String, role: Role, precision: Int, squaredNorm: Double, count: Int, sources: [String]? = nil,
+                freshSquaredNorm: Double = 0) {
+        precondition(freshSquaredNorm >= 0, "fresh ν² of '\(name)' is negative: \(freshSquaredNorm)")
+        self.freshSquaredNorm = freshSquaredNorm
         precondition(count >= 0, "value count of '\(name)' is negative: \(count)")
         self.name = name
         self.role = role
@@ -40,20 +47,26 @@ public struct ValueGroup: Hashable, Sendable, Codable {
     }
 
     /// `count` TLUs of `precision` bits fed by dot products of squared 2-norm at most `squaredNorm`.
-    public static func tlus(_ name: String, precision: Int, squaredNorm: Double, count: Int, sources: [String]? = nil) -> ValueGroup {
-        ValueGroup(name: name, role: .tluInput, precision: precision, squaredNorm: squaredNorm, count: count, sources: sources)
+    public static func tlus(_ name: String, precision: Int, squaredNorm: Double, count: Int, sources: [String]? = nil,
+                            freshSquaredNorm: Double = 0) -> ValueGroup {
+        ValueGroup(name: name, role: .tluInput, precision: precision, squaredNorm: squaredNorm, count: count, sources: sources,
+                   freshSquaredNorm: freshSquaredNorm)
     }
 
     /// `count` outputs of `precision` bits decrypted directly, produced by dot products of squared 2-norm at most `squaredNorm`.
-    public static func decryptedOutputs(_ name: String, precision: Int, squaredNorm: Double, count: Int, sources: [String]? = nil) -> ValueGroup {
-        ValueGroup(name: name, role: .decryptedOutput, precision: precision, squaredNorm: squaredNorm, count: count, sources: sources)
+    public static func decryptedOutputs(_ name: String, precision: Int, squaredNorm: Double, count: Int, sources: [String]? = nil,
+                                        freshSquaredNorm: Double = 0) -> ValueGroup {
+        ValueGroup(name: name, role: .decryptedOutput, precision: precision, squaredNorm: squaredNorm, count: count, sources: sources,
+                   freshSquaredNorm: freshSquaredNorm)
     }
 
     /// The noise bound of these values under the searched set's own keys, at `errorProbability`.
     func ownConstraint(errorProbability: Double) -> NoiseConstraint {
         switch role {
-        case .tluInput: .tluInput(precision: precision, squaredNorm: squaredNorm, errorProbability: errorProbability)
-        case .decryptedOutput: .decryptedOutput(precision: precision, squaredNorm: squaredNorm, errorProbability: errorProbability)
+        case .tluInput: .tluInput(precision: precision, squaredNorm: squaredNorm, errorProbability: errorProbability,
+                                  freshSquaredNorm: freshSquaredNorm)
+        case .decryptedOutput: .decryptedOutput(precision: precision, squaredNorm: squaredNorm, errorProbability: errorProbability,
+                                                freshSquaredNorm: freshSquaredNorm)
         }
     }
 }

@@ -157,19 +157,30 @@ extension PostTrainingQuantizer {
     }
 
     /// Window attributes of Conv / pooling: kernel, strides, pads (begin..., end...), dilations.
-    func geometry(_ node: Node, spatialRank: Int, kernel: [Int]) throws -> FHECore.WindowGeometry {
+    /// With `ceilModeInput` (max pooling), ceil_mode = 1 becomes extra end padding, which never wins a max.
+    func geometry(_ node: Node, spatialRank: Int, kernel: [Int], ceilModeInput: [Int]? = nil) throws -> FHECore.WindowGeometry {
         let autoPad: String = if case .string(let s)? = node.attributes["auto_pad"] { s } else { "NOTSET" }
         guard autoPad == "NOTSET" || autoPad == "VALID" else {
             throw QuantizationError(node: node.name, op: node.opType, "auto_pad \(autoPad) is not supported; export explicit pads")
         }
-        guard int(node, "ceil_mode", default: 0) == 0 else {
-            throw QuantizationError(node: node.name, op: node.opType, "ceil_mode = 1 is not supported")
+        let ceilMode = int(node, "ceil_mode", default: 0) != 0
+        guard !ceilMode || ceilModeInput != nil else {
+            throw QuantizationError(node: node.name, op: node.opType, "ceil_mode = 1 is not supported (average pooling would change its divisor)")
         }
-        let pads = ints(node, "pads") ?? [Int](repeating: 0, count: 2 * spatialRank)
+        var pads = ints(node, "pads") ?? [Int](repeating: 0, count: 2 * spatialRank)
         let strides = ints(node, "strides") ?? [Int](repeating: 1, count: spatialRank)
         let dilations = ints(node, "dilations") ?? [Int](repeating: 1, count: spatialRank)
         guard pads.count == 2 * spatialRank, strides.count == spatialRank, dilations.count == spatialRank else {
             throw QuantizationError(node: node.name, op: node.opType, "pads/strides/dilations do not match \(spatialRank) spatial axes")
+        }
+        if ceilMode, let input = ceilModeInput {
+            for a in 0..<spatialRank {
+                let span = dilations[a] * (kernel[a] - 1) + 1
+                let padded = input[a] + pads[a] + pads[a + spatialRank]
+                var out = (padded - span + strides[a] - 1) / strides[a] + 1
+                if (out - 1) * strides[a] >= input[a] + pads[a] { out -= 1 }  // the last window must start inside
+                pads[a + spatialRank] += max(0, (out - 1) * strides[a] + span - padded)
+            }
         }
         return FHECore.WindowGeometry(kernelShape: kernel, strides: strides, pads: pads, dilations: dilations)
     }
@@ -249,7 +260,7 @@ extension PostTrainingQuantizer {
     mutating func maxPool(_ node: Node) throws {
         let (x, xq) = try linearInput(node.inputs[0], for: node)
         let kernel = ints(node, "kernel_shape") ?? []
-        let g = try geometry(node, spatialRank: circuit[x].shape.count - 1, kernel: kernel)
+        let g = try geometry(node, spatialRank: circuit[x].shape.count - 1, kernel: kernel, ceilModeInput: Array(circuit[x].shape.dropFirst()))
         let pooled = emit(.maxPool(geometry: g, padValue: circuit[x].range.min), [x], label: node.name)
         define(node.outputs[0], value: pooled, quantizer: xq)
     }

@@ -94,13 +94,9 @@ extension PostTrainingQuantizer {
     /// a ± b of two integer producers: both re-quantized (one TLU each) to one symmetric grid, then added.
     mutating func encryptedSum(_ node: Node) throws {
         let names = Array(node.inputs.prefix(2))
-        let shapes = try names.map { circuit[try fused($0, of: node).1].shape }
-        guard shapes[0] == shapes[1] else {
-            throw QuantizationError(node: node.name, op: node.opType, "encrypted operands of shapes \(shapes[0]) and \(shapes[1]) must have equal shapes")
-        }
         let q = try symmetricQuantizer(names, bits: options.bits.opInputs, for: node)
-        let a = try materialize(names[0], quantizer: q, for: node)
-        let b = try materialize(names[1], quantizer: q, for: node)
+        let (a, b) = try broadcastOperands(try materialize(names[0], quantizer: q, for: node),
+                                           try materialize(names[1], quantizer: q, for: node), node: node)
         let sum = emit(node.opType == "Add" ? .add : .subtract, [a, b], label: node.name)
         var out = q
         out.options = QuantizationOptions(bits: circuit[sum].bitWidth, isSigned: true)
@@ -113,21 +109,34 @@ extension PostTrainingQuantizer {
         let names = Array(node.inputs.prefix(2))
         let qa = try symmetricQuantizer([names[0]], bits: options.bits.opInputs, for: node)
         let qb = try symmetricQuantizer([names[1]], bits: options.bits.opInputs, for: node)
-        let a = try materialize(names[0], quantizer: qa, for: node)
-        let b = try materialize(names[1], quantizer: qb, for: node)
-        let (sa, sb) = (circuit[a].shape, circuit[b].shape)
+        var a = try materialize(names[0], quantizer: qa, for: node)
+        var b = try materialize(names[1], quantizer: qb, for: node)
         if matrix {
+            let (sa, sb) = (circuit[a].shape, circuit[b].shape)
             guard sa.count >= 2, sa.count == sb.count, sa.last == sb[sb.count - 2] else {
                 throw QuantizationError(node: node.name, op: node.opType, "encrypted matmul of per-sample shapes \(sa) and \(sb) is not supported")
             }
-        } else if sa != sb {
-            throw QuantizationError(node: node.name, op: node.opType, "encrypted operands of shapes \(sa) and \(sb) must have equal shapes")
+        } else {
+            (a, b) = try broadcastOperands(a, b, node: node)
         }
         let product = emit(matrix ? .matMulEncrypted : .multiply, [a, b], label: node.name)
         let q = UniformQuantizer(options: QuantizationOptions(bits: circuit[product].bitWidth, isSigned: true),
                                  scale: qa.scale * qb.scale, zeroPoints: [0], noClipping: true)
         let (value, rounded) = roundAccumulator(product, quantizer: q, node: node)
         define(node.outputs[0], value: value, quantizer: rounded)
+    }
+
+    /// NumPy broadcasting of two encrypted operands, by `expand` in the circuit.
+    mutating func broadcastOperands(_ a: ValueID, _ b: ValueID, node: Node) throws -> (ValueID, ValueID) {
+        let (sa, sb) = (circuit[a].shape, circuit[b].shape)
+        if sa == sb { return (a, b) }
+        guard Tensor.broadcastShape(sa, sb) != nil else {
+            throw QuantizationError(node: node.name, op: node.opType, "encrypted operands of shapes \(sa) and \(sb) do not broadcast")
+        }
+        let target = Broadcast.shape(sa, sb)
+        let ea = sa == target ? a : emit(.expand(shape: target), [a], label: node.name)
+        let eb = sb == target ? b : emit(.expand(shape: target), [b], label: node.name)
+        return (ea, eb)
     }
 
     // MARK: QAT: Brevitas Quant, QuantizeLinear / DequantizeLinear

@@ -27,6 +27,9 @@ public struct ValueEncoding: Sendable, Codable, Equatable {
 
 /// A circuit ready for encrypted evaluation.
 public struct FHEProgram: Sendable, Codable, Equatable {
+    /// Name of this program's encoding in a server spec (`circuit_encoding`): the program as JSON.
+    public static let circuitEncodingName = "cml.fhe-program.json.v1"
+
     /// The integer circuit (clear weights and tables).
     public var circuit: Circuit
     /// Message bits of every value (index = `ValueID.rawValue`); 0 for clear values.

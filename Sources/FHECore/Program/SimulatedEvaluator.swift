@@ -15,11 +15,13 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
     /// A simulator of `program`.
     public init(program: FHEProgram) {
         self.program = program
-        let norms = program.circuit.normSquared()
+        let weights = NoiseWeights(program.circuit)
+        let parameters = program.parameters
+        let switching = NoiseModel.keyswitchVariance(for: parameters) + NoiseModel.modulusSwitchVariance(for: parameters)
         noiseInSteps = program.circuit.values.indices.map { i in
             let bits = program.precisions[i]
             guard bits > 0 else { return 0 }
-            let variance = NoiseModel.tluInputVariance(for: program.parameters, squaredNorm: max(norms[i], 1)).total
+            let variance = weights.variance(of: i, parameters: parameters) + switching
             return variance.squareRoot() * exp2(Double(bits + 1))  // Δ = 2^(−1−p) of the torus
         }
     }

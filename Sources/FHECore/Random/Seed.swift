@@ -25,12 +25,12 @@ public struct Seed: Hashable, Sendable, Codable {
     }
 }
 
-/// libsodium initialization, done once.
-enum Sodium {
+/// libsodium initialization, done once (package-wide: FHEClient's at-rest sealing needs it too).
+package enum Sodium {
     private static let initialized: Bool = { sodium_init() >= 0 }()
 
     /// Calls `sodium_init` once; traps if libsodium cannot initialize (no usable entropy source).
-    static func ensureInitialized() {
+    package static func ensureInitialized() {
         precondition(initialized, "libsodium failed to initialize")
     }
 }

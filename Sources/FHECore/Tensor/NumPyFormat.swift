@@ -63,7 +63,9 @@ public enum NumPyFormat {
             throw fail("unsupported dtype '\(descr)' (expected float32 '<f4', float64 '<f8' or int64 '<i8', little-endian)")
         }
         if fortranOrder { throw fail("array is in Fortran order; save it in C order (np.ascontiguousarray)") }
-        let count = shape.reduce(1, *)
+        guard let count = Tensor.checkedElementCount(shape) else {
+            throw fail("shape \(shape) is too large (more than \(Tensor.maximumElementCount) elements)")
+        }
         let dataStart = headerStart + headerLength
         let needed = count * width
         guard bytes.count - dataStart >= needed else {

@@ -75,6 +75,23 @@ extension Tensor {
         Tensor(shape: newShape, elementType: elementType, values: values)
     }
 
+    /// Largest element count a tensor read from a file or built by a kernel may have (2^28
+    /// elements, 2 GiB of Doubles): bigger requests are bad input, not something to allocate.
+    public static let maximumElementCount = 1 << 28
+
+    /// The element count of `shape`, or nil when a dimension is negative or the count exceeds
+    /// `maximumElementCount` (this also catches products that would overflow).
+    public static func checkedElementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= maximumElementCount else { return dimension == 0 ? 0 : nil }
+            count = product
+        }
+        return count
+    }
+
     /// A tensor of zeros.
     public static func zeros(_ shape: [Int], elementType: ElementType = .float32) -> Tensor {
         Tensor(shape: shape, elementType: elementType, values: [Double](repeating: 0, count: shape.reduce(1, *)))
@@ -124,8 +141,10 @@ extension ElementType {
         case .float32: return Double(Float(value))
         case .bool: return value != 0 ? 1 : 0
         case .int64:
-            guard value.isFinite else { return value.isNaN ? 0 : (value > 0 ? 9.223372036854775807e18 : -9.223372036854775808e18) }
-            return value.rounded(.towardZero)
+            // Saturate inside the Int64 range (2^63 itself is not an Int64).
+            let limit = 9.223372036854774784e18
+            guard !value.isNaN else { return 0 }
+            return min(max(value.rounded(.towardZero), -limit), limit)
         case .int32: return wrapped(value, bits: 32, signed: true)
         case .int8: return wrapped(value, bits: 8, signed: true)
         case .uint8: return wrapped(value, bits: 8, signed: false)
@@ -140,5 +159,23 @@ extension ElementType {
         if residue < 0 { residue += modulus }
         if signed && residue >= modulus / 2 { residue -= modulus }
         return residue
+    }
+}
+
+extension Tensor {
+    /// A few rows of the tensor for a terminal: one line per sample (batch axis first), with the argmax
+    /// of each row when it has several values.
+    public func preview(name: String, rows: Int = 10) -> String {
+        let batch = shape.first ?? 1
+        let per = batch == 0 ? 0 : count / batch
+        var lines = ["\(name) \(shape):"]
+        for r in 0..<min(batch, rows) {
+            let row = values[(r * per)..<((r + 1) * per)]
+            let text = row.map { String(format: "%.4f", $0) }.joined(separator: " ")
+            let argmax = per > 1 ? "  → class \(row.indices.max { row[$0] < row[$1] }! - r * per)" : ""
+            lines.append("  [\(r)] \(text)\(argmax)")
+        }
+        if batch > rows { lines.append("  … \(batch - rows) more") }
+        return lines.joined(separator: "\n")
     }
 }

@@ -1,6 +1,7 @@
 // Kernel semantics the node tests do not pin down, and the interpreter's input checks.
 import FHECompiler
 import FHECore
+import Foundation
 import Testing
 
 @Suite("Float kernels and interpreter")
@@ -51,6 +52,26 @@ struct FloatInterpreterTests {
         let back = try Self.run(Node(name: "d", opType: "DequantizeLinear", inputs: ["q", "s", "z"], outputs: ["x"]),
                                 [q, Tensor(scalar: 0.5), Tensor(scalar: 1, elementType: .int8)])
         #expect(back.values == [-64.5, -1, -0.5, 0.5, 63])
+    }
+
+    @Test("logic ops, Celu and Mish (their ONNX node tests predate opset 13)")
+    func logicAndActivations() throws {
+        let a = Tensor(shape: [4], elementType: .bool, values: [0, 0, 1, 1])
+        let b = Tensor(shape: [4], elementType: .bool, values: [0, 1, 0, 1])
+        func binary(_ op: String) throws -> [Double] {
+            try Self.run(Node(name: op, opType: op, inputs: ["a", "b"], outputs: ["y"]), [a, b]).values
+        }
+        #expect(try binary("And") == [0, 0, 0, 1])
+        #expect(try binary("Or") == [0, 1, 1, 1])
+        #expect(try binary("Xor") == [0, 1, 1, 0])
+        #expect(try Self.run(Node(name: "n", opType: "Not", inputs: ["a"], outputs: ["y"]), [a]).values == [1, 1, 0, 0])
+        let x = Tensor(shape: [3], elementType: .float64, values: [-2, 0, 1.5])
+        let celu = try Self.run(Node(name: "c", opType: "Celu", inputs: ["x"], outputs: ["y"], attributes: ["alpha": .float(2)]), [x])
+        #expect(celu.values == [2 * (exp(-1.0) - 1), 0, 1.5])
+        let mish = try Self.run(Node(name: "m", opType: "Mish", inputs: ["x"], outputs: ["y"]), [x])
+        for (value, input) in zip(mish.values, x.values) {
+            #expect(abs(value - input * tanh(log(1 + exp(input)))) < 1e-12)
+        }
     }
 
     @Test("a kernel error names the node and op")

@@ -135,3 +135,21 @@ import Testing
         #expect(zip(clear[0].values, encrypted[0].values).allSatisfy { abs($0 - $1) <= 1 })
     }
 }
+
+/// A PyTorch model through the whole compiler: quantize (3 bits, exact rounding to 3 bits), lower, execute.
+@Suite struct ModelExecutionTests {
+    @Test func torchMLPExecuteEqualsDisable() throws {
+        let graph = try ONNXImporter.importModel(path: Fixtures.path("torch/mlp.onnx"))
+        let x = try NumPyFormat.readArrays(path: Fixtures.path("torch/mlp_input.npy")).map { $0.tensor.asFloat64() }
+        var options = CompileOptions()
+        options.bits = QuantizationBits(bits: 3)
+        options.rounding = try RoundingThreshold.make(bits: 3)
+        let model = try Compiler.compile(graph: graph, calibration: x, options: options)
+        let lowered = try FHELowering.lower(model)
+        try lowered.program.parameters.validateSecurity()
+        let two = [x[0].slice(rows: 0..<2)]
+        let clear = try ModelCompilation.predictFHE(model, program: lowered.program, inputs: two, mode: .disable)
+        let executed = try ModelCompilation.predictFHE(model, program: lowered.program, inputs: two, mode: .execute)
+        #expect(executed == clear)
+    }
+}

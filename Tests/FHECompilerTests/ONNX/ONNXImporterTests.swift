@@ -1,5 +1,5 @@
 // Importer rewrites (fusion, no-op removal, folding, batch handling) and every bad-model error.
-@testable import FHECompiler
+import FHECompiler
 import FHECore
 import Foundation
 import Testing
@@ -47,7 +47,7 @@ struct ONNXImporterTests {
     static let badModels: [(String, CompilerError.Kind, [String])] = [
         ("truncated", .invalidModel, ["truncated.onnx", "not a valid ONNX model"]),
         ("not_onnx", .invalidModel, ["not_onnx.onnx"]),
-        ("unsupported_op", .unsupportedOperator, ["node 'lpnorm' (LpNormalization)", "operator is not supported", "Gemm"]),
+        ("unsupported_op", .unsupportedOperator, ["node 'lpnorm' (LpNormalization)", "operator is not supported", "also unsupported: Hardmax", "Gemm"]),
         ("unsupported_opset", .unsupportedOpset, ["opset 11", "13…22"]),
         ("cycle", .cycle, ["node 'add_a' (Add)", "cycle"]),
         ("missing_input", .missingInput, ["node 'add_ghost' (Add)", "input 'ghost'"]),
@@ -78,5 +78,54 @@ struct ONNXImporterTests {
         #expect { try ONNXImporter.importModel(path: "/nonexistent/model.onnx") } throws: { error in
             (error as? CompilerError)?.description.contains("/nonexistent/model.onnx") == true
         }
+    }
+}
+
+@Suite("ONNX importer robustness")
+struct ONNXImporterRobustnessTests {
+    @Test("every truncation of a real model is refused or imported, never a crash")
+    func truncations() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("torch/cnn.onnx")))
+        var refused = 0
+        for cut in stride(from: 0, to: data.count, by: 7) {
+            do {
+                _ = try ONNXImporter.importModel(data: data.prefix(cut), source: "cut")
+            } catch is CompilerError {
+                refused += 1
+            }
+        }
+        // A prefix almost never stops on a complete message; most cuts must be refused.
+        #expect(refused > data.count / 7 * 9 / 10)
+    }
+
+    @Test("flipped bytes in a real model are refused or imported, never a crash", arguments: ["two_inputs", "cnn"])
+    func corruptions(_ model: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("torch/\(model).onnx")))
+        // Seeded so a failure reproduces; CML_FUZZ_ROUNDS raises the count for local soak runs.
+        var generator = SplitMix64(seed: 0x0DDC_0FFE)
+        let rounds = Int(ProcessInfo.processInfo.environment["CML_FUZZ_ROUNDS"] ?? "") ?? 300
+        for _ in 0..<rounds {
+            var bytes = [UInt8](data)
+            for _ in 0..<3 { bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
+            do {
+                let graph = try ONNXImporter.importModel(data: Data(bytes), source: "corrupt")
+                _ = graph.nodes.count
+            } catch is CompilerError {
+                continue
+            }
+        }
+    }
+}
+
+/// SplitMix64: a tiny seeded generator for reproducible fuzzing.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -45,10 +45,45 @@ struct WholeModelTests {
         #expect(try qat.json().contains("\"has_any_qnn_layers\" : true"))
     }
 
+    @Test("a .npy for a two-input model is refused naming the inputs")
+    func npyForTwoInputs() {
+        #expect {
+            try ModelEvaluation.evaluate(modelPath: Fixtures.path("torch/two_inputs.onnx"),
+                                         inputPath: Fixtures.path("torch/mlp_input.npy"), outputPath: nil)
+        } throws: { error in
+            "\(error)".contains("the model has 2 inputs (left, right); pass a .npz")
+        }
+    }
+
     @Test("a multi-input model reads its inputs from a numpy .npz by name")
     func npzInputs() throws {
         let arrays = try NumPyFormat.readArrays(path: Fixtures.path("torch/two_inputs_input.npz"))
         #expect(arrays.map(\.name) == ["left", "right"])
         #expect(arrays.map(\.tensor.shape) == [[5, 6], [5, 3]])
+    }
+}
+
+@Suite("Benchmark model fixtures")
+struct BenchmarkModelTests {
+    @Test("float output matches the reference on the test set", arguments: ["breast_cancer_mlp", "digits_cnn", "digits_brevitas_mlp"])
+    func benchmark(_ name: String) throws {
+        let base = "models/\(name)"
+        let outputs = try ModelEvaluation.evaluate(modelPath: Fixtures.path("\(base).onnx"),
+                                                   inputPath: Fixtures.path("\(base)_test_x.npy"), outputPath: nil)
+        let expected = try NumPyFormat.readArrays(path: Fixtures.path("\(base)_test_output.npy"))[0].tensor
+        let labels = try NumPyFormat.readArrays(path: Fixtures.path("\(base)_test_y.npy"))[0].tensor
+        let actual = outputs[0].tensor
+        // Longer float32 sums: accumulation order differs from onnxruntime by a few ulps.
+        expectClose(actual, expected, rtol: 1e-4, atol: 1e-5, name)
+        let classes = actual.shape[1]
+        func argmax(_ t: Tensor, _ row: Int) -> Int {
+            (0..<classes).max { t.values[row * classes + $0] < t.values[row * classes + $1] }!
+        }
+        let rows = actual.shape[0]
+        let agree = (0..<rows).filter { argmax(actual, $0) == argmax(expected, $0) }.count
+        #expect(agree == rows, "\(name): \(rows - agree) predictions differ")
+        let correct = (0..<rows).filter { argmax(actual, $0) == Int(labels.values[$0]) }.count
+        // The float models are trained well enough to be worth quantizing.
+        #expect(Double(correct) / Double(rows) > 0.9, "\(name) accuracy")
     }
 }

@@ -1,12 +1,12 @@
 import ArgumentParser
-import FHEServer
 import FHECore
 
-struct Main: ParsableCommand {
+@main
+struct Main: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cml-server",
         abstract: "Evaluate compiled circuits on ciphertexts with evaluation keys.",
-        version: CMLVersion.current)
+        version: CMLVersion.current,
+        subcommands: [Serve.self, RunBatch.self])
 }
 
-Main.main()

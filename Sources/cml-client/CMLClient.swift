@@ -1,12 +1,12 @@
 import ArgumentParser
-import FHEClient
 import FHECore
 
-struct Main: ParsableCommand {
+@main
+struct Main: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cml-client",
         abstract: "Hold the secret key: keygen, encrypt, decrypt, predict.",
-        version: CMLVersion.current)
+        version: CMLVersion.current,
+        subcommands: [Keygen.self, Encrypt.self, Decrypt.self, Predict.self])
 }
 
-Main.main()

@@ -1,2 +1,0 @@
-// FHEClient: placeholder until its issue lands.
-import FHECore

@@ -1,0 +1,26 @@
+// The data owner's round trip: quantize + encrypt, evaluate on a server, decrypt + de-quantize.
+import FHECore
+import Foundation
+
+/// One-call operations behind `cml-client`.
+public enum Prediction {
+    /// Encrypts `inputs` with the keys in KEYS, evaluates them on `server`, and decrypts the outputs.
+    /// - Parameters:
+    ///   - progress: one line per step, for the CLI.
+    /// - Throws: `ClientError`, `BundleError`, `WireFormatError`.
+    public static func predict(server: URL, keyDirectory: URL, inputs: [Tensor], passphrase: () throws -> String,
+                               progress: @escaping @Sendable (String) -> Void) async throws -> [Tensor] {
+        let holder = try KeyDirectory.load(from: keyDirectory, passphrase: passphrase)
+        let keys = try KeyDirectory.evaluationKeys(in: keyDirectory)
+        let clock = ContinuousClock()
+        let start = clock.now
+        progress("encrypting \(inputs.first?.shape.first ?? 0) sample(s)")
+        let batch = try holder.encryptBatch(inputs)
+        let connection = ServerConnection(baseURL: server)
+        let outputs = try await connection.evaluate(framedKeys: keys, inputs: batch, progress: progress)
+        progress("decrypting")
+        let result = try holder.decrypt(outputs)
+        progress("done in \(clock.now - start)")
+        return result
+    }
+}

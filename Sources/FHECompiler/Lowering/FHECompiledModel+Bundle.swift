@@ -1,0 +1,62 @@
+// The deployable bundle of a compiled model (DESIGN.md "Bundle"): the client part carries quantizers,
+// encodings and key layout but no weights; the server part carries the program (circuit with its clear
+// weights and tables, encodings, parameters).
+public import FHECore
+import Foundation
+
+extension FHECompiledModel {
+    /// The key layout: one parameter set for the whole circuit.
+    public var keyLayout: KeyLayout { KeyLayout(parameterSets: [program.parameters]) }
+
+    /// Client and server tensor specs for the inputs or outputs.
+    func tensorSpecs(names: [String], quantizers: [UniformQuantizer], encodings: [ValueEncoding]) -> [Cml_V1_TensorSpec] {
+        zip(names, zip(quantizers, encodings)).map { name, pair in
+            let (quantizer, encoding) = pair
+            var spec = Cml_V1_TensorSpec()
+            spec.name = name
+            spec.shape = encoding.shape.map { UInt32($0) }
+            spec.encryptionStatus = encoding.isEncrypted ? .encrypted : .clear
+            spec.quantizer = quantizer.wire
+            var e = Cml_V1_Encoding()
+            e.precisionBits = UInt32(encoding.precision)
+            e.paddingBits = encoding.isEncrypted ? 1 : 0
+            e.isSigned = encoding.isSigned
+            spec.encoding = e
+            spec.parameterSetIndex = 0
+            return spec
+        }
+    }
+
+    /// The client spec: everything needed to quantize, encrypt, decrypt and de-quantize; no weights.
+    public func clientSpec(modelName: String) -> Cml_V1_ClientSpec {
+        var spec = Cml_V1_ClientSpec()
+        spec.toolVersion = CMLVersion.current
+        spec.keyLayout = keyLayout.wire
+        spec.keyLayoutHash = Data(keyLayout.hash)
+        spec.inputs = tensorSpecs(names: model.inputNames, quantizers: model.inputQuantizers, encodings: program.inputEncodings)
+        spec.outputs = tensorSpecs(names: model.outputNames, quantizers: model.outputQuantizers, encodings: program.outputEncodings)
+        spec.modelName = modelName
+        return spec
+    }
+
+    /// The server spec: the program and the same tensor specs.
+    public func serverSpec(modelName: String) throws -> Cml_V1_ServerSpec {
+        var spec = Cml_V1_ServerSpec()
+        spec.toolVersion = CMLVersion.current
+        spec.keyLayout = keyLayout.wire
+        spec.keyLayoutHash = Data(keyLayout.hash)
+        spec.inputs = tensorSpecs(names: model.inputNames, quantizers: model.inputQuantizers, encodings: program.inputEncodings)
+        spec.outputs = tensorSpecs(names: model.outputNames, quantizers: model.outputQuantizers, encodings: program.outputEncodings)
+        spec.circuitEncoding = FHEProgram.circuitEncodingName
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        spec.circuit = try encoder.encode(program)
+        spec.modelName = modelName
+        return spec
+    }
+
+    /// Writes BUNDLE/{manifest, client/, server/}.
+    public func writeBundle(to directory: URL, modelName: String) throws {
+        try BundleWriter.write(clientSpec: clientSpec(modelName: modelName), serverSpec: serverSpec(modelName: modelName), to: directory)
+    }
+}

@@ -1,0 +1,144 @@
+// Conversions between the engine's entities and their wire messages. Decoding assumes the message
+// passed its conformance check (sizes follow from the parameters), and re-checks what the
+// entities' initialisers would otherwise trap on.
+import Foundation
+
+extension SeededEvaluationKeys {
+    /// The wire form of the keys of parameter set `index`.
+    public func wire(parameterSetIndex index: Int) -> Cml_V1_ParameterSetKeys {
+        var message = Cml_V1_ParameterSetKeys()
+        message.parameterSetIndex = UInt32(index)
+        message.keyswitchKey = keyswitchKey.wire
+        message.bootstrapKey.inputLweDimension = UInt32(bootstrapKey.inputDimension.rawValue)
+        message.bootstrapKey.glweDimension = UInt32(bootstrapKey.glweDimension.rawValue)
+        message.bootstrapKey.polynomialSize = UInt32(bootstrapKey.polynomialSize.rawValue)
+        message.bootstrapKey.baseLog = UInt32(bootstrapKey.decomposition.baseLog.rawValue)
+        message.bootstrapKey.levelCount = UInt32(bootstrapKey.decomposition.levelCount.rawValue)
+        message.bootstrapKey.seed = Data(bootstrapKey.maskSeed.bytes)
+        message.bootstrapKey.bodies = LittleEndianWords.bytes(of: bootstrapKey.bodies)
+        return message
+    }
+
+    /// Decodes the keys of `parameters` from a message that passed `checkConformance(to:)`.
+    /// - Throws: `WireFormatError` when a size does not follow from `parameters`.
+    public init(wire message: Cml_V1_ParameterSetKeys, parameters: ParameterSet, field: String) throws {
+        try message.keyswitchKey.checkConformance(
+            input: parameters.bigLWEDimension.rawValue, output: parameters.lweDimension.rawValue,
+            decomposition: parameters.ksDecomposition, field: "\(field).keyswitchKey")
+        try message.bootstrapKey.checkConformance(to: parameters, field: "\(field).bootstrapKey")
+        let bsk = message.bootstrapKey
+        let bootstrapKey = SeededLWEBootstrapKey(
+            maskSeed: Seed(bytes: Array(bsk.seed)),
+            bodies: try LittleEndianWords.words(bsk.bodies, count: bsk.bodies.count / 8, field: "\(field).bootstrapKey.bodies"),
+            inputDimension: parameters.lweDimension, glweDimension: parameters.glweDimension,
+            polynomialSize: parameters.polynomialSize, decomposition: parameters.pbsDecomposition)
+        self.init(parameters: parameters, keyswitchKey: try SeededLWEKeyswitchKey(wire: message.keyswitchKey, field: "\(field).keyswitchKey"),
+                  bootstrapKey: bootstrapKey)
+    }
+}
+
+extension SeededLWEKeyswitchKey {
+    /// The wire form.
+    public var wire: Cml_V1_SeededKeyswitchKey {
+        var message = Cml_V1_SeededKeyswitchKey()
+        message.inputLweDimension = UInt32(inputDimension.rawValue)
+        message.outputLweDimension = UInt32(outputDimension.rawValue)
+        message.baseLog = UInt32(decomposition.baseLog.rawValue)
+        message.levelCount = UInt32(decomposition.levelCount.rawValue)
+        message.seed = Data(maskSeed.bytes)
+        message.bodies = LittleEndianWords.bytes(of: bodies)
+        return message
+    }
+
+    /// Decodes a key from a message that passed `checkConformance(input:output:decomposition:field:)`.
+    /// - Throws: `WireFormatError` for sizes that do not agree.
+    public init(wire message: Cml_V1_SeededKeyswitchKey, field: String) throws {
+        guard message.inputLweDimension >= 1, message.outputLweDimension >= 1, message.baseLog >= 1, message.levelCount >= 1,
+              message.baseLog * message.levelCount < 64 else {
+            throw WireFormatError(.invalidField, field: field, offset: nil, "dimensions and gadget must be positive with β·l < 64")
+        }
+        let decomposition = DecompositionParameters(baseLog: Int(message.baseLog), levelCount: Int(message.levelCount))
+        try expectSeed(message.seed, "\(field).seed")
+        let count = Int(message.inputLweDimension) * Int(message.levelCount)
+        self.init(maskSeed: Seed(bytes: Array(message.seed)),
+                  bodies: try LittleEndianWords.words(message.bodies, count: count, field: "\(field).bodies"),
+                  inputDimension: LWEDimension(Int(message.inputLweDimension)),
+                  outputDimension: LWEDimension(Int(message.outputLweDimension)), decomposition: decomposition)
+    }
+}
+
+extension SeededLWECiphertextList {
+    /// The wire form.
+    public var wire: Cml_V1_SeededLweCiphertextList {
+        var message = Cml_V1_SeededLweCiphertextList()
+        message.lweDimension = UInt32(lweDimension.rawValue)
+        message.count = UInt32(count)
+        message.seed = Data(maskSeed.bytes)
+        message.bodies = LittleEndianWords.bytes(of: bodies)
+        return message
+    }
+
+    /// Decodes a list.
+    /// - Throws: `WireFormatError` for a bad seed, dimension or body count.
+    public init(wire message: Cml_V1_SeededLweCiphertextList, field: String) throws {
+        guard message.lweDimension >= 1 else {
+            throw WireFormatError(.invalidField, field: "\(field).lweDimension", offset: nil, "must be positive")
+        }
+        try expectSeed(message.seed, "\(field).seed")
+        self.init(maskSeed: Seed(bytes: Array(message.seed)),
+                  bodies: try LittleEndianWords.words(message.bodies, count: Int(message.count), field: "\(field).bodies"),
+                  lweDimension: LWEDimension(Int(message.lweDimension)))
+    }
+}
+
+extension LWECiphertextList {
+    /// The wire form.
+    public var wire: Cml_V1_LweCiphertextList {
+        var message = Cml_V1_LweCiphertextList()
+        message.lweDimension = UInt32(lweDimension.rawValue)
+        message.count = UInt32(count)
+        message.words = LittleEndianWords.bytes(of: data)
+        return message
+    }
+
+    /// Decodes a list.
+    /// - Throws: `WireFormatError` for a bad dimension or word count.
+    public init(wire message: Cml_V1_LweCiphertextList, field: String) throws {
+        guard message.lweDimension >= 1, message.lweDimension <= ParameterSet.wireDimensionLimit else {
+            throw WireFormatError(.invalidField, field: "\(field).lweDimension", offset: nil,
+                                  "must be in 1...\(ParameterSet.wireDimensionLimit), found \(message.lweDimension)")
+        }
+        let dimension = LWEDimension(Int(message.lweDimension))
+        let words = try LittleEndianWords.words(message.words, count: Int(message.count) * dimension.lweSize,
+                                                field: "\(field).words")
+        self.init(lweDimension: dimension, count: Int(message.count))
+        data = words
+    }
+}
+
+/// Evaluation keys decompressed and in the Fourier domain, one entry per parameter set of the
+/// layout, plus the partition keyswitch keys: what an encrypted evaluator runs with.
+public final class PreparedTFHEKeys: PreparedEvaluationKeys {
+    /// Keys per parameter set, in layout order.
+    public let keys: [EvaluationKeys]
+    /// Keyswitch keys between partitions, in layout order.
+    public let partitionKeyswitchKeys: [LWEKeyswitchKey]
+
+    /// Decompresses uploaded keys (mask regeneration, Fourier conversion of the bootstrap keys).
+    /// - Throws: `WireFormatError` unless the keys conform to `layout`.
+    public init(wire message: Cml_V1_EvaluationKeys, layout: KeyLayout) throws {
+        try message.checkConformance(to: layout)
+        keys = try zip(message.parameterSetKeys, layout.parameterSets).enumerated().map { index, pair in
+            try SeededEvaluationKeys(wire: pair.0, parameters: pair.1, field: "evaluationKeys.parameterSetKeys[\(index)]")
+                .decompressed()
+        }
+        partitionKeyswitchKeys = try message.partitionKeyswitchKeys.enumerated().map {
+            Decompression.decompress(
+                try SeededLWEKeyswitchKey(wire: $0.element, field: "evaluationKeys.partitionKeyswitchKeys[\($0.offset)]"))
+        }
+    }
+
+    public var byteCount: Int {
+        keys.reduce(0) { $0 + $1.byteCount } + partitionKeyswitchKeys.reduce(0) { $0 + $1.byteCount }
+    }
+}

@@ -1,0 +1,98 @@
+// The key layout of a compiled circuit: its parameter sets and the keyswitches between them.
+// Its hash ties bundles, keys and ciphertexts together: a message made for another layout is
+// refused (HTTP 422) before anything is evaluated.
+public import Foundation
+
+/// Parameter sets of a circuit and the keyswitches between their big keys.
+public struct KeyLayout: Hashable, Sendable {
+    /// One parameter set per circuit partition.
+    public let parameterSets: [ParameterSet]
+    /// Keyswitches between partitions' big keys (from, to, gadget).
+    public let partitionKeyswitches: [PartitionKeyswitch]
+
+    /// A keyswitch from the big key of one parameter set to the big key of another.
+    public struct PartitionKeyswitch: Hashable, Sendable {
+        /// Index of the source parameter set.
+        public let from: Int
+        /// Index of the destination parameter set.
+        public let to: Int
+        /// Gadget of the keyswitch key.
+        public let decomposition: DecompositionParameters
+
+        /// Creates a partition keyswitch.
+        public init(from: Int, to: Int, decomposition: DecompositionParameters) {
+            self.from = from
+            self.to = to
+            self.decomposition = decomposition
+        }
+    }
+
+    /// Creates a layout.
+    /// - Precondition: at least one parameter set; keyswitch indices within range.
+    public init(parameterSets: [ParameterSet], partitionKeyswitches: [PartitionKeyswitch] = []) {
+        precondition(!parameterSets.isEmpty, "a key layout needs at least one parameter set")
+        for keyswitch in partitionKeyswitches {
+            precondition(parameterSets.indices.contains(keyswitch.from) && parameterSets.indices.contains(keyswitch.to),
+                         "partition keyswitch \(keyswitch.from)->\(keyswitch.to) outside 0..<\(parameterSets.count)")
+        }
+        self.parameterSets = parameterSets
+        self.partitionKeyswitches = partitionKeyswitches
+    }
+
+    /// The wire form.
+    public var wire: Cml_V1_KeyLayout {
+        var message = Cml_V1_KeyLayout()
+        message.parameterSets = parameterSets.map(\.wire)
+        message.partitionKeyswitches = partitionKeyswitches.map {
+            var keyswitch = Cml_V1_PartitionKeyswitch()
+            keyswitch.fromParameterSet = UInt32($0.from)
+            keyswitch.toParameterSet = UInt32($0.to)
+            keyswitch.baseLog = UInt32($0.decomposition.baseLog.rawValue)
+            keyswitch.levelCount = UInt32($0.decomposition.levelCount.rawValue)
+            return keyswitch
+        }
+        return message
+    }
+
+    /// BLAKE2b-256 of the protobuf encoding of the layout (fields in number order, defaults
+    /// omitted: the canonical proto3 encoding), as written in specs, keys and batches.
+    public var hash: [UInt8] {
+        // Serialising a proto3 message of scalars cannot fail.
+        BLAKE2b.hash(try! wire.serializedBytes() as [UInt8])
+    }
+
+    /// Decodes a layout, checking every parameter set and keyswitch.
+    /// - Throws: `WireFormatError.invalidField`.
+    public init(wire message: Cml_V1_KeyLayout, field: String) throws {
+        guard !message.parameterSets.isEmpty else {
+            throw WireFormatError(.invalidField, field: "\(field).parameterSets", offset: nil, "is empty")
+        }
+        let sets = try message.parameterSets.enumerated().map {
+            try ParameterSet(wire: $0.element, field: "\(field).parameterSets[\($0.offset)]")
+        }
+        let keyswitches = try message.partitionKeyswitches.enumerated().map { index, keyswitch in
+            let name = "\(field).partitionKeyswitches[\(index)]"
+            guard keyswitch.fromParameterSet < sets.count, keyswitch.toParameterSet < sets.count else {
+                throw WireFormatError(.invalidField, field: name, offset: nil,
+                                      "refers to parameter set \(keyswitch.fromParameterSet)->\(keyswitch.toParameterSet), layout has \(sets.count)")
+            }
+            guard keyswitch.baseLog >= 1, keyswitch.levelCount >= 1, keyswitch.baseLog * keyswitch.levelCount < 64 else {
+                throw WireFormatError(.invalidField, field: name, offset: nil,
+                                      "base log \(keyswitch.baseLog) and level count \(keyswitch.levelCount) need β·l < 64")
+            }
+            return PartitionKeyswitch(from: Int(keyswitch.fromParameterSet), to: Int(keyswitch.toParameterSet),
+                                      decomposition: DecompositionParameters(baseLog: Int(keyswitch.baseLog),
+                                                                             levelCount: Int(keyswitch.levelCount)))
+        }
+        self.init(parameterSets: sets, partitionKeyswitches: keyswitches)
+    }
+
+    /// Throws unless `hash` is this layout's hash.
+    /// - Throws: `WireFormatError.parameterMismatch` naming `field`.
+    public func checkHash(_ hash: Data, field: String) throws {
+        guard Array(hash) == self.hash else {
+            throw WireFormatError(.parameterMismatch, field: field, offset: nil,
+                                  "key-layout hash \(BLAKE2b.hex(hash.prefix(8)))… does not match this circuit's \(BLAKE2b.hex(self.hash.prefix(8)))…")
+        }
+    }
+}

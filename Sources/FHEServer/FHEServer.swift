@@ -1,2 +1,0 @@
-// FHEServer: placeholder until its issue lands.
-import FHECore

@@ -1,0 +1,50 @@
+// What an operator sets when starting a server: address, key store, and the limits that keep a
+// hostile or mistaken client from exhausting memory, disk or cores.
+import FHECore
+import Foundation
+
+/// Settings of `cml-server serve`.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind; 127.0.0.1 unless the operator opens it deliberately.
+    public var host: String
+    /// Port; 0 picks an ephemeral port (tests).
+    public var port: Int
+    /// Directory of the on-disk key store.
+    public var keyStoreDirectory: URL
+    /// Largest evaluation-key upload, in bytes (413 beyond).
+    public var maxKeyUploadBytes: Int
+    /// Largest evaluate request, in bytes (413 beyond).
+    public var maxEvaluateRequestBytes: Int
+    /// Largest total size of stored keys, in bytes (413 for an upload that would exceed it).
+    public var maxKeyStoreBytes: Int
+    /// Evaluations running at once; more get 429.
+    public var maxConcurrentEvaluations: Int
+    /// Largest number of samples in one batch (413 beyond).
+    public var maxBatchSize: Int
+    /// Prepared (Fourier-domain) key sets kept in memory.
+    public var preparedKeyCacheEntries: Int
+
+    /// Defaults sized for one model of a few hundred MB of keys.
+    public init(host: String = "127.0.0.1", port: Int = 8080, keyStoreDirectory: URL,
+                maxKeyUploadBytes: Int = 2 << 30, maxEvaluateRequestBytes: Int = 256 << 20,
+                maxKeyStoreBytes: Int = 32 << 30, maxConcurrentEvaluations: Int = 2, maxBatchSize: Int = 1024,
+                preparedKeyCacheEntries: Int = 4) {
+        precondition(maxConcurrentEvaluations >= 1 && preparedKeyCacheEntries >= 1 && maxBatchSize >= 1,
+                     "server limits must be positive")
+        self.host = host
+        self.port = port
+        self.keyStoreDirectory = keyStoreDirectory
+        self.maxKeyUploadBytes = maxKeyUploadBytes
+        self.maxEvaluateRequestBytes = maxEvaluateRequestBytes
+        self.maxKeyStoreBytes = maxKeyStoreBytes
+        self.maxConcurrentEvaluations = maxConcurrentEvaluations
+        self.maxBatchSize = maxBatchSize
+        self.preparedKeyCacheEntries = preparedKeyCacheEntries
+    }
+
+    /// Frame limits for request bodies.
+    var wireLimits: WireLimits {
+        WireLimits(payloadLimits: [.evaluationKeys: maxKeyUploadBytes, .evaluateRequest: maxEvaluateRequestBytes],
+                   defaultPayloadLimit: 0)
+    }
+}

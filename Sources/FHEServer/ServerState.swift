@@ -1,0 +1,52 @@
+// What every request handler shares: the circuit, the evaluator, the key store and its cache,
+// the limits and the metrics.
+import FHECore
+import Foundation
+import HTTPTypes
+
+/// Shared state of one server.
+final class ServerState: Sendable {
+    /// Response header naming the backend that executed an evaluation.
+    static let backendHeader = HTTPField.Name("X-CML-Backend")!
+
+    let bundle: ServerBundle
+    let clientSpec: Data?
+    let configuration: ServerConfiguration
+    let evaluator: any EncryptedCircuitEvaluating
+    let keyStore: KeyStore
+    let cache: PreparedKeyCache
+    let limiter: EvaluationLimiter
+    let metrics = ServerMetrics()
+
+    init(bundle: ServerBundle, clientSpec: Data?, configuration: ServerConfiguration,
+         evaluator: any EncryptedCircuitEvaluating) throws {
+        self.bundle = bundle
+        self.clientSpec = clientSpec
+        self.configuration = configuration
+        self.evaluator = evaluator
+        keyStore = try KeyStore(directory: configuration.keyStoreDirectory, maxBytes: configuration.maxKeyStoreBytes)
+        cache = PreparedKeyCache(capacity: configuration.preparedKeyCacheEntries)
+        limiter = EvaluationLimiter(limit: configuration.maxConcurrentEvaluations)
+    }
+
+    /// The prepared keys of `id`, from the cache or prepared from the store.
+    /// - Throws: `ServerError` 400/404 for a bad or unknown id, 422 for keys of another circuit.
+    func preparedKeys(id: String) async throws -> any PreparedEvaluationKeys {
+        try KeyStore.checkID(id)
+        let store = keyStore, evaluator = evaluator, layout = bundle.keyLayout, limits = configuration.wireLimits
+        return try await cache.keys(id: id) {
+            do {
+                let keys = try Cml_V1_EvaluationKeys.decodeFramed(try store.framedKeys(id: id), limits: limits)
+                try keys.checkConformance(to: layout)
+                return try evaluator.prepare(keys)
+            } catch let error as WireFormatError {
+                throw ServerError(error)
+            }
+        }
+    }
+
+    /// Updates the size gauges.
+    func recordSizes() async {
+        metrics.recordSizes(keyStore: await keyStore.byteCount, preparedKeys: await cache.byteCount)
+    }
+}

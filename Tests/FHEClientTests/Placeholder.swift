@@ -1,1 +1,0 @@
-// Tests for FHEClient arrive with its issue.

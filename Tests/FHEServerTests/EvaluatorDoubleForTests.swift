@@ -1,0 +1,44 @@
+// A test double of the encrypted evaluator: it does no cryptography. It answers each input batch
+// with full output ciphertexts whose words are derived from the input bodies, so tests can check
+// the plumbing (routing, limits, keys, framing) end to end without the TFHE engine.
+import FHECore
+import Foundation
+
+final class PreparedKeysDoubleForTests: PreparedEvaluationKeys {
+    let byteCount: Int
+    init(byteCount: Int) { self.byteCount = byteCount }
+}
+
+struct EvaluatorDoubleForTests: EncryptedCircuitEvaluating {
+    let spec: Cml_V1_ServerSpec
+    let layout: KeyLayout
+    var backendName: String { "test-double" }
+    var tableLookupsPerSample: Int { 3 }
+
+    func prepare(_ keys: Cml_V1_EvaluationKeys) throws -> any PreparedEvaluationKeys {
+        PreparedKeysDoubleForTests(byteCount: keys.parameterSetKeys.reduce(0) { $0 + $1.bootstrapKey.bodies.count })
+    }
+
+    func evaluate(_ inputs: Cml_V1_CiphertextBatch, keys: any PreparedEvaluationKeys) async throws -> Cml_V1_CiphertextBatch {
+        var outputs = Cml_V1_CiphertextBatch()
+        outputs.keyLayoutHash = inputs.keyLayoutHash
+        outputs.batchSize = inputs.batchSize
+        let firstBody: UInt64 = if case .seeded(let list) = inputs.tensors[0].values {
+            try LittleEndianWords.words(list.bodies, count: Int(list.count), field: "bodies")[0]
+        } else { 0 }
+        for (index, output) in spec.outputs.enumerated() {
+            let dimension = layout.parameterSets[Int(output.parameterSetIndex)].bigLWEDimension.rawValue
+            let count = Int(inputs.batchSize) * output.elementCount
+            var list = Cml_V1_LweCiphertextList()
+            list.lweDimension = UInt32(dimension)
+            list.count = UInt32(count)
+            list.words = LittleEndianWords.bytes(of: (0..<UInt64(count * (dimension + 1))).map { $0 &+ firstBody })
+            var tensor = Cml_V1_BatchTensor()
+            tensor.index = UInt32(index)
+            tensor.parameterSetIndex = output.parameterSetIndex
+            tensor.values = .full(list)
+            outputs.tensors.append(tensor)
+        }
+        return outputs
+    }
+}

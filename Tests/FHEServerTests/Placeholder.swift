@@ -1,1 +1,0 @@
-// Tests for FHEServer arrive with its issue.

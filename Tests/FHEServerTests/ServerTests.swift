@@ -1,0 +1,174 @@
+import FHECore
+@testable import FHEServer
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import Testing
+
+/// A server on 127.0.0.1 and an ephemeral port, stopped (gracefully) by cancelling its task.
+final class RunningServer: Sendable {
+    let port: Int
+    let task: Task<Void, any Error>
+
+    /// Starts a server for `serverSpec` (the toy example by default) evaluating with `evaluator`
+    /// (the test double by default).
+    static func start(keyStore: URL, serverSpec: Cml_V1_ServerSpec = WireExamples.serverSpec,
+                      clientSpec: Cml_V1_ClientSpec = WireExamples.clientSpec,
+                      evaluator: ((ServerBundle) -> any EncryptedCircuitEvaluating)? = nil,
+                      configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
+        var configuration = ServerConfiguration(port: 0, keyStoreDirectory: keyStore)
+        configure(&configuration)
+        let bundle = try ServerBundle(framedSpec: serverSpec.framed())
+        let evaluator = evaluator?(bundle) ?? EvaluatorDoubleForTests(spec: bundle.spec, layout: bundle.keyLayout)
+        var logger = Logger(label: "cml-server-test")
+        logger.logLevel = .warning
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try ServerApplication.build(
+            bundle: bundle, clientSpec: clientSpec.framed(), configuration: configuration,
+            evaluator: evaluator, logger: logger) { continuation.yield($0) }
+        let task = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return RunningServer(port: port, task: task)
+    }
+
+    private init(port: Int, task: Task<Void, any Error>) {
+        self.port = port
+        self.task = task
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    func request(_ method: String, _ path: String, body: Data? = nil) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return (http.statusCode, data, http.allHeaderFields)
+    }
+
+    /// POSTs `body` and returns the status and, for errors, the decoded report.
+    func post(_ path: String, _ body: Data) async throws -> (status: Int, report: Cml_V1_ErrorReport?, body: Data) {
+        let (status, data, _) = try await request("POST", path, body: body)
+        return (status, status >= 400 ? try Cml_V1_ErrorReport.decodeFramed(data) : nil, data)
+    }
+}
+
+@Suite(.serialized) struct ServerTests {
+    static func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cml-keys-\(UUID().uuidString)")
+    }
+
+    func evaluateRequest(keyID: String, batch: Cml_V1_CiphertextBatch = WireExamples.inputBatch(batchSize: 2)) -> Data {
+        var request = Cml_V1_EvaluateRequest()
+        request.keyID = keyID
+        request.inputs = batch
+        return request.framed()
+    }
+
+    @Test func roundTripAndRestartKeepsKeys() async throws {
+        let store = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: store) }
+        let keys = WireExamples.evaluationKeys().framed()
+        var server = try await RunningServer.start(keyStore: store)
+
+        #expect(try await server.request("GET", "/health").status == 200)
+        let client = try await server.request("GET", "/v1/client")
+        #expect(client.status == 200 && client.body == WireExamples.clientSpec.framed())
+
+        let upload = try await server.post("/v1/keys", keys)
+        #expect(upload.status == 201)
+        let keyID = try Cml_V1_KeyUploadResponse.decodeFramed(upload.body).keyID
+        #expect(keyID == BLAKE2b.hex(try Frame.decode(keys).checksum))
+        // Same keys again: same id, stored once.
+        #expect(try Cml_V1_KeyUploadResponse.decodeFramed(try await server.post("/v1/keys", keys).body).keyID == keyID)
+
+        let evaluated = try await server.request("POST", "/v1/evaluate", body: evaluateRequest(keyID: keyID))
+        #expect(evaluated.status == 200)
+        let outputs = try Cml_V1_CiphertextBatch.decodeFramed(evaluated.body)
+        try outputs.checkConformance(to: WireExamples.serverSpec.outputs, layout: WireExamples.keyLayout, direction: .outputs)
+        #expect(outputs.batchSize == 2)
+
+        let metrics = String(decoding: try await server.request("GET", "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"cml_requests_total{route="/v1/evaluate",status="200"} 1"#))
+        #expect(metrics.contains("cml_table_lookups_total 6"))
+        #expect(metrics.contains("cml_key_store_bytes \(keys.count)"))
+        #expect(metrics.contains("cml_request_duration_seconds_bucket"))
+
+        // A restart (new process state, same directory) still knows the key id.
+        await server.stop()
+        server = try await RunningServer.start(keyStore: store)
+        #expect(try await server.request("POST", "/v1/evaluate", body: evaluateRequest(keyID: keyID)).status == 200)
+        await server.stop()
+    }
+
+    @Test func badMessagesGetClear4xxAndTheServerKeepsServing() async throws {
+        let store = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: store) }
+        let server = try await RunningServer.start(keyStore: store, configure: { $0.maxKeyUploadBytes = 4096 })
+        defer { Task { await server.stop() } }
+        let keys = WireExamples.evaluationKeys().framed()
+
+        var truncated = try await server.post("/v1/keys", keys.prefix(keys.count - 10))
+        #expect(truncated.status == 400 && truncated.report?.code == "wire.truncated")
+        truncated = try await server.post("/v1/keys", keys.prefix(10))
+        #expect(truncated.status == 400 && truncated.report?.field == "header")
+
+        var flipped = keys
+        flipped[300] ^= 0x01
+        let badChecksum = try await server.post("/v1/keys", flipped)
+        #expect(badChecksum.status == 400 && badChecksum.report?.code == "wire.bad_checksum")
+
+        var version = keys
+        version[4] = 9
+        let badVersion = try await server.post("/v1/keys", version)
+        #expect(badVersion.status == 400 && badVersion.report?.field == "header.version" && badVersion.report?.offset == 4)
+
+        let wrongKind = try await server.post("/v1/keys", WireExamples.inputBatch().framed())
+        #expect(wrongKind.status == 400 && wrongKind.report?.code == "wire.unexpected_kind")
+
+        var otherSet = WireExamples.evaluationKeys()
+        otherSet.keyLayoutHash = Data(repeating: 7, count: 32)
+        let wrongParameters = try await server.post("/v1/keys", otherSet.framed())
+        #expect(wrongParameters.status == 422 && wrongParameters.report?.field == "evaluationKeys.keyLayoutHash")
+
+        // A header declaring more than the upload limit: refused from its first 16 bytes.
+        let oversized = try await server.post("/v1/keys", Frame.encode(kind: .evaluationKeys, payload: Data(count: 5000)))
+        #expect(oversized.status == 413 && oversized.report?.field == "header.payloadLength")
+
+        let unknown = try await server.post("/v1/evaluate", evaluateRequest(keyID: String(repeating: "a", count: 64)))
+        #expect(unknown.status == 404 && unknown.report?.code == "server.unknown_key")
+        let badID = try await server.post("/v1/evaluate", evaluateRequest(keyID: "../../etc/passwd"))
+        #expect(badID.status == 400 && badID.report?.code == "server.bad_key_id")
+
+        let keyID = try Cml_V1_KeyUploadResponse.decodeFramed(try await server.post("/v1/keys", keys).body).keyID
+        var otherBatch = WireExamples.inputBatch()
+        otherBatch.keyLayoutHash = Data(repeating: 1, count: 32)
+        let wrongBatch = try await server.post("/v1/evaluate", evaluateRequest(keyID: keyID, batch: otherBatch))
+        #expect(wrongBatch.status == 422 && wrongBatch.report?.field == "batch.keyLayoutHash")
+        let outputsAsInputs = try await server.post("/v1/evaluate", evaluateRequest(keyID: keyID, batch: WireExamples.outputBatch()))
+        #expect(outputsAsInputs.status == 400 && outputsAsInputs.report?.field == "batch.tensors[0].values")
+        let garbage = try await server.post("/v1/evaluate", Data("not a frame at all".utf8))
+        #expect(garbage.status == 400 && garbage.report?.code == "wire.bad_magic")
+
+        #expect(try await server.request("GET", "/health").status == 200)
+        #expect(try await server.post("/v1/evaluate", evaluateRequest(keyID: keyID)).status == 200)
+    }
+
+    @Test func keyStoreLimitIsEnforced() async throws {
+        let store = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: store) }
+        let one = WireExamples.evaluationKeys(salt: 1).framed()
+        let server = try await RunningServer.start(keyStore: store, configure: { $0.maxKeyStoreBytes = one.count + 100 })
+        #expect(try await server.post("/v1/keys", one).status == 201)
+        let full = try await server.post("/v1/keys", WireExamples.evaluationKeys(salt: 2).framed())
+        #expect(full.status == 413 && full.report?.code == "server.key_store_full")
+        await server.stop()
+    }
+}
