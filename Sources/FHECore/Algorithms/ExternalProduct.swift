@@ -73,11 +73,36 @@ extension SignedDecomposer {
             }
             return
         }
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: levelCount) { tmp in
-            let t = tmp.baseAddress!
+        // Several levels: level by level over the whole polynomial, so that each pass is a branch-free loop over
+        // coefficients that vectorizes (a per-coefficient level loop does not). The balanced state lives in the
+        // level-1 row, which is written last.
+        let beta = UInt64(baseLog)
+        let totalBits = UInt64(baseLog &* levelCount)
+        let shift = 63 &- totalBits
+        let mask: UInt64 = (1 &<< totalBits) &- 1
+        let half: UInt64 = 1 &<< (totalBits &- 1)
+        for c in 0..<count {
+            let x = input[c]
+            let r = (((x >> shift) &+ 1) >> 1) & mask
+            let rounding = (x >> shift) & 1
+            let negate: UInt64 = (r > half || (r == half && rounding == 1)) ? 1 : 0
+            digits[c] = Int64(bitPattern: r &- (negate &<< totalBits))
+        }
+        let b = Int64(beta)
+        let base = Int64(1) &<< b
+        let digitMask = base &- 1
+        let halfBase = base >> 1
+        var level = levelCount
+        while level > 0 {
+            level &-= 1
+            let row = digits + level &* count
             for c in 0..<count {
-                decompose(input[c], into: t)
-                for j in 0..<levelCount { digits[j &* count &+ c] = t[j] }
+                let state = digits[c]
+                let d = state & digitMask
+                let next = state >> b
+                let carry: Int64 = (d > halfBase || (d == halfBase && (next & digitMask) >= halfBase)) ? 1 : 0
+                digits[c] = next &+ carry
+                row[c] = d &- (carry &<< b)
             }
         }
     }

@@ -41,45 +41,82 @@ func storeTransposed4(
 extension FFTPlan {
     /// In-place forward transform (DIF): natural order in, bit-reversed order out, sign −1, unnormalized.
     func forwardInPlace(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
+        forwardStages(re: re, im: im, firstHalf: complexCount >> 1)
+    }
+
+    /// The forward stages from half-size `firstHalf` down (the wider ones already done by the caller).
+    func forwardStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, firstHalf: Int) {
         let m = complexCount
         twiddleRe.withUnsafeBufferPointer { twrB in
             twiddleIm.withUnsafeBufferPointer { twiB in
                 let twr = twrB.baseAddress!
                 let twi = twiB.baseAddress!
-                var h = m >> 1
-                // Two radix-2 stages per pass (radix-2²) while both have at least one vector of width.
-                while h >= 8 {
+                var h = firstHalf
+                // Two radix-2 stages per pass (radix-2²) while both have at least one vector of width. The wide
+                // stages run over the whole array; once the butterfly blocks fit in `cacheBlock`, each block is
+                // finished before the next (depth first), so large transforms stay in L1 instead of streaming
+                // the array through L2 once per pass.
+                let block = min(m, Self.cacheBlock)
+                while h >= 8 && 2 &* h > block {
                     Self.difRadix4Stage(re: re, im: im, count: m, half: h, twr: twr, twi: twi)
                     h >>= 2
                 }
-                if h == 4 {
-                    Self.difRadix2Stage(re: re, im: im, count: m, half: 4, twr: twr, twi: twi)
-                    h = 2
+                var s = 0
+                while s < m {
+                    var g = h
+                    while g >= 8 {
+                        Self.difRadix4Stage(re: re + s, im: im + s, count: block, half: g, twr: twr, twi: twi)
+                        g >>= 2
+                    }
+                    if g == 4 {
+                        Self.difRadix2Stage(re: re + s, im: im + s, count: block, half: 4, twr: twr, twi: twi)
+                    }
+                    Self.difLastTwoStages(re: re + s, im: im + s, count: block)
+                    s &+= block
                 }
-                Self.difLastTwoStages(re: re, im: im, count: m)
             }
         }
     }
 
+    /// Complex points per depth-first block: re + im of 1024 points are 16 KiB, half of a 32 KiB L1.
+    static let cacheBlock = 1024
+
     /// In-place inverse transform (DIT): bit-reversed order in, natural order out, sign +1, unnormalized
     /// (the result is M times the input of `forwardInPlace`).
     func inverseInPlace(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
+        inverseStages(re: re, im: im, upTo: complexCount)
+    }
+
+    /// The inverse stages of half-size below `limit` (the wider ones are left to the caller).
+    func inverseStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, upTo limit: Int) {
         let m = complexCount
         twiddleRe.withUnsafeBufferPointer { twrB in
             twiddleIm.withUnsafeBufferPointer { twiB in
                 let twr = twrB.baseAddress!
                 let twi = twiB.baseAddress!
-                Self.ditFirstTwoStages(re: re, im: im, count: m)
-                var h = 4
                 // Mirror of the forward pass: one radix-2 stage if the number of vector stages is odd.
                 var vectorStages = 0
                 var t = 4
                 while t < m { vectorStages += 1; t <<= 1 }
-                if vectorStages % 2 == 1 {
-                    Self.ditRadix2Stage(re: re, im: im, count: m, half: 4, twr: twr, twi: twi)
-                    h = 8
+                // Depth first while the butterfly blocks fit in `cacheBlock`, then the wide stages over the array.
+                let block = min(m, Self.cacheBlock)
+                var h = 4
+                var s = 0
+                while s < m {
+                    Self.ditFirstTwoStages(re: re + s, im: im + s, count: block)
+                    var g = 4
+                    if vectorStages % 2 == 1 {
+                        Self.ditRadix2Stage(re: re + s, im: im + s, count: block, half: 4, twr: twr, twi: twi)
+                        g = 8
+                    }
+                    while g < limit && 4 &* g <= block {
+                        Self.ditRadix4Stage(re: re + s, im: im + s, count: block, half: g, twr: twr, twi: twi)
+                        g <<= 2
+                    }
+                    h = g
+                    s &+= block
                 }
-                while h < m {
+                while h < limit {
                     Self.ditRadix4Stage(re: re, im: im, count: m, half: h, twr: twr, twi: twi)
                     h <<= 2
                 }
@@ -125,35 +162,45 @@ extension FFTPlan {
             var j = 0
             while j < q {
                 let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ half, i3 = i2 &+ q
-                let x0r = loadVector(re, i0), x0i = loadVector(im, i0)
-                let x1r = loadVector(re, i1), x1i = loadVector(im, i1)
-                let x2r = loadVector(re, i2), x2i = loadVector(im, i2)
-                let x3r = loadVector(re, i3), x3i = loadVector(im, i3)
-                // Stage `half`: pairs (i0, i2) with w_j and (i1, i3) with w_{j+q}.
-                let wAr = loadVector(twr, half &+ j), wAi = loadVector(twi, half &+ j)
-                let wBr = loadVector(twr, half &+ j &+ q), wBi = loadVector(twi, half &+ j &+ q)
-                let y0r = x0r + x2r, y0i = x0i + x2i
-                let d02r = x0r - x2r, d02i = x0i - x2i
-                let y2r = d02r * wAr - d02i * wAi, y2i = d02r * wAi + d02i * wAr
-                let y1r = x1r + x3r, y1i = x1i + x3i
-                let d13r = x1r - x3r, d13i = x1i - x3i
-                let y3r = d13r * wBr - d13i * wBi, y3i = d13r * wBi + d13i * wBr
-                // Stage `q`: pairs (i0, i1) and (i2, i3), both with twiddle v_j.
-                let vr = loadVector(twr, q &+ j), vi = loadVector(twi, q &+ j)
-                storeVector(y0r + y1r, re, i0)
-                storeVector(y0i + y1i, im, i0)
-                let e01r = y0r - y1r, e01i = y0i - y1i
-                storeVector(e01r * vr - e01i * vi, re, i1)
-                storeVector(e01r * vi + e01i * vr, im, i1)
-                storeVector(y2r + y3r, re, i2)
-                storeVector(y2i + y3i, im, i2)
-                let e23r = y2r - y3r, e23i = y2i - y3i
-                storeVector(e23r * vr - e23i * vi, re, i3)
-                storeVector(e23r * vi + e23i * vr, im, i3)
+                difButterfly4(
+                    loadVector(re, i0), loadVector(im, i0), loadVector(re, i1), loadVector(im, i1),
+                    loadVector(re, i2), loadVector(im, i2), loadVector(re, i3), loadVector(im, i3),
+                    re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, wA: half &+ j, v: q &+ j, twr: twr, twi: twi)
                 j &+= 4
             }
             s &+= 2 &* half
         }
+    }
+
+    /// The radix-2² DIF butterfly on x0…x3 (positions i0 < i1 < i2 < i3, i1 − i0 = i3 − i2 = q): stage pairs
+    /// (i0, i2), (i1, i3) with twiddles at `wA` and `wA + q`, then (i0, i1), (i2, i3) with the twiddle at `v`.
+    @inline(__always)
+    static func difButterfly4(
+        _ x0r: FFTVector, _ x0i: FFTVector, _ x1r: FFTVector, _ x1i: FFTVector,
+        _ x2r: FFTVector, _ x2i: FFTVector, _ x3r: FFTVector, _ x3i: FFTVector,
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, i0: Int, i1: Int, i2: Int, i3: Int,
+        wA: Int, v: Int, twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) {
+        let q = i1 &- i0
+        let wAr = loadVector(twr, wA), wAi = loadVector(twi, wA)
+        let wBr = loadVector(twr, wA &+ q), wBi = loadVector(twi, wA &+ q)
+        let y0r = x0r + x2r, y0i = x0i + x2i
+        let d02r = x0r - x2r, d02i = x0i - x2i
+        let y2r = d02r * wAr - d02i * wAi, y2i = d02r * wAi + d02i * wAr
+        let y1r = x1r + x3r, y1i = x1i + x3i
+        let d13r = x1r - x3r, d13i = x1i - x3i
+        let y3r = d13r * wBr - d13i * wBi, y3i = d13r * wBi + d13i * wBr
+        let vr = loadVector(twr, v), vi = loadVector(twi, v)
+        storeVector(y0r + y1r, re, i0)
+        storeVector(y0i + y1i, im, i0)
+        let e01r = y0r - y1r, e01i = y0i - y1i
+        storeVector(e01r * vr - e01i * vi, re, i1)
+        storeVector(e01r * vi + e01i * vr, im, i1)
+        storeVector(y2r + y3r, re, i2)
+        storeVector(y2i + y3i, im, i2)
+        let e23r = y2r - y3r, e23i = y2i - y3i
+        storeVector(e23r * vr - e23i * vi, re, i3)
+        storeVector(e23r * vi + e23i * vr, im, i3)
     }
 
     /// The DIF stages of half-size 2 (twiddles 1, −i) and 1 (twiddle 1), on each group of 4.
@@ -265,34 +312,46 @@ extension FFTPlan {
             var j = 0
             while j < q {
                 let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ h, i3 = i2 &+ q
-                let x0r = loadVector(re, i0), x0i = loadVector(im, i0)
-                let x1r = loadVector(re, i1), x1i = loadVector(im, i1)
-                let x2r = loadVector(re, i2), x2i = loadVector(im, i2)
-                let x3r = loadVector(re, i3), x3i = loadVector(im, i3)
-                // Stage q: pairs (i0, i1) and (i2, i3) with conj(v_j).
-                let vr = loadVector(twr, q &+ j), vi = loadVector(twi, q &+ j)
-                let b1r = x1r * vr + x1i * vi, b1i = x1i * vr - x1r * vi
-                let y0r = x0r + b1r, y0i = x0i + b1i
-                let y1r = x0r - b1r, y1i = x0i - b1i
-                let b3r = x3r * vr + x3i * vi, b3i = x3i * vr - x3r * vi
-                let y2r = x2r + b3r, y2i = x2i + b3i
-                let y3r = x2r - b3r, y3i = x2i - b3i
-                // Stage h: pairs (i0, i2) with conj(w_j) and (i1, i3) with conj(w_{j+q}).
-                let wAr = loadVector(twr, h &+ j), wAi = loadVector(twi, h &+ j)
-                let wBr = loadVector(twr, h &+ j &+ q), wBi = loadVector(twi, h &+ j &+ q)
-                let c2r = y2r * wAr + y2i * wAi, c2i = y2i * wAr - y2r * wAi
-                storeVector(y0r + c2r, re, i0)
-                storeVector(y0i + c2i, im, i0)
-                storeVector(y0r - c2r, re, i2)
-                storeVector(y0i - c2i, im, i2)
-                let c3r = y3r * wBr + y3i * wBi, c3i = y3i * wBr - y3r * wBi
-                storeVector(y1r + c3r, re, i1)
-                storeVector(y1i + c3i, im, i1)
-                storeVector(y1r - c3r, re, i3)
-                storeVector(y1i - c3i, im, i3)
+                let z = ditButterfly4(re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, v: q &+ j, wA: h &+ j,
+                                      twr: twr, twi: twi)
+                storeVector(z.0, re, i0)
+                storeVector(z.1, im, i0)
+                storeVector(z.2, re, i1)
+                storeVector(z.3, im, i1)
+                storeVector(z.4, re, i2)
+                storeVector(z.5, im, i2)
+                storeVector(z.6, re, i3)
+                storeVector(z.7, im, i3)
                 j &+= 4
             }
             s &+= 2 &* h
         }
+    }
+
+    /// The radix-2² DIT butterfly at positions i0 < i1 < i2 < i3 (i1 − i0 = i3 − i2 = q): pairs (i0, i1), (i2, i3)
+    /// with conj of the twiddle at `v`, then (i0, i2), (i1, i3) with conj of those at `wA` and `wA + q`.
+    /// Returns (re, im) at i0, i1, i2, i3.
+    @inline(__always)
+    static func ditButterfly4(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, i0: Int, i1: Int, i2: Int, i3: Int,
+        v: Int, wA: Int, twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) -> (FFTVector, FFTVector, FFTVector, FFTVector, FFTVector, FFTVector, FFTVector, FFTVector) {
+        let q = i1 &- i0
+        let x0r = loadVector(re, i0), x0i = loadVector(im, i0)
+        let x1r = loadVector(re, i1), x1i = loadVector(im, i1)
+        let x2r = loadVector(re, i2), x2i = loadVector(im, i2)
+        let x3r = loadVector(re, i3), x3i = loadVector(im, i3)
+        let vr = loadVector(twr, v), vi = loadVector(twi, v)
+        let b1r = x1r * vr + x1i * vi, b1i = x1i * vr - x1r * vi
+        let y0r = x0r + b1r, y0i = x0i + b1i
+        let y1r = x0r - b1r, y1i = x0i - b1i
+        let b3r = x3r * vr + x3i * vi, b3i = x3i * vr - x3r * vi
+        let y2r = x2r + b3r, y2i = x2i + b3i
+        let y3r = x2r - b3r, y3i = x2i - b3i
+        let wAr = loadVector(twr, wA), wAi = loadVector(twi, wA)
+        let wBr = loadVector(twr, wA &+ q), wBi = loadVector(twi, wA &+ q)
+        let c2r = y2r * wAr + y2i * wAi, c2i = y2i * wAr - y2r * wAi
+        let c3r = y3r * wBr + y3i * wBi, c3i = y3i * wBr - y3r * wBi
+        return (y0r + c2r, y0i + c2i, y1r + c3r, y1i + c3i, y0r - c2r, y0i - c2i, y1r - c3r, y1i - c3i)
     }
 }

@@ -5,7 +5,8 @@ import Testing
     /// Product of a torus polynomial and a small-digit polynomial through the FFT vs the exact schoolbook
     /// product, as the external product uses it. The f64 error on each coefficient is about 2^−53 times the
     /// magnitude of the accumulated products (N·B/2·1/2 torus units), so it must stay below 2^(64−53)·N·B.
-    @Test(arguments: [16, 32, 64, 256, 512, 1024, 2048, 4096])
+    /// 32768 (the 8-bit set's N) exercises the wide stages over the whole array before the depth-first blocks.
+    @Test(arguments: [16, 32, 64, 256, 512, 1024, 2048, 4096, 32768])
     func negacyclicProductMatchesSchoolbook(n: Int) {
         let plan = FFTPlan(polynomialSize: PolynomialSize(n))
         var rng = SystemRandomNumberGenerator()
