@@ -39,19 +39,20 @@ extension FHECompiledModel {
         return spec
     }
 
-    /// The server spec: the program and the same tensor specs.
+    /// The server spec: the client spec's layout and tensor specs, plus the program.
     public func serverSpec(modelName: String) throws -> Cml_V1_ServerSpec {
+        let client = clientSpec(modelName: modelName)
         var spec = Cml_V1_ServerSpec()
-        spec.toolVersion = CMLVersion.current
-        spec.keyLayout = keyLayout.wire
-        spec.keyLayoutHash = Data(keyLayout.hash)
-        spec.inputs = tensorSpecs(names: model.inputNames, quantizers: model.inputQuantizers, encodings: program.inputEncodings)
-        spec.outputs = tensorSpecs(names: model.outputNames, quantizers: model.outputQuantizers, encodings: program.outputEncodings)
+        spec.toolVersion = client.toolVersion
+        spec.keyLayout = client.keyLayout
+        spec.keyLayoutHash = client.keyLayoutHash
+        spec.inputs = client.inputs
+        spec.outputs = client.outputs
+        spec.modelName = client.modelName
         spec.circuitEncoding = FHEProgram.circuitEncodingName
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         spec.circuit = try encoder.encode(program)
-        spec.modelName = modelName
         return spec
     }
 

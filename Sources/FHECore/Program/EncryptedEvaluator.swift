@@ -119,7 +119,7 @@ public struct EncryptedEvaluator: Sendable {
             return round(lifted(0, bits: inputBits), lsbs: lsbs, method: method, inputBits: inputBits)
         case .maxPool(let geometry, let padValue):
             return maxPool(lifted(0, bits: precision), shape: shapes[0], geometry: geometry, padValue: padValue,
-                           signed: true, bits: precision)
+                           bits: precision)
         default:
             guard let map = LinearMap(op.kind, operandShapes: shapes) else { preconditionFailure("no lowering for \(op.mnemonic)") }
             return affine(map, concatenated((0..<operands.count).map { lifted($0, bits: precision) }), bits: precision)
@@ -326,7 +326,7 @@ public struct EncryptedEvaluator: Sendable {
 
     /// Max over each window: a tree of max(a, b) = a + relu(b − a), one PBS per comparison.
     private func maxPool(_ x: LWECiphertextList, shape: [Int], geometry: WindowGeometry, padValue: Int64,
-                         signed: Bool, bits: Int) -> LWECiphertextList {
+                         bits: Int) -> LWECiphertextList {
         let channels = shape[0], spatial = Array(shape.dropFirst())
         let (out, taps) = IntegerKernels.windows(spatial: spatial, geometry: geometry)
         let inPlane = spatial.reduce(1, *), outPlane = out.reduce(1, *)
