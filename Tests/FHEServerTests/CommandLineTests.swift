@@ -164,4 +164,44 @@ import Testing
         let notAResult = try await Self.run("cml-client", ["decrypt", "--keys", "\(d)/keys", "--input", "\(d)/q.cml", "-o", "\(d)/y.npy"])
         #expect(notAResult.status != 0 && notAResult.output.contains("batch.tensors[0].values"), "\(notAResult.output)")
     }
+
+    /// `cml-dev inspect BUNDLE` prints what `compile --verbose` printed, and its JSON carries the same
+    /// figures; a tampered file shows up as an integrity problem.
+    @Test func inspectBundleRepeatsVerboseCompile() async throws {
+        let directory = ServerTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bundle = directory.appendingPathComponent("bundle").path
+        let compile = try await Self.run("cml-dev", ["compile", ModelRoundTripTests.fixtures.appendingPathComponent("mlp.onnx").path,
+                                                     "--inputset", Self.inputs, "--n-bits", "3", "--rounding-threshold-bits", "3",
+                                                     "--verbose", "-o", bundle])
+        #expect(compile.status == 0, "\(compile.output)")
+        let verbose = try #require(compile.output.components(separatedBy: "\nwrote ").first)
+        let summary = compile.output.split(separator: "\n").filter { $0.hasPrefix("parameters ") }
+
+        let text = try await Self.run("cml-dev", ["inspect", bundle])
+        #expect(text.status == 0 && text.output.hasPrefix(verbose), "\(text.output)")
+        #expect(summary.count == 1 && text.output.contains(summary[0]))
+        #expect(text.output.contains("estimated latency:") && text.output.contains("integrity: manifests, hashes and specs match"))
+
+        let json = try await Self.run("cml-dev", ["inspect", bundle, "--json"])
+        #expect(json.status == 0, "\(json.output)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect(report["tluCount"] as? Int == 104)  // the main job's figure: 16 + 8 hidden TLUs plus rounding bits
+        #expect(compile.output.contains("\(report["tluCount"] as? Int ?? -1) TLUs per sample"))
+        let manifest = try #require(report["manifest"] as? [String: Any])
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(bundle)/manifest"))) as? [String: Any]
+        #expect(manifest["keyLayoutHash"] as? String == written?["keyLayoutHash"] as? String)
+        let parameters = try #require(report["parameters"] as? [String: Any])
+        #expect((parameters["partitions"] as? [Any])?.count == 1)
+        let keys = try #require(report["keySizes"] as? [String: Int])
+        #expect(compile.output.contains("evaluation keys \(((keys["bootstrapKeyBytes"] ?? 0) + (keys["keyswitchKeyBytes"] ?? 0)) / 1_000_000) MB"))
+        #expect((report["integrityProblems"] as? [Any])?.isEmpty == true)
+
+        var spec = try Data(contentsOf: URL(fileURLWithPath: "\(bundle)/client/spec"))
+        spec[spec.count / 2] ^= 1
+        try spec.write(to: URL(fileURLWithPath: "\(bundle)/client/spec"))
+        let tampered = try await Self.run("cml-dev", ["inspect", bundle])
+        #expect(tampered.status == 0 && tampered.output.contains("integrity problems:") && tampered.output.contains("client/spec"),
+                "\(tampered.output)")
+    }
 }
