@@ -26,7 +26,8 @@ final class ServerState: Sendable {
         self.evaluator = evaluator
         keyStore = try KeyStore(directory: configuration.keyStoreDirectory, maxBytes: configuration.maxKeyStoreBytes)
         cache = PreparedKeyCache(capacity: configuration.preparedKeyCacheEntries)
-        limiter = EvaluationLimiter(limit: configuration.maxConcurrentEvaluations)
+        limiter = EvaluationLimiter(limit: configuration.maxConcurrentEvaluations,
+                                    queueLimit: configuration.maxQueuedEvaluations)
     }
 
     /// The prepared keys of `id`, from the cache or prepared from the store.

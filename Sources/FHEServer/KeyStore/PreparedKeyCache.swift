@@ -32,24 +32,42 @@ actor PreparedKeyCache {
     }
 }
 
-/// Counts evaluations in flight and refuses past the limit.
+/// Counts evaluations in flight. Past the limit a request waits its turn (first come, first served) in
+/// a bounded queue, so that a burst of clients is served rather than refused; past the queue it is
+/// refused with 429, so that waiting requests cannot pile up without bound.
 actor EvaluationLimiter {
     private let limit: Int
+    private let queueLimit: Int
     private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(limit: Int) {
+    init(limit: Int, queueLimit: Int) {
+        precondition(limit >= 1 && queueLimit >= 0, "limits must be positive")
         self.limit = limit
+        self.queueLimit = queueLimit
     }
 
-    /// Runs `work` if a slot is free.
-    /// - Throws: `ServerError` 429 when all slots are busy.
+    /// Requests waiting for a slot.
+    var queued: Int { waiting.count }
+
+    /// Runs `work` when a slot is free, waiting for one if the queue has room.
+    /// - Throws: `ServerError` 429 when all slots are busy and the queue is full.
     func run<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
-        guard running < limit else {
-            throw ServerError(.tooManyRequests, code: "server.busy",
-                              "\(limit) evaluations already running; retry later")
+        if running < limit {
+            running += 1
+        } else {
+            guard waiting.count < queueLimit else {
+                throw ServerError(.tooManyRequests, code: "server.busy",
+                                  "\(limit) evaluations running and \(queueLimit) waiting; retry later")
+            }
+            // `release` hands its slot straight to the first waiter, so `running` stays as it is.
+            await withCheckedContinuation { waiting.append($0) }
         }
-        running += 1
-        defer { running -= 1 }
+        defer { release() }
         return try await work()
+    }
+
+    private func release() {
+        if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
     }
 }
