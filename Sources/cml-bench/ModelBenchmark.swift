@@ -12,7 +12,7 @@ extension Main {
         static let configuration = CommandConfiguration(
             abstract: "Compile the benchmark models (n_bits 6, rounding 6 approximate) and measure keygen, keys, encrypted latency, accuracy.",
             discussion: """
-                Slow: the models need 6- to 8-bit parameter sets (N = 8192 … 32768). Each model is time-boxed: \
+                Slow: the models need 6-bit parameter sets (polynomial size 8192 or more). Each model is time-boxed: \
                 when TLUs × (measured ms per KS+PBS) / cores × samples exceeds --max-seconds, the encrypted \
                 run is skipped and that estimate is reported instead (marked 'est.').
                 """)
@@ -38,7 +38,10 @@ extension Main {
             var results: [ModelBenchmark.Result] = []
             for name in models.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
                 results.append(try ModelBenchmark.run(
-                    name: name, fixtures: URL(fileURLWithPath: fixtures), samples: samples, maxSeconds: maxSeconds) { print($0) }
+                    name: name, fixtures: URL(fileURLWithPath: fixtures), samples: samples, maxSeconds: maxSeconds) {
+                        // Unbuffered, so that progress shows up at once also when piped to a file.
+                        FileHandle.standardOutput.write(Data(($0 + "\n").utf8))
+                    }
                 )
             }
             print(ModelBenchmark.table(results))
