@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func burstsQueueInOrderAndOverflowGets429() async throws {
-        let limiter = EvaluationLimiter(limit: 1, queueLimit: 2)
+        let slots = SlotLog()
+        let limiter = EvaluationLimiter(limit: 1, queueLimit: 2) { slots.append(($0, $1)) }
         let gate = Gate()
         let first = Task { try await limiter.run { await gate.pass(1); return 1 } }
         while await gate.started.isEmpty { await Task.yield() }
@@ -44,5 +45,16 @@ import Testing
         // All slots returned: a new request runs without waiting.
         #expect(try await limiter.run { 5 } == 5)
         #expect(await limiter.queued == 0)
+        // What the metrics saw: one running, the queue filling to 2, draining, every slot back.
+        #expect(slots.entries.map(\.queued).max() == 2 && slots.entries.map(\.running).max() == 1)
+        #expect(slots.entries.last.map { $0.running == 0 && $0.queued == 0 } == true)
     }
+}
+
+/// Collects the limiter's (running, queued) reports.
+final class SlotLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [(running: Int, queued: Int)] = []
+    func append(_ entry: (running: Int, queued: Int)) { lock.withLock { stored.append(entry) } }
+    var entries: [(running: Int, queued: Int)] { lock.withLock { stored } }
 }

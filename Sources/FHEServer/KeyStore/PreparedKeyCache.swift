@@ -40,11 +40,14 @@ actor EvaluationLimiter {
     private let queueLimit: Int
     private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Told (running, queued) after every change, for the metrics.
+    private let onChange: @Sendable (_ running: Int, _ queued: Int) -> Void
 
-    init(limit: Int, queueLimit: Int) {
+    init(limit: Int, queueLimit: Int, onChange: @escaping @Sendable (_ running: Int, _ queued: Int) -> Void = { _, _ in }) {
         precondition(limit >= 1 && queueLimit >= 0, "limits must be positive")
         self.limit = limit
         self.queueLimit = queueLimit
+        self.onChange = onChange
     }
 
     /// Requests waiting for a slot.
@@ -55,13 +58,17 @@ actor EvaluationLimiter {
     func run<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
         if running < limit {
             running += 1
+            onChange(running, waiting.count)
         } else {
             guard waiting.count < queueLimit else {
                 throw ServerError(.tooManyRequests, code: "server.busy",
                                   "\(limit) evaluations running and \(queueLimit) waiting; retry later")
             }
             // `release` hands its slot straight to the first waiter, so `running` stays as it is.
-            await withCheckedContinuation { waiting.append($0) }
+            await withCheckedContinuation {
+                waiting.append($0)
+                onChange(running, waiting.count)
+            }
         }
         defer { release() }
         return try await work()
@@ -69,5 +76,6 @@ actor EvaluationLimiter {
 
     private func release() {
         if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+        onChange(running, waiting.count)
     }
 }
