@@ -7,6 +7,9 @@ import Foundation
 actor PreparedKeyCache {
     private let capacity: Int
     private var entries: [String: (keys: any PreparedEvaluationKeys, lastUse: UInt64)] = [:]
+    /// Preparations under way. Concurrent misses on one id wait for the same preparation: without this, a
+    /// burst of first requests prepared the same keys once each, all at once (the load test's memory peak).
+    private var preparing: [String: Task<any PreparedEvaluationKeys, any Error>] = [:]
     private var clock: UInt64 = 0
 
     init(capacity: Int) {
@@ -16,14 +19,18 @@ actor PreparedKeyCache {
     /// Bytes held by cached keys.
     var byteCount: Int { entries.values.reduce(0) { $0 + $1.keys.byteCount } }
 
-    /// The prepared keys of `id`, preparing them with `make` on a miss.
-    func keys(id: String, make: @Sendable () async throws -> any PreparedEvaluationKeys) async throws -> any PreparedEvaluationKeys {
+    /// The prepared keys of `id`, preparing them with `make` on a miss (once, however many requests miss).
+    func keys(id: String, make: @escaping @Sendable () async throws -> any PreparedEvaluationKeys) async throws -> any PreparedEvaluationKeys {
         clock += 1
         if let hit = entries[id] {
             entries[id] = (hit.keys, clock)
             return hit.keys
         }
-        let keys = try await make()
+        if let pending = preparing[id] { return try await pending.value }
+        let task = Task.detached { try await make() }
+        preparing[id] = task
+        defer { preparing[id] = nil }
+        let keys = try await task.value
         if entries.count >= capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
             entries[oldest] = nil
         }
