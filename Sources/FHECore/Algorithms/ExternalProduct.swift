@@ -2,13 +2,13 @@
 
 /// External product and CMUX on Fourier GGSWs.
 public enum ExternalProduct {
-    /// output += ggsw ⊡ input: decompose every input polynomial, forward-FFT each digit polynomial,
-    /// multiply-accumulate with the matching GGSW row, one inverse FFT per output polynomial.
+    /// output += ggsw ⊡ input: decompose every input polynomial and forward-FFT each digit polynomial, then per
+    /// output polynomial one pass that sums digit × GGSW-row over all rows, and one inverse FFT.
     /// - Parameters:
     ///   - ggsw: Fourier GGSW, l·(k+1)·(k+1)·N doubles, level 1 first.
     ///   - input: (k+1)·N words.
     ///   - output: (k+1)·N words, added to.
-    ///   - scratch: provides digits, the digit transform and the Fourier accumulators.
+    ///   - scratch: provides digits, the digit transforms and the Fourier accumulator.
     @inline(__always)
     static func addExternalProduct(
         ggsw: UnsafePointer<Double>, input: UnsafePointer<UInt64>, output: UnsafeMutablePointer<UInt64>,
@@ -18,21 +18,17 @@ public enum ExternalProduct {
         let n = plan.polynomialSize
         let l = decomposer.levelCount
         let digits = scratch.digits
-        let fd = scratch.fourierDigit
+        let fd = scratch.fourierDigits
         let acc = scratch.fourierAccumulator
+        // Digit transform of (level j, input polynomial r) sits at row j·(k+1) + r, the GGSW row it multiplies.
         for r in 0..<k1 {
             decomposer.decomposePolynomial(input + r &* n, count: n, into: digits)
-            for j in 0..<l {
-                plan.forwardInteger(digits + j &* n, into: fd)
-                let row = ggsw + (j &* k1 &+ r) &* k1 &* n
-                if r == 0 && j == 0 {
-                    for c in 0..<k1 { plan.multiply(acc + c &* n, fd, row + c &* n) }
-                } else {
-                    for c in 0..<k1 { plan.multiplyAccumulate(acc + c &* n, fd, row + c &* n) }
-                }
-            }
+            for j in 0..<l { plan.forwardInteger(digits + j &* n, into: fd + (j &* k1 &+ r) &* n) }
         }
-        for c in 0..<k1 { plan.inverseAddTorus(acc + c &* n, to: output + c &* n) }
+        for c in 0..<k1 {
+            plan.sumOfProducts(fd, ggsw + c &* n, rows: l &* k1, rowStride: k1 &* n, into: acc)
+            plan.inverseAddTorus(acc, to: output + c &* n)
+        }
     }
 
     /// ACC ← ACC + ggsw ⊡ (X^power·ACC − ACC): the CMUX of the blind rotation with the subtraction fused

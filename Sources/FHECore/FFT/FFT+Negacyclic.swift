@@ -80,36 +80,40 @@ extension FFTPlan {
         }
     }
 
-    /// acc += a·b pointwise on Fourier polynomials (N doubles each).
+    /// out = Σ_r a_r·b_r pointwise over `rows` pairs of Fourier polynomials (N doubles each): a_r at
+    /// `a + r·N`, b_r at `b + r·rowStride`. One pass with the sum in registers, so `out` is written once
+    /// and every input is read once.
     @inline(__always)
-    public func multiplyAccumulate(
-        _ acc: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>
+    public func sumOfProducts(
+        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, rowStride: Int,
+        into out: UnsafeMutablePointer<Double>
     ) {
+        typealias V = SIMD8<Double>
         let m = complexCount
+        let n = polynomialSize
         var j = 0
         while j < m {
-            let ar = loadVector(a, j), ai = loadVector(a, j &+ m)
-            let br = loadVector(b, j), bi = loadVector(b, j &+ m)
-            let cr = loadVector(acc, j), ci = loadVector(acc, j &+ m)
-            storeVector(cr + (ar * br - ai * bi), acc, j)
-            storeVector(ci + (ar * bi + ai * br), acc, j &+ m)
-            j &+= 4
+            var cr = V(repeating: 0), ci = V(repeating: 0)
+            var ap = a, bp = b
+            for _ in 0..<rows {
+                let ar = UnsafeRawPointer(ap + j).loadUnaligned(as: V.self)
+                let ai = UnsafeRawPointer(ap + (j &+ m)).loadUnaligned(as: V.self)
+                let br = UnsafeRawPointer(bp + j).loadUnaligned(as: V.self)
+                let bi = UnsafeRawPointer(bp + (j &+ m)).loadUnaligned(as: V.self)
+                cr = cr + ar * br - ai * bi
+                ci = ci + ar * bi + ai * br
+                ap += n
+                bp += rowStride
+            }
+            UnsafeMutableRawPointer(out + j).storeBytes(of: cr, as: V.self)
+            UnsafeMutableRawPointer(out + (j &+ m)).storeBytes(of: ci, as: V.self)
+            j &+= 8
         }
     }
 
-    /// acc = a·b pointwise (first term of an accumulation).
+    /// out = a·b pointwise (`out` may be `a`).
     @inline(__always)
-    public func multiply(
-        _ acc: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>
-    ) {
-        let m = complexCount
-        var j = 0
-        while j < m {
-            let ar = loadVector(a, j), ai = loadVector(a, j &+ m)
-            let br = loadVector(b, j), bi = loadVector(b, j &+ m)
-            storeVector(ar * br - ai * bi, acc, j)
-            storeVector(ar * bi + ai * br, acc, j &+ m)
-            j &+= 4
-        }
+    public func multiply(_ out: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>) {
+        sumOfProducts(a, b, rows: 1, rowStride: 0, into: out)
     }
 }
