@@ -4,20 +4,39 @@
 /// Vector type of the FFT kernels. AVX-512 builds run two of these per instruction pair; fine on AVX2 too.
 @usableFromInline typealias FFTVector = SIMD4<Double>
 
+/// Wide vector of the radix-2² stages whose butterfly half-width is at least 8 (one zmm on AVX-512).
+@usableFromInline typealias FFTWideVector = SIMD8<Double>
+
 @inline(__always) @usableFromInline
-func loadVector(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> FFTVector {
-    UnsafeMutableRawPointer(p + i).loadUnaligned(as: FFTVector.self)
+func loadVector<V: SIMD>(_ p: UnsafeMutablePointer<Double>, _ i: Int, as _: V.Type = FFTVector.self) -> V where V.Scalar == Double {
+    UnsafeMutableRawPointer(p + i).loadUnaligned(as: V.self)
 }
 
 @inline(__always) @usableFromInline
-func loadVector(_ p: UnsafePointer<Double>, _ i: Int) -> FFTVector {
-    UnsafeRawPointer(p + i).loadUnaligned(as: FFTVector.self)
+func loadVector<V: SIMD>(_ p: UnsafePointer<Double>, _ i: Int, as _: V.Type = FFTVector.self) -> V where V.Scalar == Double {
+    UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
 }
 
 @inline(__always) @usableFromInline
-func storeVector(_ v: FFTVector, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
-    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: FFTVector.self)
+func storeVector<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Double>, _ i: Int) where V.Scalar == Double {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: V.self)
 }
+
+/// a·b − c·d with one rounding fewer (fused multiply-add): half the floating-point operations of a complex product.
+@inline(__always) @usableFromInline
+func mulSub<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { (a * b).addingProduct(-c, d) }
+
+/// a·b + c·d with a fused multiply-add.
+@inline(__always) @usableFromInline
+func mulAdd<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { (a * b).addingProduct(c, d) }
+
+/// Scalar a·b − c·d with a fused multiply-add (the twist loops, which the compiler vectorizes).
+@inline(__always) @usableFromInline
+func mulSub(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { (a * b).addingProduct(-c, d) }
+
+/// Scalar a·b + c·d with a fused multiply-add.
+@inline(__always) @usableFromInline
+func mulAdd(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { (a * b).addingProduct(c, d) }
 
 /// Loads 16 doubles at p[s…] as four groups of four and returns position t of every group in vector t.
 @inline(__always) @usableFromInline
@@ -142,20 +161,34 @@ extension FFTPlan {
                 storeVector(ar + br, re, a)
                 storeVector(ai + bi, im, a)
                 let dr = ar - br, di = ai - bi
-                storeVector(dr * wr - di * wi, re, b)
-                storeVector(dr * wi + di * wr, im, b)
+                storeVector(mulSub(dr, wr, di, wi), re, b)
+                storeVector(mulAdd(dr, wi, di, wr), im, b)
                 j &+= 4
             }
             s &+= 2 &* half
         }
     }
 
-    /// Two DIF stages (half-sizes `half` and `half/2`, `half` ≥ 8) in one pass over memory.
+    /// Two DIF stages (half-sizes `half` and `half/2`, `half` ≥ 8) in one pass over memory, on 8-wide vectors
+    /// when the quarter-width allows.
     @inline(__always)
     static func difRadix4Stage(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
         twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
     ) {
+        if half >= 16 {
+            difRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, vector: FFTWideVector.self)
+        } else {
+            difRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, vector: FFTVector.self)
+        }
+    }
+
+    @inline(__always)
+    static func difRadix4Stage<V: SIMD>(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, vector: V.Type
+    ) where V.Scalar == Double {
+        let w = V.scalarCount
         let q = half >> 1
         var s = 0
         while s < count {
@@ -163,10 +196,11 @@ extension FFTPlan {
             while j < q {
                 let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ half, i3 = i2 &+ q
                 difButterfly4(
-                    loadVector(re, i0), loadVector(im, i0), loadVector(re, i1), loadVector(im, i1),
-                    loadVector(re, i2), loadVector(im, i2), loadVector(re, i3), loadVector(im, i3),
+                    loadVector(re, i0, as: V.self), loadVector(im, i0, as: V.self), loadVector(re, i1, as: V.self),
+                    loadVector(im, i1, as: V.self), loadVector(re, i2, as: V.self), loadVector(im, i2, as: V.self),
+                    loadVector(re, i3, as: V.self), loadVector(im, i3, as: V.self),
                     re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, wA: half &+ j, v: q &+ j, twr: twr, twi: twi)
-                j &+= 4
+                j &+= w
             }
             s &+= 2 &* half
         }
@@ -175,32 +209,31 @@ extension FFTPlan {
     /// The radix-2² DIF butterfly on x0…x3 (positions i0 < i1 < i2 < i3, i1 − i0 = i3 − i2 = q): stage pairs
     /// (i0, i2), (i1, i3) with twiddles at `wA` and `wA + q`, then (i0, i1), (i2, i3) with the twiddle at `v`.
     @inline(__always)
-    static func difButterfly4(
-        _ x0r: FFTVector, _ x0i: FFTVector, _ x1r: FFTVector, _ x1i: FFTVector,
-        _ x2r: FFTVector, _ x2i: FFTVector, _ x3r: FFTVector, _ x3i: FFTVector,
+    static func difButterfly4<V: SIMD>(
+        _ x0r: V, _ x0i: V, _ x1r: V, _ x1i: V, _ x2r: V, _ x2i: V, _ x3r: V, _ x3i: V,
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, i0: Int, i1: Int, i2: Int, i3: Int,
         wA: Int, v: Int, twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
-    ) {
+    ) where V.Scalar == Double {
         let q = i1 &- i0
-        let wAr = loadVector(twr, wA), wAi = loadVector(twi, wA)
-        let wBr = loadVector(twr, wA &+ q), wBi = loadVector(twi, wA &+ q)
+        let wAr: V = loadVector(twr, wA, as: V.self), wAi: V = loadVector(twi, wA, as: V.self)
+        let wBr: V = loadVector(twr, wA &+ q, as: V.self), wBi: V = loadVector(twi, wA &+ q, as: V.self)
         let y0r = x0r + x2r, y0i = x0i + x2i
         let d02r = x0r - x2r, d02i = x0i - x2i
-        let y2r = d02r * wAr - d02i * wAi, y2i = d02r * wAi + d02i * wAr
+        let y2r = mulSub(d02r, wAr, d02i, wAi), y2i = mulAdd(d02r, wAi, d02i, wAr)
         let y1r = x1r + x3r, y1i = x1i + x3i
         let d13r = x1r - x3r, d13i = x1i - x3i
-        let y3r = d13r * wBr - d13i * wBi, y3i = d13r * wBi + d13i * wBr
-        let vr = loadVector(twr, v), vi = loadVector(twi, v)
+        let y3r = mulSub(d13r, wBr, d13i, wBi), y3i = mulAdd(d13r, wBi, d13i, wBr)
+        let vr: V = loadVector(twr, v, as: V.self), vi: V = loadVector(twi, v, as: V.self)
         storeVector(y0r + y1r, re, i0)
         storeVector(y0i + y1i, im, i0)
         let e01r = y0r - y1r, e01i = y0i - y1i
-        storeVector(e01r * vr - e01i * vi, re, i1)
-        storeVector(e01r * vi + e01i * vr, im, i1)
+        storeVector(mulSub(e01r, vr, e01i, vi), re, i1)
+        storeVector(mulAdd(e01r, vi, e01i, vr), im, i1)
         storeVector(y2r + y3r, re, i2)
         storeVector(y2i + y3i, im, i2)
         let e23r = y2r - y3r, e23i = y2i - y3i
-        storeVector(e23r * vr - e23i * vi, re, i3)
-        storeVector(e23r * vi + e23i * vr, im, i3)
+        storeVector(mulSub(e23r, vr, e23i, vi), re, i3)
+        storeVector(mulAdd(e23r, vi, e23i, vr), im, i3)
     }
 
     /// The DIF stages of half-size 2 (twiddles 1, −i) and 1 (twiddle 1), on each group of 4.
@@ -288,7 +321,7 @@ extension FFTPlan {
                 let xr = loadVector(re, b), xi = loadVector(im, b)
                 let wr = loadVector(twr, half &+ j), wi = loadVector(twi, half &+ j)
                 // b·conj(w)
-                let br = xr * wr + xi * wi, bi = xi * wr - xr * wi
+                let br = mulAdd(xr, wr, xi, wi), bi = mulSub(xi, wr, xr, wi)
                 storeVector(ar + br, re, a)
                 storeVector(ai + bi, im, a)
                 storeVector(ar - br, re, b)
@@ -305,6 +338,19 @@ extension FFTPlan {
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
         twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
     ) {
+        if half >= 8 {
+            ditRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, vector: FFTWideVector.self)
+        } else {
+            ditRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, vector: FFTVector.self)
+        }
+    }
+
+    @inline(__always)
+    static func ditRadix4Stage<V: SIMD>(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, vector: V.Type
+    ) where V.Scalar == Double {
+        let w = V.scalarCount
         let q = half
         let h = half << 1
         var s = 0
@@ -313,7 +359,7 @@ extension FFTPlan {
             while j < q {
                 let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ h, i3 = i2 &+ q
                 let z = ditButterfly4(re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, v: q &+ j, wA: h &+ j,
-                                      twr: twr, twi: twi)
+                                      twr: twr, twi: twi, vector: V.self)
                 storeVector(z.0, re, i0)
                 storeVector(z.1, im, i0)
                 storeVector(z.2, re, i1)
@@ -322,7 +368,7 @@ extension FFTPlan {
                 storeVector(z.5, im, i2)
                 storeVector(z.6, re, i3)
                 storeVector(z.7, im, i3)
-                j &+= 4
+                j &+= w
             }
             s &+= 2 &* h
         }
@@ -332,26 +378,26 @@ extension FFTPlan {
     /// with conj of the twiddle at `v`, then (i0, i2), (i1, i3) with conj of those at `wA` and `wA + q`.
     /// Returns (re, im) at i0, i1, i2, i3.
     @inline(__always)
-    static func ditButterfly4(
+    static func ditButterfly4<V: SIMD>(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, i0: Int, i1: Int, i2: Int, i3: Int,
-        v: Int, wA: Int, twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
-    ) -> (FFTVector, FFTVector, FFTVector, FFTVector, FFTVector, FFTVector, FFTVector, FFTVector) {
+        v: Int, wA: Int, twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, vector: V.Type
+    ) -> (V, V, V, V, V, V, V, V) where V.Scalar == Double {
         let q = i1 &- i0
-        let x0r = loadVector(re, i0), x0i = loadVector(im, i0)
-        let x1r = loadVector(re, i1), x1i = loadVector(im, i1)
-        let x2r = loadVector(re, i2), x2i = loadVector(im, i2)
-        let x3r = loadVector(re, i3), x3i = loadVector(im, i3)
-        let vr = loadVector(twr, v), vi = loadVector(twi, v)
-        let b1r = x1r * vr + x1i * vi, b1i = x1i * vr - x1r * vi
+        let x0r = loadVector(re, i0, as: V.self), x0i = loadVector(im, i0, as: V.self)
+        let x1r = loadVector(re, i1, as: V.self), x1i = loadVector(im, i1, as: V.self)
+        let x2r = loadVector(re, i2, as: V.self), x2i = loadVector(im, i2, as: V.self)
+        let x3r = loadVector(re, i3, as: V.self), x3i = loadVector(im, i3, as: V.self)
+        let vr = loadVector(twr, v, as: V.self), vi = loadVector(twi, v, as: V.self)
+        let b1r = mulAdd(x1r, vr, x1i, vi), b1i = mulSub(x1i, vr, x1r, vi)
         let y0r = x0r + b1r, y0i = x0i + b1i
         let y1r = x0r - b1r, y1i = x0i - b1i
-        let b3r = x3r * vr + x3i * vi, b3i = x3i * vr - x3r * vi
+        let b3r = mulAdd(x3r, vr, x3i, vi), b3i = mulSub(x3i, vr, x3r, vi)
         let y2r = x2r + b3r, y2i = x2i + b3i
         let y3r = x2r - b3r, y3i = x2i - b3i
-        let wAr = loadVector(twr, wA), wAi = loadVector(twi, wA)
-        let wBr = loadVector(twr, wA &+ q), wBi = loadVector(twi, wA &+ q)
-        let c2r = y2r * wAr + y2i * wAi, c2i = y2i * wAr - y2r * wAi
-        let c3r = y3r * wBr + y3i * wBi, c3i = y3i * wBr - y3r * wBi
+        let wAr = loadVector(twr, wA, as: V.self), wAi = loadVector(twi, wA, as: V.self)
+        let wBr = loadVector(twr, wA &+ q, as: V.self), wBi = loadVector(twi, wA &+ q, as: V.self)
+        let c2r = mulAdd(y2r, wAr, y2i, wAi), c2i = mulSub(y2i, wAr, y2r, wAi)
+        let c3r = mulAdd(y3r, wBr, y3i, wBi), c3i = mulSub(y3i, wBr, y3r, wBi)
         return (y0r + c2r, y0i + c2i, y1r + c3r, y1i + c3i, y0r - c2r, y0i - c2i, y1r - c3r, y1i - c3i)
     }
 }

@@ -15,8 +15,8 @@ extension FFTPlan {
                 for j in 0..<m {
                     let x = Torus.toReal(input[j])
                     let y = Torus.toReal(input[j &+ m])
-                    re[j] = x * wr[j] - y * wi[j]
-                    im[j] = x * wi[j] + y * wr[j]
+                    re[j] = mulSub(x, wr[j], y, wi[j])
+                    im[j] = mulAdd(x, wi[j], y, wr[j])
                 }
             }
         }
@@ -34,8 +34,8 @@ extension FFTPlan {
                 for j in 0..<m {
                     let x = Double(input[j])
                     let y = Double(input[j &+ m])
-                    re[j] = x * wr[j] - y * wi[j]
-                    im[j] = x * wi[j] + y * wr[j]
+                    re[j] = mulSub(x, wr[j], y, wi[j])
+                    im[j] = mulAdd(x, wi[j], y, wr[j])
                 }
             }
         }
@@ -53,8 +53,8 @@ extension FFTPlan {
                 let ur = urB.baseAddress!, ui = uiB.baseAddress!
                 for j in 0..<m {
                     let zr = re[j], zi = im[j]
-                    let x = zr * ur[j] - zi * ui[j]
-                    let y = zr * ui[j] + zi * ur[j]
+                    let x = mulSub(zr, ur[j], zi, ui[j])
+                    let y = mulAdd(zr, ui[j], zi, ur[j])
                     output[j] = output[j] &+ Torus.fromReal(x)
                     output[j &+ m] = output[j &+ m] &+ Torus.fromReal(y)
                 }
@@ -73,8 +73,8 @@ extension FFTPlan {
                 let ur = urB.baseAddress!, ui = uiB.baseAddress!
                 for j in 0..<m {
                     let zr = re[j], zi = im[j]
-                    output[j] = zr * ur[j] - zi * ui[j]
-                    output[j &+ m] = zr * ui[j] + zi * ur[j]
+                    output[j] = mulSub(zr, ur[j], zi, ui[j])
+                    output[j &+ m] = mulAdd(zr, ui[j], zi, ur[j])
                 }
             }
         }
@@ -100,8 +100,8 @@ extension FFTPlan {
                 let ai = UnsafeRawPointer(ap + (j &+ m)).loadUnaligned(as: V.self)
                 let br = UnsafeRawPointer(bp + j).loadUnaligned(as: V.self)
                 let bi = UnsafeRawPointer(bp + (j &+ m)).loadUnaligned(as: V.self)
-                cr = cr + ar * br - ai * bi
-                ci = ci + ar * bi + ai * br
+                cr = cr.addingProduct(ar, br).addingProduct(-ai, bi)
+                ci = ci.addingProduct(ar, bi).addingProduct(ai, br)
                 ap += n
                 bp += rowStride
             }
