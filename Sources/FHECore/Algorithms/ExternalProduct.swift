@@ -64,7 +64,8 @@ extension SignedDecomposer {
                 let x = input[c]
                 let rounding = (x >> shift) & 1
                 let r = (((x >> shift) &+ 1) >> 1) & (base &- 1)
-                let negate: UInt64 = (r > half || (r == half && rounding == 1)) ? base : 0
+                // r > half, or r == half with the rounding bit set (branch-free, as below).
+                let negate = ((half &- (r &+ rounding)) >> 63) &* base
                 digits[c] = Int64(bitPattern: r &- negate)
             }
             return
@@ -81,7 +82,8 @@ extension SignedDecomposer {
             let x = input[c]
             let r = (((x >> shift) &+ 1) >> 1) & mask
             let rounding = (x >> shift) & 1
-            let negate: UInt64 = (r > half || (r == half && rounding == 1)) ? 1 : 0
+            // r > half, or r == half with the rounding bit set: r + rounding > half (no branch, so it vectorizes).
+            let negate = (half &- (r &+ rounding)) >> 63
             digits[c] = Int64(bitPattern: r &- (negate &<< totalBits))
         }
         let b = Int64(beta)
@@ -96,7 +98,12 @@ extension SignedDecomposer {
                 let state = digits[c]
                 let d = state & digitMask
                 let next = state >> b
-                let carry: Int64 = (d > halfBase || (d == halfBase && (next & digitMask) >= halfBase)) ? 1 : 0
+                // Carry when d > B/2, or d == B/2 and the next digit is ≥ B/2; as d ≤ B − 1 this is
+                // (d > B/2) | (d ≥ B/2 & next ≥ B/2), computed with sign bits, without a branch, so it vectorizes.
+                let above = ((halfBase &- d) >> 63) & 1
+                let atLeast = ((halfBase &- 1 &- d) >> 63) & 1
+                let nextAtLeast = ((halfBase &- 1 &- (next & digitMask)) >> 63) & 1
+                let carry = above | (atLeast & nextAtLeast)
                 digits[c] = next &+ carry
                 row[c] = d &- (carry &<< b)
             }

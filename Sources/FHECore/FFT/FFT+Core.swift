@@ -76,9 +76,25 @@ extension FFTPlan {
                 // finished before the next (depth first), so large transforms stay in L1 instead of streaming
                 // the array through L2 once per pass.
                 let block = min(m, Self.cacheBlock)
-                while h >= 8 && 2 &* h > block {
-                    Self.difRadix4Stage(re: re, im: im, count: m, half: h, twr: twr, twi: twi)
-                    h >>= 2
+                var widePasses = 0
+                while h >= 8 && 2 &* h > block { widePasses &+= 1; h >>= 2 }
+                if widePasses > 0 {
+                    // The wide stages only connect indices that differ by a multiple of their smallest half
+                    // (`period`), so each residue class mod `period` is an independent column of m/period
+                    // points. Finishing all wide passes on a few columns at a time keeps them in L1: the array
+                    // comes from L2 once for all wide passes instead of once per pass.
+                    let period = (h << 2) >> 1
+                    let width = min(period, Self.columnWidth)
+                    var c = 0
+                    while c < period {
+                        var hw = firstHalf
+                        for _ in 0..<widePasses {
+                            Self.difRadix4Stage(re: re, im: im, count: m, half: hw, twr: twr, twi: twi,
+                                                columns: c, width: width, period: period)
+                            hw >>= 2
+                        }
+                        c &+= width
+                    }
                 }
                 var s = 0
                 while s < m {
@@ -96,6 +112,9 @@ extension FFTPlan {
             }
         }
     }
+
+    /// Columns per step of the column-blocked wide passes.
+    static let columnWidth = 32
 
     /// Complex points per depth-first block: re + im of 1024 points are 16 KiB, half of a 32 KiB L1.
     static let cacheBlock = 1024
@@ -135,9 +154,24 @@ extension FFTPlan {
                     h = g
                     s &+= block
                 }
-                while h < limit {
-                    Self.ditRadix4Stage(re: re, im: im, count: m, half: h, twr: twr, twi: twi)
-                    h <<= 2
+                // Wide passes column by column, as in `forwardStages`: each pass connects indices that differ by a
+                // multiple of the first pass's half.
+                var widePasses = 0
+                var hw = h
+                while hw < limit { widePasses &+= 1; hw <<= 2 }
+                if widePasses > 0 {
+                    let period = h
+                    let width = min(period, Self.columnWidth)
+                    var c = 0
+                    while c < period {
+                        var g = h
+                        for _ in 0..<widePasses {
+                            Self.ditRadix4Stage(re: re, im: im, count: m, half: g, twr: twr, twi: twi,
+                                                columns: c, width: width, period: period)
+                            g <<= 2
+                        }
+                        c &+= width
+                    }
                 }
             }
         }
@@ -171,29 +205,38 @@ extension FFTPlan {
 
     /// Two DIF stages (half-sizes `half` and `half/2`, `half` ≥ 8) in one pass over memory, on 8-wide vectors
     /// when the quarter-width allows.
+    ///
+    /// Only the butterflies whose first index j (within its block of 2·`half`) lies in
+    /// [`columns` + t·`period`, + `width`) for some t are done: all of them by default.
     @inline(__always)
     static func difRadix4Stage(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
-        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, columns: Int = 0, width: Int? = nil, period: Int? = nil
     ) {
-        if half >= 16 {
-            difRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, vector: FFTWideVector.self)
+        let q = half >> 1
+        if half >= 16 && (width ?? q) >= 8 {
+            difRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, columns: columns,
+                           width: width ?? q, period: period ?? q, vector: FFTWideVector.self)
         } else {
-            difRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, vector: FFTVector.self)
+            difRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, columns: columns,
+                           width: width ?? q, period: period ?? q, vector: FFTVector.self)
         }
     }
 
     @inline(__always)
     static func difRadix4Stage<V: SIMD>(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
-        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, vector: V.Type
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, columns: Int, width: Int, period: Int, vector: V.Type
     ) where V.Scalar == Double {
         let w = V.scalarCount
         let q = half >> 1
         var s = 0
         while s < count {
-            var j = 0
-            while j < q {
+          var t = columns
+          while t < q {
+            var j = t
+            let end = t &+ width
+            while j < end {
                 let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ half, i3 = i2 &+ q
                 difButterfly4(
                     loadVector(re, i0, as: V.self), loadVector(im, i0, as: V.self), loadVector(re, i1, as: V.self),
@@ -202,7 +245,9 @@ extension FFTPlan {
                     re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, wA: half &+ j, v: q &+ j, twr: twr, twi: twi)
                 j &+= w
             }
-            s &+= 2 &* half
+            t &+= period
+          }
+          s &+= 2 &* half
         }
     }
 
@@ -239,7 +284,8 @@ extension FFTPlan {
     /// The DIF stages of half-size 2 (twiddles 1, −i) and 1 (twiddle 1), on each group of 4.
     ///
     /// Four groups at a time are transposed so that each vector holds the same position of four groups and the
-    /// butterflies run lane-wise; the scalar loop finishes what is left.
+    /// butterflies run lane-wise; the scalar loop handles transforms of fewer than 16 points (natural order
+    /// there, in both directions).
     @inline(__always)
     static func difLastTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
         var s = 0
@@ -254,8 +300,11 @@ extension FFTPlan {
             x1r = y0r - y1r; x1i = y0i - y1i
             x2r = y2r + y3r; x2i = y2i + y3i
             x3r = y2r - y3r; x3i = y2i - y3i
-            storeTransposed4(x0r, x1r, x2r, x3r, re, s)
-            storeTransposed4(x0i, x1i, x2i, x3i, im, s)
+            // Stored as computed, without transposing back: position t of the four groups goes to vector t.
+            // The output order is a fixed permutation either way (the inverse reads it the same way and the
+            // pointwise products do not care), and this saves half the shuffles.
+            storeVector(x0r, re, s); storeVector(x1r, re, s &+ 4); storeVector(x2r, re, s &+ 8); storeVector(x3r, re, s &+ 12)
+            storeVector(x0i, im, s); storeVector(x1i, im, s &+ 4); storeVector(x2i, im, s &+ 8); storeVector(x3i, im, s &+ 12)
             s &+= 16
         }
         while s < count {
@@ -279,8 +328,11 @@ extension FFTPlan {
     static func ditFirstTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
         var s = 0
         while s &+ 16 <= count {
-            let (z0r, z1r, z2r, z3r) = transpose4(re, s)
-            let (z0i, z1i, z2i, z3i) = transpose4(im, s)
+            // The forward pass left position t of four groups in vector t (see `difLastTwoStages`).
+            let z0r: FFTVector = loadVector(re, s), z1r: FFTVector = loadVector(re, s &+ 4)
+            let z2r: FFTVector = loadVector(re, s &+ 8), z3r: FFTVector = loadVector(re, s &+ 12)
+            let z0i: FFTVector = loadVector(im, s), z1i: FFTVector = loadVector(im, s &+ 4)
+            let z2i: FFTVector = loadVector(im, s &+ 8), z3i: FFTVector = loadVector(im, s &+ 12)
             let y0r = z0r + z1r, y0i = z0i + z1i
             let y1r = z0r - z1r, y1i = z0i - z1i
             let y2r = z2r + z3r, y2i = z2i + z3i
@@ -333,30 +385,36 @@ extension FFTPlan {
     }
 
     /// Two DIT stages (half-sizes `half` then `2·half`, `half` ≥ 4) in one pass; inverse of `difRadix4Stage`.
+    /// `columns`, `width`, `period`: as in `difRadix4Stage`.
     @inline(__always)
     static func ditRadix4Stage(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
-        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, columns: Int = 0, width: Int? = nil, period: Int? = nil
     ) {
-        if half >= 8 {
-            ditRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, vector: FFTWideVector.self)
+        if half >= 8 && (width ?? half) >= 8 {
+            ditRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, columns: columns,
+                           width: width ?? half, period: period ?? half, vector: FFTWideVector.self)
         } else {
-            ditRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, vector: FFTVector.self)
+            ditRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, columns: columns,
+                           width: width ?? half, period: period ?? half, vector: FFTVector.self)
         }
     }
 
     @inline(__always)
     static func ditRadix4Stage<V: SIMD>(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
-        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, vector: V.Type
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, columns: Int, width: Int, period: Int, vector: V.Type
     ) where V.Scalar == Double {
         let w = V.scalarCount
         let q = half
         let h = half << 1
         var s = 0
         while s < count {
-            var j = 0
-            while j < q {
+          var t = columns
+          while t < q {
+            var j = t
+            let end = t &+ width
+            while j < end {
                 let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ h, i3 = i2 &+ q
                 let z = ditButterfly4(re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, v: q &+ j, wA: h &+ j,
                                       twr: twr, twi: twi, vector: V.self)
@@ -370,7 +428,9 @@ extension FFTPlan {
                 storeVector(z.7, im, i3)
                 j &+= w
             }
-            s &+= 2 &* h
+            t &+= period
+          }
+          s &+= 2 &* h
         }
     }
 
