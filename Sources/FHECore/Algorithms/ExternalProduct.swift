@@ -70,42 +70,63 @@ extension SignedDecomposer {
             }
             return
         }
-        // Several levels: level by level over the whole polynomial, so that each pass is a branch-free loop over
-        // coefficients that vectorizes (a per-coefficient level loop does not). The balanced state lives in the
-        // level-1 row, which is written last.
+        // Several levels: level by level over the whole polynomial on explicit 8-lane vectors, branch-free (the
+        // compiler does not vectorize the scalar form because the state row is also the level-1 output). The
+        // balanced state lives in the level-1 row, which is written last. A tail of count mod 8 coefficients
+        // (never in the bootstrap, where N ≥ 16) goes through the per-value decomposition.
+        typealias U = SIMD8<UInt64>
+        typealias I = SIMD8<Int64>
         let beta = UInt64(baseLog)
         let totalBits = UInt64(baseLog &* levelCount)
-        let shift = 63 &- totalBits
-        let mask: UInt64 = (1 &<< totalBits) &- 1
-        let half: UInt64 = 1 &<< (totalBits &- 1)
-        for c in 0..<count {
-            let x = input[c]
-            let r = (((x >> shift) &+ 1) >> 1) & mask
-            let rounding = (x >> shift) & 1
-            // r > half, or r == half with the rounding bit set: r + rounding > half (no branch, so it vectorizes).
-            let negate = (half &- (r &+ rounding)) >> 63
-            digits[c] = Int64(bitPattern: r &- (negate &<< totalBits))
+        let shift = U(repeating: 63 &- totalBits)
+        let mask = U(repeating: (1 &<< totalBits) &- 1)
+        let half = U(repeating: 1 &<< (totalBits &- 1))
+        let one = U(repeating: 1)
+        let top = U(repeating: 63)
+        let wrap = U(repeating: totalBits)
+        let vectorCount = count & ~7
+        var c = 0
+        while c < vectorCount {
+            let x = UnsafeRawPointer(input + c).loadUnaligned(as: U.self)
+            let r = (((x &>> shift) &+ one) &>> one) & mask
+            let rounding = (x &>> shift) & one
+            // r > half, or r == half with the rounding bit set: r + rounding > half.
+            let negate = (half &- (r &+ rounding)) &>> top
+            UnsafeMutableRawPointer(digits + c).storeBytes(of: r &- (negate &<< wrap), as: U.self)
+            c &+= 8
         }
-        let b = Int64(beta)
-        let base = Int64(1) &<< b
-        let digitMask = base &- 1
-        let halfBase = base >> 1
+        let b = I(repeating: Int64(beta))
+        let digitMask = I(repeating: (Int64(1) &<< Int64(beta)) &- 1)
+        let halfBase = I(repeating: Int64(1) &<< Int64(beta &- 1))
+        let halfBaseMinusOne = halfBase &- I(repeating: 1)
+        let oneI = I(repeating: 1)
+        let signShift = I(repeating: 63)
         var level = levelCount
         while level > 0 {
             level &-= 1
             let row = digits + level &* count
-            for c in 0..<count {
-                let state = digits[c]
+            c = 0
+            while c < vectorCount {
+                let state = UnsafeRawPointer(digits + c).loadUnaligned(as: I.self)
                 let d = state & digitMask
-                let next = state >> b
+                let next = state &>> b
                 // Carry when d > B/2, or d == B/2 and the next digit is ≥ B/2; as d ≤ B − 1 this is
-                // (d > B/2) | (d ≥ B/2 & next ≥ B/2), computed with sign bits, without a branch, so it vectorizes.
-                let above = ((halfBase &- d) >> 63) & 1
-                let atLeast = ((halfBase &- 1 &- d) >> 63) & 1
-                let nextAtLeast = ((halfBase &- 1 &- (next & digitMask)) >> 63) & 1
+                // (d > B/2) | (d ≥ B/2 & next ≥ B/2), from sign bits.
+                let above = ((halfBase &- d) &>> signShift) & oneI
+                let atLeast = ((halfBaseMinusOne &- d) &>> signShift) & oneI
+                let nextAtLeast = ((halfBaseMinusOne &- (next & digitMask)) &>> signShift) & oneI
                 let carry = above | (atLeast & nextAtLeast)
-                digits[c] = next &+ carry
-                row[c] = d &- (carry &<< b)
+                UnsafeMutableRawPointer(digits + c).storeBytes(of: next &+ carry, as: I.self)
+                UnsafeMutableRawPointer(row + c).storeBytes(of: d &- (carry &<< b), as: I.self)
+                c &+= 8
+            }
+        }
+        if vectorCount < count {
+            withUnsafeTemporaryAllocation(of: Int64.self, capacity: levelCount) { one in
+                for c in vectorCount..<count {
+                    decompose(input[c], into: one.baseAddress!)
+                    for j in 0..<levelCount { digits[j &* count &+ c] = one[j] }
+                }
             }
         }
     }

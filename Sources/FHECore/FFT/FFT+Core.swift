@@ -1,5 +1,10 @@
-// The M-point complex transforms on split re/im arrays (reference/tfhe.md §5.5). Radix-2 stages on SIMD
-// vectors for the wide stages; the last two stages are fused into one radix-4 pass with trivial twiddles.
+// The M-point complex transforms (reference/tfhe.md §5.5). Radix-2 stages on SIMD vectors for the wide stages;
+// the last two stages are fused into one radix-4 pass with trivial twiddles.
+//
+// Layout: complex point i of a transform lives at `slot(i)` of the `re` pointer and of the `im` pointer, where
+// im = re + 8: blocks of 8 real parts followed by their 8 imaginary parts. Keeping the two halves of a point in
+// one 128-byte block (instead of two arrays M·8 bytes apart) halves the number of cache lines a butterfly
+// touches at power-of-two distances, which otherwise collide in the same L1 sets for large N.
 
 /// Vector type of the FFT kernels. AVX-512 builds run two of these per instruction pair; fine on AVX2 too.
 @usableFromInline typealias FFTVector = SIMD4<Double>
@@ -7,19 +12,28 @@
 /// Wide vector of the radix-2² stages whose butterfly half-width is at least 8 (one zmm on AVX-512).
 @usableFromInline typealias FFTWideVector = SIMD8<Double>
 
+/// Offset of complex point i's real part from the start of the transform (its imaginary part is 8 further).
+@inline(__always) @usableFromInline
+func slot(_ i: Int) -> Int { i &+ (i & ~7) }
+
+/// `slot(i)` for i a multiple of `width`: for whole blocks (width 8) it is 2i, which loops strength-reduce.
+@inline(__always) @usableFromInline
+func slot(_ i: Int, width: Int) -> Int { width >= 8 ? 2 &* i : slot(i) }
+
+/// The vector of points i… (re or im, by the pointer); i is a multiple of the vector width.
 @inline(__always) @usableFromInline
 func loadVector<V: SIMD>(_ p: UnsafeMutablePointer<Double>, _ i: Int, as _: V.Type = FFTVector.self) -> V where V.Scalar == Double {
-    UnsafeMutableRawPointer(p + i).loadUnaligned(as: V.self)
+    UnsafeMutableRawPointer(p + slot(i, width: V.scalarCount)).loadUnaligned(as: V.self)
 }
 
 @inline(__always) @usableFromInline
 func loadVector<V: SIMD>(_ p: UnsafePointer<Double>, _ i: Int, as _: V.Type = FFTVector.self) -> V where V.Scalar == Double {
-    UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+    UnsafeRawPointer(p + slot(i, width: V.scalarCount)).loadUnaligned(as: V.self)
 }
 
 @inline(__always) @usableFromInline
 func storeVector<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Double>, _ i: Int) where V.Scalar == Double {
-    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: V.self)
+    UnsafeMutableRawPointer(p + slot(i, width: V.scalarCount)).storeBytes(of: v, as: V.self)
 }
 
 /// a·b − c·d with one rounding fewer (fused multiply-add): half the floating-point operations of a complex product.
@@ -66,10 +80,10 @@ extension FFTPlan {
     /// The forward stages from half-size `firstHalf` down (the wider ones already done by the caller).
     func forwardStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, firstHalf: Int) {
         let m = complexCount
-        twiddleRe.withUnsafeBufferPointer { twrB in
-            twiddleIm.withUnsafeBufferPointer { twiB in
-                let twr = twrB.baseAddress!
-                let twi = twiB.baseAddress!
+        twiddles.withUnsafeBufferPointer { twB in
+            do {
+                let twr = twB.baseAddress!
+                let twi = twr + 8
                 var h = firstHalf
                 // Two radix-2 stages per pass (radix-2²) while both have at least one vector of width. The wide
                 // stages run over the whole array; once the butterfly blocks fit in `cacheBlock`, each block is
@@ -100,13 +114,13 @@ extension FFTPlan {
                 while s < m {
                     var g = h
                     while g >= 8 {
-                        Self.difRadix4Stage(re: re + s, im: im + s, count: block, half: g, twr: twr, twi: twi)
+                        Self.difRadix4Stage(re: re + slot(s), im: im + slot(s), count: block, half: g, twr: twr, twi: twi)
                         g >>= 2
                     }
                     if g == 4 {
-                        Self.difRadix2Stage(re: re + s, im: im + s, count: block, half: 4, twr: twr, twi: twi)
+                        Self.difRadix2Stage(re: re + slot(s), im: im + slot(s), count: block, half: 4, twr: twr, twi: twi)
                     }
-                    Self.difLastTwoStages(re: re + s, im: im + s, count: block)
+                    Self.difLastTwoStages(re: re + slot(s), im: im + slot(s), count: block)
                     s &+= block
                 }
             }
@@ -128,10 +142,10 @@ extension FFTPlan {
     /// The inverse stages of half-size below `limit` (the wider ones are left to the caller).
     func inverseStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, upTo limit: Int) {
         let m = complexCount
-        twiddleRe.withUnsafeBufferPointer { twrB in
-            twiddleIm.withUnsafeBufferPointer { twiB in
-                let twr = twrB.baseAddress!
-                let twi = twiB.baseAddress!
+        twiddles.withUnsafeBufferPointer { twB in
+            do {
+                let twr = twB.baseAddress!
+                let twi = twr + 8
                 // Mirror of the forward pass: one radix-2 stage if the number of vector stages is odd.
                 var vectorStages = 0
                 var t = 4
@@ -141,14 +155,14 @@ extension FFTPlan {
                 var h = 4
                 var s = 0
                 while s < m {
-                    Self.ditFirstTwoStages(re: re + s, im: im + s, count: block)
+                    Self.ditFirstTwoStages(re: re + slot(s), im: im + slot(s), count: block)
                     var g = 4
                     if vectorStages % 2 == 1 {
-                        Self.ditRadix2Stage(re: re + s, im: im + s, count: block, half: 4, twr: twr, twi: twi)
+                        Self.ditRadix2Stage(re: re + slot(s), im: im + slot(s), count: block, half: 4, twr: twr, twi: twi)
                         g = 8
                     }
                     while g < limit && 4 &* g <= block {
-                        Self.ditRadix4Stage(re: re + s, im: im + s, count: block, half: g, twr: twr, twi: twi)
+                        Self.ditRadix4Stage(re: re + slot(s), im: im + slot(s), count: block, half: g, twr: twr, twi: twi)
                         g <<= 2
                     }
                     h = g
@@ -230,6 +244,11 @@ extension FFTPlan {
     ) where V.Scalar == Double {
         let w = V.scalarCount
         let q = half >> 1
+        if w < 8 {
+            precondition(q == w && width == q, "4-wide radix-2² passes only serve quarter-width 4")
+            difRadix4QuarterFour(re: re, im: im, count: count, twr: twr, twi: twi)
+            return
+        }
         var s = 0
         while s < count {
           var t = columns
@@ -248,6 +267,45 @@ extension FFTPlan {
             t &+= period
           }
           s &+= 2 &* half
+        }
+    }
+
+    /// `difRadix4Stage` with half 8 (quarter-width 4): one 4-wide butterfly per block of 16 points, all with the
+    /// same twiddles, so they are loaded once and the addresses are plain offsets in the interleaved layout
+    /// (points 0, 4, 8, 12 of a block at 0, 4, 16, 20; their imaginary parts 8 further).
+    @inline(__always)
+    static func difRadix4QuarterFour(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) {
+        let wAr: FFTVector = loadVector(twr, 8), wAi: FFTVector = loadVector(twi, 8)
+        let wBr: FFTVector = loadVector(twr, 12), wBi: FFTVector = loadVector(twi, 12)
+        let vr: FFTVector = loadVector(twr, 4), vi: FFTVector = loadVector(twi, 4)
+        var o = 0
+        let end = 2 &* count
+        while o < end {
+            let r = re + o, m = im + o
+            let x0r: FFTVector = loadVector(r, 0), x0i: FFTVector = loadVector(m, 0)
+            let x1r: FFTVector = loadVector(r, 4), x1i: FFTVector = loadVector(m, 4)
+            let x2r: FFTVector = loadVector(r, 8), x2i: FFTVector = loadVector(m, 8)
+            let x3r: FFTVector = loadVector(r, 12), x3i: FFTVector = loadVector(m, 12)
+            let y0r = x0r + x2r, y0i = x0i + x2i
+            let d02r = x0r - x2r, d02i = x0i - x2i
+            let y2r = mulSub(d02r, wAr, d02i, wAi), y2i = mulAdd(d02r, wAi, d02i, wAr)
+            let y1r = x1r + x3r, y1i = x1i + x3i
+            let d13r = x1r - x3r, d13i = x1i - x3i
+            let y3r = mulSub(d13r, wBr, d13i, wBi), y3i = mulAdd(d13r, wBi, d13i, wBr)
+            storeVector(y0r + y1r, r, 0)
+            storeVector(y0i + y1i, m, 0)
+            let e01r = y0r - y1r, e01i = y0i - y1i
+            storeVector(mulSub(e01r, vr, e01i, vi), r, 4)
+            storeVector(mulAdd(e01r, vi, e01i, vr), m, 4)
+            storeVector(y2r + y3r, r, 8)
+            storeVector(y2i + y3i, m, 8)
+            let e23r = y2r - y3r, e23i = y2i - y3i
+            storeVector(mulSub(e23r, vr, e23i, vi), r, 12)
+            storeVector(mulAdd(e23r, vi, e23i, vr), m, 12)
+            o &+= 32
         }
     }
 
@@ -308,17 +366,17 @@ extension FFTPlan {
             s &+= 16
         }
         while s < count {
-            let x0r = re[s], x1r = re[s &+ 1], x2r = re[s &+ 2], x3r = re[s &+ 3]
-            let x0i = im[s], x1i = im[s &+ 1], x2i = im[s &+ 2], x3i = im[s &+ 3]
+            let x0r = re[slot(s)], x1r = re[slot(s &+ 1)], x2r = re[slot(s &+ 2)], x3r = re[slot(s &+ 3)]
+            let x0i = im[slot(s)], x1i = im[slot(s &+ 1)], x2i = im[slot(s &+ 2)], x3i = im[slot(s &+ 3)]
             let y0r = x0r + x2r, y0i = x0i + x2i
             let y1r = x1r + x3r, y1i = x1i + x3i
             let y2r = x0r - x2r, y2i = x0i - x2i
             // (x1 − x3)·(−i) = (im, −re)
             let y3r = x1i - x3i, y3i = x3r - x1r
-            re[s] = y0r + y1r; im[s] = y0i + y1i
-            re[s &+ 1] = y0r - y1r; im[s &+ 1] = y0i - y1i
-            re[s &+ 2] = y2r + y3r; im[s &+ 2] = y2i + y3i
-            re[s &+ 3] = y2r - y3r; im[s &+ 3] = y2i - y3i
+            re[slot(s)] = y0r + y1r; im[slot(s)] = y0i + y1i
+            re[slot(s &+ 1)] = y0r - y1r; im[slot(s &+ 1)] = y0i - y1i
+            re[slot(s &+ 2)] = y2r + y3r; im[slot(s &+ 2)] = y2i + y3i
+            re[slot(s &+ 3)] = y2r - y3r; im[slot(s &+ 3)] = y2i - y3i
             s &+= 4
         }
     }
@@ -342,17 +400,17 @@ extension FFTPlan {
             s &+= 16
         }
         while s < count {
-            let z0r = re[s], z1r = re[s &+ 1], z2r = re[s &+ 2], z3r = re[s &+ 3]
-            let z0i = im[s], z1i = im[s &+ 1], z2i = im[s &+ 2], z3i = im[s &+ 3]
+            let z0r = re[slot(s)], z1r = re[slot(s &+ 1)], z2r = re[slot(s &+ 2)], z3r = re[slot(s &+ 3)]
+            let z0i = im[slot(s)], z1i = im[slot(s &+ 1)], z2i = im[slot(s &+ 2)], z3i = im[slot(s &+ 3)]
             let y0r = z0r + z1r, y0i = z0i + z1i
             let y1r = z0r - z1r, y1i = z0i - z1i
             let y2r = z2r + z3r, y2i = z2i + z3i
             let y3r = z2r - z3r, y3i = z2i - z3i
             // b = y3·i = (−im, re)
-            re[s] = y0r + y2r; im[s] = y0i + y2i
-            re[s &+ 2] = y0r - y2r; im[s &+ 2] = y0i - y2i
-            re[s &+ 1] = y1r - y3i; im[s &+ 1] = y1i + y3r
-            re[s &+ 3] = y1r + y3i; im[s &+ 3] = y1i - y3r
+            re[slot(s)] = y0r + y2r; im[slot(s)] = y0i + y2i
+            re[slot(s &+ 2)] = y0r - y2r; im[slot(s &+ 2)] = y0i - y2i
+            re[slot(s &+ 1)] = y1r - y3i; im[slot(s &+ 1)] = y1i + y3r
+            re[slot(s &+ 3)] = y1r + y3i; im[slot(s &+ 3)] = y1i - y3r
             s &+= 4
         }
     }
@@ -408,6 +466,11 @@ extension FFTPlan {
         let w = V.scalarCount
         let q = half
         let h = half << 1
+        if w < 8 {
+            precondition(q == w && width == q, "4-wide radix-2² passes only serve quarter-width 4")
+            ditRadix4QuarterFour(re: re, im: im, count: count, twr: twr, twi: twi)
+            return
+        }
         var s = 0
         while s < count {
           var t = columns
@@ -431,6 +494,43 @@ extension FFTPlan {
             t &+= period
           }
           s &+= 2 &* h
+        }
+    }
+
+    /// `ditRadix4Stage` with half 4, the inverse of `difRadix4QuarterFour` (same layout, conjugate twiddles).
+    @inline(__always)
+    static func ditRadix4QuarterFour(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) {
+        let vr: FFTVector = loadVector(twr, 4), vi: FFTVector = loadVector(twi, 4)
+        let wAr: FFTVector = loadVector(twr, 8), wAi: FFTVector = loadVector(twi, 8)
+        let wBr: FFTVector = loadVector(twr, 12), wBi: FFTVector = loadVector(twi, 12)
+        var o = 0
+        let end = 2 &* count
+        while o < end {
+            let r = re + o, m = im + o
+            let x0r: FFTVector = loadVector(r, 0), x0i: FFTVector = loadVector(m, 0)
+            let x1r: FFTVector = loadVector(r, 4), x1i: FFTVector = loadVector(m, 4)
+            let x2r: FFTVector = loadVector(r, 8), x2i: FFTVector = loadVector(m, 8)
+            let x3r: FFTVector = loadVector(r, 12), x3i: FFTVector = loadVector(m, 12)
+            let b1r = mulAdd(x1r, vr, x1i, vi), b1i = mulSub(x1i, vr, x1r, vi)
+            let y0r = x0r + b1r, y0i = x0i + b1i
+            let y1r = x0r - b1r, y1i = x0i - b1i
+            let b3r = mulAdd(x3r, vr, x3i, vi), b3i = mulSub(x3i, vr, x3r, vi)
+            let y2r = x2r + b3r, y2i = x2i + b3i
+            let y3r = x2r - b3r, y3i = x2i - b3i
+            let c2r = mulAdd(y2r, wAr, y2i, wAi), c2i = mulSub(y2i, wAr, y2r, wAi)
+            let c3r = mulAdd(y3r, wBr, y3i, wBi), c3i = mulSub(y3i, wBr, y3r, wBi)
+            storeVector(y0r + c2r, r, 0)
+            storeVector(y0i + c2i, m, 0)
+            storeVector(y1r + c3r, r, 4)
+            storeVector(y1i + c3i, m, 4)
+            storeVector(y0r - c2r, r, 8)
+            storeVector(y0i - c2i, m, 8)
+            storeVector(y1r - c3r, r, 12)
+            storeVector(y1i - c3i, m, 12)
+            o &+= 32
         }
     }
 

@@ -6,8 +6,8 @@ extension FFTPlan {
         let m = complexCount
         let pad = Int(ProcessInfo.processInfo.environment["CML_FFT_PAD"] ?? "0") ?? 0
         let buf = UnsafeMutablePointer<Double>.allocate(capacity: 2 * m + pad + 64)
-        let re = buf, im = buf + m + pad
-        for i in 0..<m { re[i] = Double(i % 7) - 3; im[i] = Double(i % 5) - 2 }
+        let re = buf, im = buf + 8 + 0 * pad
+        for i in 0..<m { re[slot(i)] = Double(i % 7) - 3; im[slot(i)] = Double(i % 5) - 2 }
         var out = [(String, Double)]()
         func time(_ name: String, _ body: () -> Void) {
             var ts = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
@@ -16,11 +16,11 @@ extension FFTPlan {
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
             let t1 = Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
             out.append((name, (t1 - t0) / Double(iterations) * 1e9))
-            for i in 0..<m { re[i] = Double(i % 7) - 3; im[i] = Double(i % 5) - 2 }
+            for i in 0..<m { re[slot(i)] = Double(i % 7) - 3; im[slot(i)] = Double(i % 5) - 2 }
         }
-        twiddleRe.withUnsafeBufferPointer { twrB in
-            twiddleIm.withUnsafeBufferPointer { twiB in
-                let twr = twrB.baseAddress!, twi = twiB.baseAddress!
+        twiddles.withUnsafeBufferPointer { twB in
+            do {
+                let twr = twB.baseAddress!, twi = twr + 8
                 var h = m >> 1
                 while h >= 8 {
                     let hh = h
