@@ -27,13 +27,6 @@ extension Main {
                 return b
             }
             print(PBSBenchmark.fft(polynomialSize: 2048))
-            if ProcessInfo.processInfo.environment["CML_FFT_PROFILE"] != nil {
-                let pn = Int(ProcessInfo.processInfo.environment["CML_FFT_PROFILE"]!) ?? 2048
-                for (name, ns) in FFTPlan(polynomialSize: PolynomialSize(pn)).profileStages(iterations: 40_000_000 / pn) {
-                    print(String(format: "  %@ %.0f ns", name, ns))
-                }
-                return
-            }
             for b in list {
                 for line in PBSBenchmark.run(bits: b, count: count, runs: runs, batch: batch, concurrent: concurrent) { print(line) }
             }

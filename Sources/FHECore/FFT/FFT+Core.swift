@@ -271,40 +271,20 @@ extension FFTPlan {
     }
 
     /// `difRadix4Stage` with half 8 (quarter-width 4): one 4-wide butterfly per block of 16 points, all with the
-    /// same twiddles, so they are loaded once and the addresses are plain offsets in the interleaved layout
-    /// (points 0, 4, 8, 12 of a block at 0, 4, 16, 20; their imaginary parts 8 further).
+    /// same twiddles, at constant offsets from the block in the interleaved layout, so no index arithmetic.
     @inline(__always)
     static func difRadix4QuarterFour(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int,
         twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
     ) {
-        let wAr: FFTVector = loadVector(twr, 8), wAi: FFTVector = loadVector(twi, 8)
-        let wBr: FFTVector = loadVector(twr, 12), wBi: FFTVector = loadVector(twi, 12)
-        let vr: FFTVector = loadVector(twr, 4), vi: FFTVector = loadVector(twi, 4)
         var o = 0
         let end = 2 &* count
         while o < end {
             let r = re + o, m = im + o
-            let x0r: FFTVector = loadVector(r, 0), x0i: FFTVector = loadVector(m, 0)
-            let x1r: FFTVector = loadVector(r, 4), x1i: FFTVector = loadVector(m, 4)
-            let x2r: FFTVector = loadVector(r, 8), x2i: FFTVector = loadVector(m, 8)
-            let x3r: FFTVector = loadVector(r, 12), x3i: FFTVector = loadVector(m, 12)
-            let y0r = x0r + x2r, y0i = x0i + x2i
-            let d02r = x0r - x2r, d02i = x0i - x2i
-            let y2r = mulSub(d02r, wAr, d02i, wAi), y2i = mulAdd(d02r, wAi, d02i, wAr)
-            let y1r = x1r + x3r, y1i = x1i + x3i
-            let d13r = x1r - x3r, d13i = x1i - x3i
-            let y3r = mulSub(d13r, wBr, d13i, wBi), y3i = mulAdd(d13r, wBi, d13i, wBr)
-            storeVector(y0r + y1r, r, 0)
-            storeVector(y0i + y1i, m, 0)
-            let e01r = y0r - y1r, e01i = y0i - y1i
-            storeVector(mulSub(e01r, vr, e01i, vi), r, 4)
-            storeVector(mulAdd(e01r, vi, e01i, vr), m, 4)
-            storeVector(y2r + y3r, r, 8)
-            storeVector(y2i + y3i, m, 8)
-            let e23r = y2r - y3r, e23i = y2i - y3i
-            storeVector(mulSub(e23r, vr, e23i, vi), r, 12)
-            storeVector(mulAdd(e23r, vi, e23i, vr), m, 12)
+            difButterfly4(
+                loadVector(r, 0), loadVector(m, 0), loadVector(r, 4), loadVector(m, 4),
+                loadVector(r, 8), loadVector(m, 8), loadVector(r, 12), loadVector(m, 12),
+                re: r, im: m, i0: 0, i1: 4, i2: 8, i3: 12, wA: 8, v: 4, twr: twr, twi: twi)
             o &+= 32
         }
     }
@@ -503,33 +483,20 @@ extension FFTPlan {
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int,
         twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
     ) {
-        let vr: FFTVector = loadVector(twr, 4), vi: FFTVector = loadVector(twi, 4)
-        let wAr: FFTVector = loadVector(twr, 8), wAi: FFTVector = loadVector(twi, 8)
-        let wBr: FFTVector = loadVector(twr, 12), wBi: FFTVector = loadVector(twi, 12)
         var o = 0
         let end = 2 &* count
         while o < end {
             let r = re + o, m = im + o
-            let x0r: FFTVector = loadVector(r, 0), x0i: FFTVector = loadVector(m, 0)
-            let x1r: FFTVector = loadVector(r, 4), x1i: FFTVector = loadVector(m, 4)
-            let x2r: FFTVector = loadVector(r, 8), x2i: FFTVector = loadVector(m, 8)
-            let x3r: FFTVector = loadVector(r, 12), x3i: FFTVector = loadVector(m, 12)
-            let b1r = mulAdd(x1r, vr, x1i, vi), b1i = mulSub(x1i, vr, x1r, vi)
-            let y0r = x0r + b1r, y0i = x0i + b1i
-            let y1r = x0r - b1r, y1i = x0i - b1i
-            let b3r = mulAdd(x3r, vr, x3i, vi), b3i = mulSub(x3i, vr, x3r, vi)
-            let y2r = x2r + b3r, y2i = x2i + b3i
-            let y3r = x2r - b3r, y3i = x2i - b3i
-            let c2r = mulAdd(y2r, wAr, y2i, wAi), c2i = mulSub(y2i, wAr, y2r, wAi)
-            let c3r = mulAdd(y3r, wBr, y3i, wBi), c3i = mulSub(y3i, wBr, y3r, wBi)
-            storeVector(y0r + c2r, r, 0)
-            storeVector(y0i + c2i, m, 0)
-            storeVector(y1r + c3r, r, 4)
-            storeVector(y1i + c3i, m, 4)
-            storeVector(y0r - c2r, r, 8)
-            storeVector(y0i - c2i, m, 8)
-            storeVector(y1r - c3r, r, 12)
-            storeVector(y1i - c3i, m, 12)
+            let z = ditButterfly4(re: r, im: m, i0: 0, i1: 4, i2: 8, i3: 12, v: 4, wA: 8, twr: twr, twi: twi,
+                                  vector: FFTVector.self)
+            storeVector(z.0, r, 0)
+            storeVector(z.1, m, 0)
+            storeVector(z.2, r, 4)
+            storeVector(z.3, m, 4)
+            storeVector(z.4, r, 8)
+            storeVector(z.5, m, 8)
+            storeVector(z.6, r, 12)
+            storeVector(z.7, m, 12)
             o &+= 32
         }
     }
