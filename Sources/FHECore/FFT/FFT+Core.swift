@@ -52,6 +52,14 @@ func mulSub(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { (a *
 @inline(__always) @usableFromInline
 func mulAdd(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { (a * b).addingProduct(c, d) }
 
+/// Lanes (2, 3, 0, 1, 6, 7, 4, 5) of x: each lane's half-2 butterfly partner.
+@inline(__always) @usableFromInline
+func swapPairs(_ x: FFTWideVector) -> FFTWideVector { FFTWideVector(x[2], x[3], x[0], x[1], x[6], x[7], x[4], x[5]) }
+
+/// Lanes (1, 0, 3, 2, 5, 4, 7, 6) of x: each lane's half-1 butterfly partner.
+@inline(__always) @usableFromInline
+func swapNeighbours(_ x: FFTWideVector) -> FFTWideVector { FFTWideVector(x[1], x[0], x[3], x[2], x[5], x[4], x[7], x[6]) }
+
 /// Loads 16 doubles at p[s…] as four groups of four and returns position t of every group in vector t.
 @inline(__always) @usableFromInline
 func transpose4(_ p: UnsafeMutablePointer<Double>, _ s: Int) -> (FFTVector, FFTVector, FFTVector, FFTVector) {
@@ -319,81 +327,49 @@ extension FFTPlan {
         storeVector(mulAdd(e23r, vi, e23i, vr), im, i3)
     }
 
-    /// The DIF stages of half-size 2 (twiddles 1, −i) and 1 (twiddle 1), on each group of 4.
-    ///
-    /// Four groups at a time are transposed so that each vector holds the same position of four groups and the
-    /// butterflies run lane-wise; the scalar loop handles transforms of fewer than 16 points (natural order
-    /// there, in both directions).
+    /// The DIF stages of half-size 2 (twiddles 1, −i) and 1 (twiddle 1), on each group of 4 points, one block of
+    /// 8 points (two groups) per vector. Each stage is a fixed in-vector permutation plus a signed fused
+    /// multiply-add (lanes holding a + b get +1, lanes holding a − b get −1), and the −i twiddle a blend of the
+    /// real and imaginary vectors: no transposes, which the compiler turned into scalar code.
     @inline(__always)
     static func difLastTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
-        var s = 0
-        while s &+ 16 <= count {
-            var (x0r, x1r, x2r, x3r) = transpose4(re, s)
-            var (x0i, x1i, x2i, x3i) = transpose4(im, s)
-            let y0r = x0r + x2r, y0i = x0i + x2i
-            let y1r = x1r + x3r, y1i = x1i + x3i
-            let y2r = x0r - x2r, y2i = x0i - x2i
-            let y3r = x1i - x3i, y3i = x3r - x1r
-            x0r = y0r + y1r; x0i = y0i + y1i
-            x1r = y0r - y1r; x1i = y0i - y1i
-            x2r = y2r + y3r; x2i = y2i + y3i
-            x3r = y2r - y3r; x3i = y2i - y3i
-            // Stored as computed, without transposing back: position t of the four groups goes to vector t.
-            // The output order is a fixed permutation either way (the inverse reads it the same way and the
-            // pointwise products do not care), and this saves half the shuffles.
-            storeVector(x0r, re, s); storeVector(x1r, re, s &+ 4); storeVector(x2r, re, s &+ 8); storeVector(x3r, re, s &+ 12)
-            storeVector(x0i, im, s); storeVector(x1i, im, s &+ 4); storeVector(x2i, im, s &+ 8); storeVector(x3i, im, s &+ 12)
-            s &+= 16
-        }
-        while s < count {
-            let x0r = re[slot(s)], x1r = re[slot(s &+ 1)], x2r = re[slot(s &+ 2)], x3r = re[slot(s &+ 3)]
-            let x0i = im[slot(s)], x1i = im[slot(s &+ 1)], x2i = im[slot(s &+ 2)], x3i = im[slot(s &+ 3)]
-            let y0r = x0r + x2r, y0i = x0i + x2i
-            let y1r = x1r + x3r, y1i = x1i + x3i
-            let y2r = x0r - x2r, y2i = x0i - x2i
-            // (x1 − x3)·(−i) = (im, −re)
-            let y3r = x1i - x3i, y3i = x3r - x1r
-            re[slot(s)] = y0r + y1r; im[slot(s)] = y0i + y1i
-            re[slot(s &+ 1)] = y0r - y1r; im[slot(s &+ 1)] = y0i - y1i
-            re[slot(s &+ 2)] = y2r + y3r; im[slot(s &+ 2)] = y2i + y3i
-            re[slot(s &+ 3)] = y2r - y3r; im[slot(s &+ 3)] = y2i - y3i
-            s &+= 4
+        let rotated: SIMDMask<SIMD8<Int64>> = [false, false, false, true, false, false, false, true]
+        var o = 0
+        let end = 2 &* count
+        while o < end {
+            let xr = load8(re, o), xi = load8(im, o)
+            // Half 2: lanes 0,1 get x_t + x_{t+2}; lanes 2,3 get x_{t−2} − x_t; then −i on lane 3 (and 7).
+            let ar = swapPairs(xr).addingProduct(xr, halfTwoSigns), ai = swapPairs(xi).addingProduct(xi, halfTwoSigns)
+            let br = ar.replacing(with: ai, where: rotated), bi = ai.replacing(with: -ar, where: rotated)
+            // Half 1: lanes 0 get x_t + x_{t+1}, odd lanes x_{t−1} − x_t.
+            store8(swapNeighbours(br).addingProduct(br, halfOneSigns), re, o)
+            store8(swapNeighbours(bi).addingProduct(bi, halfOneSigns), im, o)
+            o &+= 16
         }
     }
 
-    /// Inverse of `difLastTwoStages` up to a factor 4 (DIT half-sizes 1 then 2, conjugate twiddles).
+    /// Inverse of `difLastTwoStages` up to a factor 4 (DIT half-sizes 1 then 2, +i twiddle before the butterfly).
     @inline(__always)
     static func ditFirstTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
-        var s = 0
-        while s &+ 16 <= count {
-            // The forward pass left position t of four groups in vector t (see `difLastTwoStages`).
-            let z0r: FFTVector = loadVector(re, s), z1r: FFTVector = loadVector(re, s &+ 4)
-            let z2r: FFTVector = loadVector(re, s &+ 8), z3r: FFTVector = loadVector(re, s &+ 12)
-            let z0i: FFTVector = loadVector(im, s), z1i: FFTVector = loadVector(im, s &+ 4)
-            let z2i: FFTVector = loadVector(im, s &+ 8), z3i: FFTVector = loadVector(im, s &+ 12)
-            let y0r = z0r + z1r, y0i = z0i + z1i
-            let y1r = z0r - z1r, y1i = z0i - z1i
-            let y2r = z2r + z3r, y2i = z2i + z3i
-            let y3r = z2r - z3r, y3i = z2i - z3i
-            storeTransposed4(y0r + y2r, y1r - y3i, y0r - y2r, y1r + y3i, re, s)
-            storeTransposed4(y0i + y2i, y1i + y3r, y0i - y2i, y1i - y3r, im, s)
-            s &+= 16
-        }
-        while s < count {
-            let z0r = re[slot(s)], z1r = re[slot(s &+ 1)], z2r = re[slot(s &+ 2)], z3r = re[slot(s &+ 3)]
-            let z0i = im[slot(s)], z1i = im[slot(s &+ 1)], z2i = im[slot(s &+ 2)], z3i = im[slot(s &+ 3)]
-            let y0r = z0r + z1r, y0i = z0i + z1i
-            let y1r = z0r - z1r, y1i = z0i - z1i
-            let y2r = z2r + z3r, y2i = z2i + z3i
-            let y3r = z2r - z3r, y3i = z2i - z3i
-            // b = y3·i = (−im, re)
-            re[slot(s)] = y0r + y2r; im[slot(s)] = y0i + y2i
-            re[slot(s &+ 2)] = y0r - y2r; im[slot(s &+ 2)] = y0i - y2i
-            re[slot(s &+ 1)] = y1r - y3i; im[slot(s &+ 1)] = y1i + y3r
-            re[slot(s &+ 3)] = y1r + y3i; im[slot(s &+ 3)] = y1i - y3r
-            s &+= 4
+        let rotated: SIMDMask<SIMD8<Int64>> = [false, false, false, true, false, false, false, true]
+        var o = 0
+        let end = 2 &* count
+        while o < end {
+            let xr = load8(re, o), xi = load8(im, o)
+            let ar = swapNeighbours(xr).addingProduct(xr, halfOneSigns)
+            let ai = swapNeighbours(xi).addingProduct(xi, halfOneSigns)
+            // x·i = (−im, re) on lane 3 (and 7), then the half-2 butterflies.
+            let br = ar.replacing(with: -ai, where: rotated), bi = ai.replacing(with: ar, where: rotated)
+            store8(swapPairs(br).addingProduct(br, halfTwoSigns), re, o)
+            store8(swapPairs(bi).addingProduct(bi, halfTwoSigns), im, o)
+            o &+= 16
         }
     }
+
+    /// Signs of the half-2 butterflies within a block: + where the lane receives a sum, − where a difference.
+    static let halfTwoSigns = FFTWideVector(1, 1, -1, -1, 1, 1, -1, -1)
+    /// Signs of the half-1 butterflies within a block.
+    static let halfOneSigns = FFTWideVector(1, -1, 1, -1, 1, -1, 1, -1)
 
     /// One DIT radix-2 stage of half-size `half` (≥ 4) with conjugate twiddles.
     @inline(__always)
