@@ -136,10 +136,10 @@ extension FFTPlan {
     }
 
     /// Columns per step of the column-blocked wide passes.
-    static let columnWidth = 32
+    static var columnWidth: Int { 32 }
 
     /// Complex points per depth-first block: re + im of 1024 points are 16 KiB, half of a 32 KiB L1.
-    static let cacheBlock = 1024
+    static var cacheBlock: Int { 1024 }
 
     /// In-place inverse transform (DIT): bit-reversed order in, natural order out, sign +1, unnormalized
     /// (the result is M times the input of `forwardInPlace`).
@@ -333,17 +333,19 @@ extension FFTPlan {
     /// real and imaginary vectors: no transposes, which the compiler turned into scalar code.
     @inline(__always)
     static func difLastTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
-        let rotated: SIMDMask<SIMD8<Int64>> = [false, false, false, true, false, false, false, true]
+        let (halfTwo, halfOne, keep, rotate) = Self.lastTwoConstants
         var o = 0
         let end = 2 &* count
         while o < end {
             let xr = load8(re, o), xi = load8(im, o)
-            // Half 2: lanes 0,1 get x_t + x_{t+2}; lanes 2,3 get x_{t−2} − x_t; then −i on lane 3 (and 7).
-            let ar = swapPairs(xr).addingProduct(xr, halfTwoSigns), ai = swapPairs(xi).addingProduct(xi, halfTwoSigns)
-            let br = ar.replacing(with: ai, where: rotated), bi = ai.replacing(with: -ar, where: rotated)
-            // Half 1: lanes 0 get x_t + x_{t+1}, odd lanes x_{t−1} − x_t.
-            store8(swapNeighbours(br).addingProduct(br, halfOneSigns), re, o)
-            store8(swapNeighbours(bi).addingProduct(bi, halfOneSigns), im, o)
+            // Half 2: lanes 0,1 get x_t + x_{t+2}; lanes 2,3 get x_{t−2} − x_t; then −i on lane 3 (and 7):
+            // (re, im) → (im, −re) there, as multiply-adds by 0/±1 masks (a select by a constant mask was
+            // narrowed to scalar code for the two lanes).
+            let ar = swapPairs(xr).addingProduct(xr, halfTwo), ai = swapPairs(xi).addingProduct(xi, halfTwo)
+            let br = (ar * keep).addingProduct(ai, rotate), bi = (ai * keep).addingProduct(ar, -rotate)
+            // Half 1: even lanes get x_t + x_{t+1}, odd lanes x_{t−1} − x_t.
+            store8(swapNeighbours(br).addingProduct(br, halfOne), re, o)
+            store8(swapNeighbours(bi).addingProduct(bi, halfOne), im, o)
             o &+= 16
         }
     }
@@ -351,25 +353,29 @@ extension FFTPlan {
     /// Inverse of `difLastTwoStages` up to a factor 4 (DIT half-sizes 1 then 2, +i twiddle before the butterfly).
     @inline(__always)
     static func ditFirstTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
-        let rotated: SIMDMask<SIMD8<Int64>> = [false, false, false, true, false, false, false, true]
+        let (halfTwo, halfOne, keep, rotate) = Self.lastTwoConstants
         var o = 0
         let end = 2 &* count
         while o < end {
             let xr = load8(re, o), xi = load8(im, o)
-            let ar = swapNeighbours(xr).addingProduct(xr, halfOneSigns)
-            let ai = swapNeighbours(xi).addingProduct(xi, halfOneSigns)
+            let ar = swapNeighbours(xr).addingProduct(xr, halfOne)
+            let ai = swapNeighbours(xi).addingProduct(xi, halfOne)
             // x·i = (−im, re) on lane 3 (and 7), then the half-2 butterflies.
-            let br = ar.replacing(with: -ai, where: rotated), bi = ai.replacing(with: ar, where: rotated)
-            store8(swapPairs(br).addingProduct(br, halfTwoSigns), re, o)
-            store8(swapPairs(bi).addingProduct(bi, halfTwoSigns), im, o)
+            let br = (ar * keep).addingProduct(ai, -rotate), bi = (ai * keep).addingProduct(ar, rotate)
+            store8(swapPairs(br).addingProduct(br, halfTwo), re, o)
+            store8(swapPairs(bi).addingProduct(bi, halfTwo), im, o)
             o &+= 16
         }
     }
 
-    /// Signs of the half-2 butterflies within a block: + where the lane receives a sum, − where a difference.
-    static let halfTwoSigns = FFTWideVector(1, 1, -1, -1, 1, 1, -1, -1)
-    /// Signs of the half-1 butterflies within a block.
-    static let halfOneSigns = FFTWideVector(1, -1, 1, -1, 1, -1, 1, -1)
+    /// Per-lane constants of the last two stages: signs of the half-2 and half-1 butterflies (+ where the lane
+    /// receives a sum, − where a difference), and the lanes the −i twiddle leaves (1) or rotates (1 in `rotate`).
+    /// Computed, not stored, so that they are immediates rather than lazily initialized globals.
+    @inline(__always)
+    static var lastTwoConstants: (FFTWideVector, FFTWideVector, FFTWideVector, FFTWideVector) {
+        (FFTWideVector(1, 1, -1, -1, 1, 1, -1, -1), FFTWideVector(1, -1, 1, -1, 1, -1, 1, -1),
+         FFTWideVector(1, 1, 1, 0, 1, 1, 1, 0), FFTWideVector(0, 0, 0, 1, 0, 0, 0, 1))
+    }
 
     /// One DIT radix-2 stage of half-size `half` (≥ 4) with conjugate twiddles.
     @inline(__always)
