@@ -65,23 +65,54 @@ extension KeySwitch {
             for i in 0..<inputCount {
                 for b in 0..<count { decomposer.decompose(inputs[b &* inputSize &+ i], into: digits[b]) }
                 let rows = ksk + i &* l &* size
-                for j in 0..<l {
-                    let row = rows + j &* size
-                    for b in 0..<count {
-                        let d = digits[b][j]
-                        if d == 0 { continue }
-                        subtractMultiple(row, UInt64(bitPattern: d), from: outputs[b], count: size)
+                // Each output takes all l levels of coefficient i in passes of up to 4 rows, so it is read and
+                // written once per 4 levels instead of once per level (8 outputs do not fit in L1 together).
+                for b in 0..<count {
+                    let d = digits[b], out = outputs[b]
+                    var j = 0
+                    while j < l {
+                        let rest = l &- j
+                        if rest >= 4 {
+                            subtractMultiples(rows + j &* size, stride: size, digits: d + j, rowCount: 4, from: out, count: size)
+                            j &+= 4
+                        } else if rest >= 2 {
+                            subtractMultiples(rows + j &* size, stride: size, digits: d + j, rowCount: 2, from: out, count: size)
+                            j &+= 2
+                        } else {
+                            subtractMultiples(rows + j &* size, stride: size, digits: d + j, rowCount: 1, from: out, count: size)
+                            j &+= 1
+                        }
                     }
                 }
             }
         }
     }
 
-    /// output −= factor·row over `count` words (a stride-1 loop that vectorizes; vpmullq on AVX-512).
+    /// output −= Σ_r digits[r]·row_r over `count` words for `rowCount` (1, 2 or 4) rows `stride` apart: one
+    /// stride-1 pass that vectorizes (vpmullq on AVX-512). All-zero digits skip the pass.
     @inline(__always)
-    static func subtractMultiple(
-        _ row: UnsafePointer<UInt64>, _ factor: UInt64, from output: UnsafeMutablePointer<UInt64>, count: Int
+    static func subtractMultiples(
+        _ rows: UnsafePointer<UInt64>, stride: Int, digits: UnsafePointer<Int64>, rowCount: Int,
+        from output: UnsafeMutablePointer<UInt64>, count: Int
     ) {
-        for t in 0..<count { output[t] = output[t] &- factor &* row[t] }
+        let f0 = UInt64(bitPattern: digits[0])
+        switch rowCount {
+        case 4:
+            let f1 = UInt64(bitPattern: digits[1]), f2 = UInt64(bitPattern: digits[2]), f3 = UInt64(bitPattern: digits[3])
+            if f0 | f1 | f2 | f3 == 0 { return }
+            let r1 = rows + stride, r2 = r1 + stride, r3 = r2 + stride
+            for t in 0..<count {
+                output[t] = output[t] &- (f0 &* rows[t] &+ f1 &* r1[t] &+ f2 &* r2[t] &+ f3 &* r3[t])
+            }
+        case 2:
+            let f1 = UInt64(bitPattern: digits[1])
+            if f0 | f1 == 0 { return }
+            let r1 = rows + stride
+            for t in 0..<count { output[t] = output[t] &- (f0 &* rows[t] &+ f1 &* r1[t]) }
+        default:
+            precondition(rowCount == 1, "subtractMultiples takes 1, 2 or 4 rows, got \(rowCount)")
+            if f0 == 0 { return }
+            for t in 0..<count { output[t] = output[t] &- f0 &* rows[t] }
+        }
     }
 }
