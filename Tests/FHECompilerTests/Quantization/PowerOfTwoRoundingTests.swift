@@ -39,6 +39,17 @@ import Testing
                 "widest TLU input with the pass \(model.circuit.maxTLUPrecision), without \(plain.circuit.maxTLUPrecision)")
     }
 
+    /// The shift reaches the FHE program (a clear constant add, then exact rounding): simulation equals clear.
+    @Test func simulatedProgramEqualsClear() throws {
+        let graph = try ONNXImporter.importModel(path: Fixtures.path("brevitas/pot_mlp.onnx"))
+        let x = try NumPyFormat.readArrays(path: Fixtures.path("brevitas/pot_mlp_input.npy"))[0].tensor
+        let model = try Compiler.compile(graph: graph, calibration: [x], options: Self.qat())
+        let (program, _) = try FHELowering.lower(model.circuit)
+        let inputs = model.quantizeInputs([x.slice(rows: 0..<24)])
+        let simulated = try SimulatedEvaluator(program: program).evaluate(model.circuit, inputs: inputs)
+        #expect(simulated == (try ClearEvaluator().evaluate(model.circuit, inputs: inputs)))
+    }
+
     /// The existing Brevitas fixtures have arbitrary float scales: no shift, outputs still Brevitas'.
     @Test(arguments: ["models/digits_brevitas_mlp", "torch/brevitas_mlp"])
     func otherScalesAreLeftAlone(_ name: String) throws {
