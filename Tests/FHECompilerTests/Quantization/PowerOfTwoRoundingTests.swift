@@ -6,6 +6,8 @@ import Testing
 /// Brevitas layers whose rescale is a power of two: the accumulator is rounded by an exact shift before the
 /// activation table (Concrete ML's PowerOfTwoScalingRoundPBSAdapter), and the output still equals Brevitas'.
 @Suite struct PowerOfTwoRoundingTests {
+    static func scalarTensor(_ v: Double) -> Tensor { Tensor(scalar: v, elementType: .float64) }
+
     static func roundCount(_ model: CompiledModel) -> Int {
         model.circuit.operations.filter { if case .round = $0.kind { true } else { false } }.count
     }
@@ -62,6 +64,39 @@ import Testing
         let y = try model.predict([x])[0]
         let worst = zip(y.values, expected.values).map { abs($0 - $1) }.max() ?? .infinity
         #expect(worst < 1e-4, "largest difference from Brevitas' own output: \(worst)")
+    }
+
+    /// The same pattern around a Conv, judged against the float graph itself (its Quant kernels are Brevitas').
+    @Test func convolutionLayerShiftsExactly() throws {
+        var g = SeededGenerator(state: 23)
+        func quant(_ input: String, _ output: String, scale: String, signed: Bool = true) -> Node {
+            Node(name: "q_\(output)", opType: "Quant", domain: "onnx.brevitas", inputs: [input, scale, "zp0", "b4"], outputs: [output],
+                 attributes: ["signed": .int(signed ? 1 : 0), "narrow": .int(0), "rounding_mode": .string("ROUND")])
+        }
+        func float64(_ t: Tensor) -> Tensor { Tensor(shape: t.shape, elementType: .float64, values: t.values) }
+        let graph = Graph(
+            inputs: [ValueInfo(name: "x", elementType: .float64, shape: [1, 2, 5, 5])],
+            outputs: [ValueInfo(name: "y", elementType: .float64, shape: [1, 4])],
+            initializers: ["w": float64(Tensor.uniform([3, 2, 3, 3], in: -1...1, using: &g)), "b": float64(Tensor.uniform([3], in: -1...1, using: &g)),
+                           "w2": float64(Tensor.uniform([27, 4], in: -1...1, using: &g)), "sx": Self.scalarTensor(0.25), "sw": Self.scalarTensor(0.125),
+                           "sy": Self.scalarTensor(0.5), "zp0": Self.scalarTensor(0), "b4": Self.scalarTensor(4)],
+            nodes: [
+                quant("x", "xq", scale: "sx"), quant("w", "wq", scale: "sw"),
+                Node(name: "conv", opType: "Conv", inputs: ["xq", "wq", "b"], outputs: ["h"], attributes: ["pads": .ints([0, 0, 0, 0])]),
+                Node(name: "act", opType: "Relu", inputs: ["h"], outputs: ["r"]),
+                quant("r", "rq", scale: "sy", signed: false),
+                Node(name: "flat", opType: "Flatten", inputs: ["rq"], outputs: ["f"]),
+                quant("w2", "w2q", scale: "sw"),
+                Node(name: "fc", opType: "MatMul", inputs: ["f", "w2q"], outputs: ["y"]),
+            ],
+            opsetVersion: 14)
+        let x = Tensor.uniform([40, 2, 5, 5], in: -2...2, using: &g)
+        let model = try Compiler.compile(graph: graph, calibration: [x], options: Self.qat())
+        #expect(Self.roundCount(model) == 1)  // 2^-2 · 2^-3 / 2^-1 = 2^-4
+        let got = try model.predict([x])[0]
+        let reference = try FloatInterpreter.run(graph, inputs: ["x": float64(x)])["y"]!
+        let worst = zip(got.values, reference.values).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-9, "largest difference from the float (Brevitas) graph: \(worst)")
     }
 
     /// Hand-built x(4 bits, s 0.25) · w(3 bits, s 0.5) + b → Relu → Quant(4 bits unsigned, s 1): rescale 2^-3.

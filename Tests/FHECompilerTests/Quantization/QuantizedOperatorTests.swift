@@ -266,6 +266,26 @@ enum OperatorCases {
         return try FloatInterpreter.run(graph, inputs: feeds)["out"]!
     }
 
+    /// A divisor that is zero on part of the calibration set (a ReLU): its zeros become the smallest non-zero
+    /// calibration magnitude, so the circuit stays finite and matches a / b wherever b is not small.
+    @Test func encryptedDivisionReplacesZeroDivisors() throws {
+        let graph = Graph(inputs: [ValueInfo(name: "x", elementType: .float64, shape: [1, 6]), ValueInfo(name: "y", elementType: .float64, shape: [1, 6])],
+                          outputs: [ValueInfo(name: "out", elementType: .float64, shape: [])], initializers: [:],
+                          nodes: [n("Relu", ["y"], "r"), n("Div", ["x", "r"])], opsetVersion: 14)
+        var g = SeededGenerator(state: 41)
+        let x = Tensor.uniform([64, 6], in: -1...1, using: &g), y = Tensor.uniform([64, 6], in: -1...3, using: &g)
+        // 1/b spans up to 1/smallest, so one uniform grid needs more than 8 bits (Concrete ML tests Div at ≥ 21).
+        var options = CompileOptions()
+        options.bits = QuantizationBits(bits: 16)
+        let model = try Compiler.compile(graph: graph, calibration: [x, y], options: options)
+        let got = try model.predict([x, y])[0]
+        #expect(got.values.allSatisfy { $0.isFinite })
+        let kept = y.values.indices.filter { y.values[$0] >= 1 }
+        let r2 = Agreement.rSquared(reference: kept.map { x.values[$0] / y.values[$0] }, candidate: kept.map { got.values[$0] })
+        #expect(r2 >= 0.99, "R² \(r2) where the divisor is at least 1")
+        #expect(model.quantizationLog.contains { $0.contains("encrypted division") })
+    }
+
     /// Forms that cannot run per sample fail with an error naming the node and saying why.
     @Test func impossibleFormsNameTheNode() throws {
         var g = SeededGenerator(state: 99)
