@@ -1,6 +1,11 @@
 // Dispatch of one ONNX node: constant folding, linear ops, data movement, fused chains, enc×enc ops, QAT nodes.
 import FHECore
 
+extension Compiler {
+    /// Every ONNX operator the quantizer maps to circuit operations (Concrete ML's `ONNX_OPS_TO_QUANTIZED_IMPL`).
+    public static var quantizableOperators: [String] { PostTrainingQuantizer.supportedOperators.sorted() }
+}
+
 extension PostTrainingQuantizer {
     /// Univariate or element-wise ops that fuse into the table of their single integer producer.
     static let elementwiseOps: Set<String> = [

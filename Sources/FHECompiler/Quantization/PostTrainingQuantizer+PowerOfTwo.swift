@@ -1,13 +1,8 @@
 // Concrete ML's PowerOfTwoScalingRoundPBSAdapter (reference/concrete-ml.md §4.6): in a Brevitas model,
 // Quant → Gemm/Conv → Relu → Quant where s_in·s_w / s_out = 2^−l makes the re-quantization a shift by l bits.
 // Rounding the accumulator by l bits first leaves the activation table an input l bits narrower, exactly.
-public import FHECore
+import FHECore
 import Foundation
-
-extension Compiler {
-    /// Every ONNX operator the quantizer maps to circuit operations (Concrete ML's `ONNX_OPS_TO_QUANTIZED_IMPL`).
-    public static var quantizableOperators: [String] { PostTrainingQuantizer.supportedOperators.sorted() }
-}
 
 extension PostTrainingQuantizer {
     /// l when `node` (a linear op with accumulator scale `scale`) feeds only a Relu that feeds only a Brevitas
@@ -35,7 +30,8 @@ extension PostTrainingQuantizer {
     /// ⌊b̃⌋ and rounding l bits is exact; the table then sees only the kept bits. An integer b̃ would tie, and the
     /// circuit's rounding breaks ties upwards, so such a layer keeps its full-width table.
     mutating func powerOfTwoRounding(_ acc: ValueID, quantizer: UniformQuantizer, node: Node) -> (ValueID, UniformQuantizer)? {
-        guard quantizer.elementScales == nil, let l = powerOfTwoShift(node, accumulatorScale: quantizer.scale) else { return nil }
+        guard quantizer.elementScales == nil, let l = powerOfTwoShift(node, accumulatorScale: quantizer.scale),
+              l < circuit[acc].bitWidth else { return nil }
         let shape = circuit[acc].shape
         let count = circuit[acc].elementCount
         let offsets = (0..<count).map { -quantizer.zeroPoint(element: $0) }
