@@ -14,6 +14,8 @@ extension Main {
         var count: Int = 32
         @Option(help: "Runs; the median is printed.")
         var runs: Int = 5
+        @Option(help: "PBS run in lockstep, sharing each key read (Bootstrap.programmableBatch); 0 picks the engine's default for the set, 1 runs them one by one.")
+        var batch: Int = 0
         @Flag(help: "Also time the batch on all cores (Bootstrap.programmableConcurrent).")
         var concurrent = false
 
@@ -26,7 +28,7 @@ extension Main {
             }
             print(PBSBenchmark.fft(polynomialSize: 2048))
             for b in list {
-                for line in PBSBenchmark.run(bits: b, count: count, runs: runs, concurrent: concurrent) { print(line) }
+                for line in PBSBenchmark.run(bits: b, count: count, runs: runs, batch: batch, concurrent: concurrent) { print(line) }
             }
         }
     }
@@ -78,7 +80,7 @@ enum PBSBenchmark {
     }
 
     /// One line per measurement for the `bits`-bit Concrete set.
-    static func run(bits: Int, count: Int, runs: Int, concurrent: Bool) -> [String] {
+    static func run(bits: Int, count: Int, runs: Int, batch requested: Int, concurrent: Bool) -> [String] {
         guard let p = ParameterSet.concrete(bits: bits) else { return [] }
         let t0 = clock.now
         let secret = SecretKeys(parameters: p)
@@ -87,16 +89,27 @@ enum PBSBenchmark {
         let lut = LookupTable(inputBits: bits, outputBits: bits, polynomialSize: p.polynomialSize) { ($0 + 1) % Int64(1 << bits) }
         let messages = (0..<count).map { Int64($0 % (1 << bits)) }
         let inputs = messages.map { secret.encrypt($0, bits: bits) }
-        let scratch = BootstrapScratch(parameters: p)
-        var outputs = inputs.map { _ in LWECiphertext(lweDimension: p.bigLWEDimension) }
+        let batch = requested > 0 ? requested : BootstrapScratch.preferredBatchSize(p)
+        let scratches = (0..<batch).map { _ in BootstrapScratch(parameters: p) }
+        let size = p.bigLWEDimension.lweSize
+        let list = LWECiphertextList(inputs, lweDimension: p.bigLWEDimension)
+        var outputs = LWECiphertextList(lweDimension: p.bigLWEDimension, count: count)
         var samples = [Double](), wall = [Double]()
-        for _ in 0..<runs {
-            let start = clock.now, c0 = threadCPUSeconds()
-            for i in 0..<count {
-                Bootstrap.programmable(inputs[i], lookupTable: lut, keys: keys, scratch: scratch, into: &outputs[i])
+        list.data.withUnsafeBufferPointer { i in
+            outputs.data.withUnsafeMutableBufferPointer { o in
+                for _ in 0..<runs {
+                    let start = clock.now, c0 = threadCPUSeconds()
+                    var first = 0
+                    while first < count {
+                        let items = min(batch, count - first)
+                        Bootstrap.programmableBatch(i.baseAddress! + first * size, count: items, lookupTable: { _ in lut },
+                                                    keys: keys, scratches: scratches[0..<items], into: o.baseAddress! + first * size)
+                        first += items
+                    }
+                    samples.append((threadCPUSeconds() - c0) / Double(count) * 1e3)
+                    wall.append(seconds(clock.now - start) / Double(count) * 1e3)
+                }
             }
-            samples.append((threadCPUSeconds() - c0) / Double(count) * 1e3)
-            wall.append(seconds(clock.now - start) / Double(count) * 1e3)
         }
         var failures = 0
         for i in 0..<count where secret.decrypt(outputs[i], bits: bits) != UInt64((messages[i] + 1) % Int64(1 << bits)) {
@@ -107,21 +120,20 @@ enum PBSBenchmark {
         let seededBSK = p.lweDimension.rawValue * p.pbsDecomposition.levelCount.rawValue * (k + 1) * n * 8 + Seed.byteCount
         var lines = [
             String(format: "pbs bits=%d n=%d k=%d N=%d ms=%.2f", bits, p.lweDimension.rawValue, k, n, median(samples))
-                + String(format: " (thread CPU time; wall %.2f; min %.2f max %.2f; %d runs × %d; wrong decryptions %d)",
-                         median(wall), samples.min()!, samples.max()!, runs, count, failures),
+                + String(format: " (thread CPU time; wall %.2f; min %.2f max %.2f; %d runs × %d in lockstep batches of %d; wrong decryptions %d)",
+                         median(wall), samples.min()!, samples.max()!, runs, count, batch, failures),
             String(format: "keys bits=%d full_MB=%.1f seeded_MB=%.1f ksk_MB=%.1f bsk_MB=%.1f keygen_s=%.1f", bits,
                    Double(keys.byteCount) / 1e6, Double(seededKSK + seededBSK) / 1e6,
                    Double(keys.keyswitchKey.byteCount) / 1e6, Double(keys.bootstrapKey.byteCount) / 1e6, keygen),
         ]
         if concurrent {
-            let list = LWECiphertextList(inputs, lweDimension: p.bigLWEDimension)
-            var batch = [Double]()
+            var times = [Double]()
             for _ in 0..<runs {
                 let start = clock.now
                 _ = Bootstrap.programmableConcurrent(list, lookupTables: [lut], keys: keys)
-                batch.append(seconds(clock.now - start) / Double(count) * 1e3)
+                times.append(seconds(clock.now - start) / Double(count) * 1e3)
             }
-            lines.append(String(format: "pbs-concurrent bits=%d workers=%d ms_per_pbs=%.2f", bits, Parallel.workerCount, median(batch)))
+            lines.append(String(format: "pbs-concurrent bits=%d workers=%d ms_per_pbs=%.2f", bits, Parallel.workerCount, median(times)))
         }
         return lines
     }

@@ -3,37 +3,35 @@
 
 /// Programmable bootstrapping.
 public enum Bootstrap {
-    /// Blind rotation of the lookup table by the switched phase of `scratch.switched`, leaving the result in
-    /// `scratch.accumulator`: ACC = X^(−b̃)·LUT, then one CMUX per non-zero ã_i.
-    static func blindRotate(lut: UnsafePointer<UInt64>, key: FourierLWEBootstrapKey, scratch: BootstrapScratch) {
+    /// Blind rotation of a batch: `scratches[b].switched` holds the switched phase of item b and
+    /// `scratches[b].accumulator` its rotated lookup table (`startRotation`); one CMUX per non-zero ã_i.
+    /// GGSW i is applied to every item before GGSW i + 1 is touched, so each key row comes from memory once
+    /// per batch instead of once per item (the key is tens of MB to GB; a GGSW fits in L2).
+    static func blindRotate(key: FourierLWEBootstrapKey, scratches: ArraySlice<BootstrapScratch>) {
         let n = key.polynomialSize.rawValue
-        let k = key.glweDimension.rawValue
-        let k1 = k + 1
+        let k1 = key.glweDimension.rawValue + 1
         let count = key.inputDimension.rawValue
-        let switched = scratch.switched
-        let acc = scratch.accumulator
-        acc.update(repeating: 0, count: k * n)
-        let b = switched[count]
-        NegacyclicPolynomial.rotate(lut, by: (2 * n - b) % (2 * n), count: n, into: acc + k * n)
         let decomposer = SignedDecomposer(key.decomposition)
         let ggswSize = key.decomposition.levelCount.rawValue * k1 * k1 * n
         key.data.withUnsafeBufferPointer { bsk in
             let base = bsk.baseAddress!
             for i in 0..<count {
-                let a = switched[i]
-                if a == 0 { continue }
-                ExternalProduct.cmuxRotate(ggsw: base + i &* ggswSize, power: a, glweSize: k1, decomposer: decomposer,
-                                           scratch: scratch)
+                let ggsw = base + i &* ggswSize
+                for scratch in scratches {
+                    let a = scratch.switched[i]
+                    if a == 0 { continue }
+                    ExternalProduct.cmuxRotate(ggsw: ggsw, power: a, glweSize: k1, decomposer: decomposer, scratch: scratch)
+                }
             }
         }
     }
 
-    /// PBS of the small ciphertext in `scratch.small` (already keyswitched) into `output` (k·N + 1 words).
-    static func programmableFromScratch(
-        lookupTable: LookupTable, key: FourierLWEBootstrapKey, scratch: BootstrapScratch, into output: UnsafeMutablePointer<UInt64>
-    ) {
+    /// Modulus-switches the small ciphertext in `scratch.small` (already keyswitched) and sets the accumulator
+    /// to X^(−b̃)·LUT.
+    static func startRotation(lookupTable: LookupTable, key: FourierLWEBootstrapKey, scratch: BootstrapScratch) {
         let n = key.polynomialSize.rawValue
         precondition(lookupTable.polynomialSize == n, "lookup table has \(lookupTable.polynomialSize) coefficients, N = \(n)")
+        let k = key.glweDimension.rawValue
         let count = key.inputDimension.rawValue
         if lookupTable.isSignedInput {
             // Move [−2^(p−1), 2^(p−1)) to [0, 2^p) (reference/tfhe.md §5.8).
@@ -41,9 +39,22 @@ public enum Bootstrap {
             scratch.small[count] = scratch.small[count] &+ (Torus.delta(bits: p) &<< UInt64(p - 1))
         }
         ModulusSwitch.toTwiceN(scratch.small, count: count + 1, log2TwiceN: key.polynomialSize.log2 + 1, into: scratch.switched)
-        lookupTable.coefficients.withUnsafeBufferPointer { blindRotate(lut: $0.baseAddress!, key: key, scratch: scratch) }
-        SampleExtraction.extractConstant(scratch.accumulator, glweDimension: key.glweDimension.rawValue, polynomialSize: n,
-                                         into: output)
+        let acc = scratch.accumulator
+        acc.update(repeating: 0, count: k * n)
+        let b = scratch.switched[count]
+        lookupTable.coefficients.withUnsafeBufferPointer {
+            NegacyclicPolynomial.rotate($0.baseAddress!, by: (2 * n - b) % (2 * n), count: n, into: acc + k * n)
+        }
+    }
+
+    /// PBS of the small ciphertext in `scratch.small` (already keyswitched) into `output` (k·N + 1 words).
+    static func programmableFromScratch(
+        lookupTable: LookupTable, key: FourierLWEBootstrapKey, scratch: BootstrapScratch, into output: UnsafeMutablePointer<UInt64>
+    ) {
+        startRotation(lookupTable: lookupTable, key: key, scratch: scratch)
+        blindRotate(key: key, scratches: [scratch])
+        SampleExtraction.extractConstant(scratch.accumulator, glweDimension: key.glweDimension.rawValue,
+                                         polynomialSize: key.polynomialSize.rawValue, into: output)
     }
 
     /// KS + PBS on raw words: `input` (k·N + 1 words, big key) → `output` (k·N + 1 words, big key), f applied.
@@ -51,9 +62,7 @@ public enum Bootstrap {
         _ input: UnsafePointer<UInt64>, lookupTable: LookupTable, keys: EvaluationKeys, scratch: BootstrapScratch,
         into output: UnsafeMutablePointer<UInt64>
     ) {
-        precondition(scratch.parameters == keys.parameters, "scratch sized for \(scratch.parameters), keys for \(keys.parameters)")
-        KeySwitch.keyswitch(input, key: keys.keyswitchKey, into: scratch.small, digits: scratch.keyswitchDigits)
-        programmableFromScratch(lookupTable: lookupTable, key: keys.bootstrapKey, scratch: scratch, into: output)
+        programmableBatch(input, count: 1, lookupTable: { _ in lookupTable }, keys: keys, scratches: [scratch][...], into: output)
     }
 
     /// KS + PBS: an encryption of f(m) under the big key from an encryption of m under the big key.
@@ -92,24 +101,36 @@ public enum Bootstrap {
         return out
     }
 
-    /// Many independent KS + PBS on all cores, one scratch per worker. `lookupTables` holds one table for all
+    /// Many independent KS + PBS on all cores. Each worker takes contiguous chunks of at most `batchSize`
+    /// inputs and runs each chunk in lockstep (`programmableBatch`). `lookupTables` holds one table for all
     /// inputs or one per input.
     public static func programmableConcurrent(
-        _ inputs: LWECiphertextList, lookupTables: [LookupTable], keys: EvaluationKeys, workers: Int = Parallel.workerCount
+        _ inputs: LWECiphertextList, lookupTables: [LookupTable], keys: EvaluationKeys, workers: Int = Parallel.workerCount,
+        batchSize: Int? = nil
     ) -> LWECiphertextList {
         let big = keys.parameters.bigLWEDimension
         precondition(inputs.lweDimension == big, "KS+PBS works on ciphertexts of \(big), got \(inputs.lweDimension)")
         precondition(lookupTables.count == 1 || lookupTables.count == inputs.count,
                      "\(lookupTables.count) lookup tables for \(inputs.count) inputs")
         var outputs = LWECiphertextList(lweDimension: big, count: inputs.count)
+        let count = inputs.count
+        if count == 0 { return outputs }
+        let batch = max(1, batchSize ?? BootstrapScratch.preferredBatchSize(keys.parameters))
+        // Enough chunks to keep every worker busy, none larger than a batch.
+        let chunkCount = max(min(workers, count), (count + batch - 1) / batch)
+        let chunk = (count + chunkCount - 1) / chunkCount
         let size = big.lweSize
         inputs.data.withUnsafeBufferPointer { i in
             outputs.data.withUnsafeMutableBufferPointer { o in
                 let ib = i.baseAddress!, ob = o.baseAddress!
-                Parallel.forEach(count: inputs.count, workers: workers, makeState: { BootstrapScratch(parameters: keys.parameters) }) {
-                    scratch, index in
-                    let lut = lookupTables.count == 1 ? lookupTables[0] : lookupTables[index]
-                    programmable(ib + index * size, lookupTable: lut, keys: keys, scratch: scratch, into: ob + index * size)
+                Parallel.forEach(count: (count + chunk - 1) / chunk, workers: workers, makeState: {
+                    (0..<chunk).map { _ in BootstrapScratch(parameters: keys.parameters) }
+                }) { scratches, c in
+                    let first = c * chunk
+                    let items = min(chunk, count - first)
+                    programmableBatch(ib + first * size, count: items, lookupTable: {
+                        lookupTables.count == 1 ? lookupTables[0] : lookupTables[first + $0]
+                    }, keys: keys, scratches: scratches[0..<items], into: ob + first * size)
                 }
             }
         }

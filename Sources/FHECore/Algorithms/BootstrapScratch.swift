@@ -16,9 +16,9 @@ public final class BootstrapScratch {
     let difference: UnsafeMutablePointer<UInt64>
     /// Decomposition digits of one polynomial, level-major (l·N).
     let digits: UnsafeMutablePointer<Int64>
-    /// Fourier transform of one digit polynomial (N doubles).
-    let fourierDigit: UnsafeMutablePointer<Double>
-    /// Fourier accumulators of the external product ((k+1)·N doubles).
+    /// Fourier transforms of all digit polynomials of one external product, in GGSW row order (l·(k+1)·N doubles).
+    let fourierDigits: UnsafeMutablePointer<Double>
+    /// Fourier accumulator of one output polynomial of the external product (N doubles).
     let fourierAccumulator: UnsafeMutablePointer<Double>
     /// Keyswitch digits (l words).
     let keyswitchDigits: UnsafeMutablePointer<Int64>
@@ -35,8 +35,8 @@ public final class BootstrapScratch {
         accumulator = .allocate(capacity: glwe)
         difference = .allocate(capacity: glwe)
         digits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * bigN)
-        fourierDigit = .allocate(capacity: bigN)
-        fourierAccumulator = .allocate(capacity: glwe)
+        fourierDigits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * glwe)
+        fourierAccumulator = .allocate(capacity: bigN)
         keyswitchDigits = .allocate(capacity: parameters.ksDecomposition.levelCount.rawValue)
     }
 
@@ -46,7 +46,7 @@ public final class BootstrapScratch {
         accumulator.deallocate()
         difference.deallocate()
         digits.deallocate()
-        fourierDigit.deallocate()
+        fourierDigits.deallocate()
         fourierAccumulator.deallocate()
         keyswitchDigits.deallocate()
     }

@@ -12,27 +12,7 @@ public enum KeySwitch {
         _ input: UnsafePointer<UInt64>, key: LWEKeyswitchKey, into output: UnsafeMutablePointer<UInt64>,
         digits: UnsafeMutablePointer<Int64>
     ) {
-        let inputCount = key.inputDimension.rawValue
-        let size = key.outputDimension.lweSize
-        let l = key.decomposition.levelCount.rawValue
-        let decomposer = SignedDecomposer(key.decomposition)
-        output.update(repeating: 0, count: size)
-        output[size &- 1] = input[inputCount]
-        key.data.withUnsafeBufferPointer { kskBuffer in
-            let ksk = kskBuffer.baseAddress!
-            for i in 0..<inputCount {
-                decomposer.decompose(input[i], into: digits)
-                let rows = ksk + i &* l &* size
-                for j in 0..<l {
-                    let d = digits[j]
-                    if d == 0 { continue }
-                    let factor = UInt64(bitPattern: d)
-                    let row = rows + j &* size
-                    // Simple stride-1 loop: vectorizes (vpmullq on AVX-512).
-                    for t in 0..<size { output[t] = output[t] &- factor &* row[t] }
-                }
-            }
-        }
+        keyswitchBatch(input, count: 1, key: key, outputs: [output], digits: [digits])
     }
 
     /// KS(input) as a new ciphertext under the small key.

@@ -1,23 +1,64 @@
-// The M-point complex transforms on split re/im arrays (reference/tfhe.md §5.5). Radix-2 stages on SIMD
-// vectors for the wide stages; the last two stages are fused into one radix-4 pass with trivial twiddles.
+// The M-point complex transforms (reference/tfhe.md §5.5). Radix-2 stages on SIMD vectors for the wide stages;
+// the last two stages are fused into one radix-4 pass with trivial twiddles.
+//
+// Layout: complex point i of a transform lives at `slot(i)` of the `re` pointer and of the `im` pointer, where
+// im = re + 8: blocks of 8 real parts followed by their 8 imaginary parts. Keeping the two halves of a point in
+// one 128-byte block (instead of two arrays M·8 bytes apart) halves the number of cache lines a butterfly
+// touches at power-of-two distances, which otherwise collide in the same L1 sets for large N.
 
 /// Vector type of the FFT kernels. AVX-512 builds run two of these per instruction pair; fine on AVX2 too.
 @usableFromInline typealias FFTVector = SIMD4<Double>
 
+/// Wide vector of the radix-2² stages whose butterfly half-width is at least 8 (one zmm on AVX-512).
+@usableFromInline typealias FFTWideVector = SIMD8<Double>
+
+/// Offset of complex point i's real part from the start of the transform (its imaginary part is 8 further).
 @inline(__always) @usableFromInline
-func loadVector(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> FFTVector {
-    UnsafeMutableRawPointer(p + i).loadUnaligned(as: FFTVector.self)
+func slot(_ i: Int) -> Int { i &+ (i & ~7) }
+
+/// `slot(i)` for i a multiple of `width`: for whole blocks (width 8) it is 2i, which loops strength-reduce.
+@inline(__always) @usableFromInline
+func slot(_ i: Int, width: Int) -> Int { width >= 8 ? 2 &* i : slot(i) }
+
+/// The vector of points i… (re or im, by the pointer); i is a multiple of the vector width.
+@inline(__always) @usableFromInline
+func loadVector<V: SIMD>(_ p: UnsafeMutablePointer<Double>, _ i: Int, as _: V.Type = FFTVector.self) -> V where V.Scalar == Double {
+    UnsafeMutableRawPointer(p + slot(i, width: V.scalarCount)).loadUnaligned(as: V.self)
 }
 
 @inline(__always) @usableFromInline
-func loadVector(_ p: UnsafePointer<Double>, _ i: Int) -> FFTVector {
-    UnsafeRawPointer(p + i).loadUnaligned(as: FFTVector.self)
+func loadVector<V: SIMD>(_ p: UnsafePointer<Double>, _ i: Int, as _: V.Type = FFTVector.self) -> V where V.Scalar == Double {
+    UnsafeRawPointer(p + slot(i, width: V.scalarCount)).loadUnaligned(as: V.self)
 }
 
 @inline(__always) @usableFromInline
-func storeVector(_ v: FFTVector, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
-    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: FFTVector.self)
+func storeVector<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Double>, _ i: Int) where V.Scalar == Double {
+    UnsafeMutableRawPointer(p + slot(i, width: V.scalarCount)).storeBytes(of: v, as: V.self)
 }
+
+/// a·b − c·d with one rounding fewer (fused multiply-add): half the floating-point operations of a complex product.
+@inline(__always) @usableFromInline
+func mulSub<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { (a * b).addingProduct(-c, d) }
+
+/// a·b + c·d with a fused multiply-add.
+@inline(__always) @usableFromInline
+func mulAdd<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { (a * b).addingProduct(c, d) }
+
+/// Scalar a·b − c·d with a fused multiply-add (the twist loops, which the compiler vectorizes).
+@inline(__always) @usableFromInline
+func mulSub(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { (a * b).addingProduct(-c, d) }
+
+/// Scalar a·b + c·d with a fused multiply-add.
+@inline(__always) @usableFromInline
+func mulAdd(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { (a * b).addingProduct(c, d) }
+
+/// Lanes (2, 3, 0, 1, 6, 7, 4, 5) of x: each lane's half-2 butterfly partner.
+@inline(__always) @usableFromInline
+func swapPairs(_ x: FFTWideVector) -> FFTWideVector { FFTWideVector(x[2], x[3], x[0], x[1], x[6], x[7], x[4], x[5]) }
+
+/// Lanes (1, 0, 3, 2, 5, 4, 7, 6) of x: each lane's half-1 butterfly partner.
+@inline(__always) @usableFromInline
+func swapNeighbours(_ x: FFTWideVector) -> FFTWideVector { FFTWideVector(x[1], x[0], x[3], x[2], x[5], x[4], x[7], x[6]) }
 
 /// Loads 16 doubles at p[s…] as four groups of four and returns position t of every group in vector t.
 @inline(__always) @usableFromInline
@@ -47,39 +88,58 @@ extension FFTPlan {
     /// The forward stages from half-size `firstHalf` down (the wider ones already done by the caller).
     func forwardStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, firstHalf: Int) {
         let m = complexCount
-        twiddleRe.withUnsafeBufferPointer { twrB in
-            twiddleIm.withUnsafeBufferPointer { twiB in
-                let twr = twrB.baseAddress!
-                let twi = twiB.baseAddress!
+        twiddles.withUnsafeBufferPointer { twB in
+            do {
+                let twr = twB.baseAddress!
+                let twi = twr + 8
                 var h = firstHalf
                 // Two radix-2 stages per pass (radix-2²) while both have at least one vector of width. The wide
                 // stages run over the whole array; once the butterfly blocks fit in `cacheBlock`, each block is
                 // finished before the next (depth first), so large transforms stay in L1 instead of streaming
                 // the array through L2 once per pass.
                 let block = min(m, Self.cacheBlock)
-                while h >= 8 && 2 &* h > block {
-                    Self.difRadix4Stage(re: re, im: im, count: m, half: h, twr: twr, twi: twi)
-                    h >>= 2
+                var widePasses = 0
+                while h >= 8 && 2 &* h > block { widePasses &+= 1; h >>= 2 }
+                if widePasses > 0 {
+                    // The wide stages only connect indices that differ by a multiple of their smallest half
+                    // (`period`), so each residue class mod `period` is an independent column of m/period
+                    // points. Finishing all wide passes on a few columns at a time keeps them in L1: the array
+                    // comes from L2 once for all wide passes instead of once per pass.
+                    let period = (h << 2) >> 1
+                    let width = min(period, Self.columnWidth)
+                    var c = 0
+                    while c < period {
+                        var hw = firstHalf
+                        for _ in 0..<widePasses {
+                            Self.difRadix4Stage(re: re, im: im, count: m, half: hw, twr: twr, twi: twi,
+                                                columns: c, width: width, period: period)
+                            hw >>= 2
+                        }
+                        c &+= width
+                    }
                 }
                 var s = 0
                 while s < m {
                     var g = h
                     while g >= 8 {
-                        Self.difRadix4Stage(re: re + s, im: im + s, count: block, half: g, twr: twr, twi: twi)
+                        Self.difRadix4Stage(re: re + slot(s), im: im + slot(s), count: block, half: g, twr: twr, twi: twi)
                         g >>= 2
                     }
                     if g == 4 {
-                        Self.difRadix2Stage(re: re + s, im: im + s, count: block, half: 4, twr: twr, twi: twi)
+                        Self.difRadix2Stage(re: re + slot(s), im: im + slot(s), count: block, half: 4, twr: twr, twi: twi)
                     }
-                    Self.difLastTwoStages(re: re + s, im: im + s, count: block)
+                    Self.difLastTwoStages(re: re + slot(s), im: im + slot(s), count: block)
                     s &+= block
                 }
             }
         }
     }
 
+    /// Columns per step of the column-blocked wide passes.
+    static var columnWidth: Int { 32 }
+
     /// Complex points per depth-first block: re + im of 1024 points are 16 KiB, half of a 32 KiB L1.
-    static let cacheBlock = 1024
+    static var cacheBlock: Int { 1024 }
 
     /// In-place inverse transform (DIT): bit-reversed order in, natural order out, sign +1, unnormalized
     /// (the result is M times the input of `forwardInPlace`).
@@ -90,10 +150,10 @@ extension FFTPlan {
     /// The inverse stages of half-size below `limit` (the wider ones are left to the caller).
     func inverseStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, upTo limit: Int) {
         let m = complexCount
-        twiddleRe.withUnsafeBufferPointer { twrB in
-            twiddleIm.withUnsafeBufferPointer { twiB in
-                let twr = twrB.baseAddress!
-                let twi = twiB.baseAddress!
+        twiddles.withUnsafeBufferPointer { twB in
+            do {
+                let twr = twB.baseAddress!
+                let twi = twr + 8
                 // Mirror of the forward pass: one radix-2 stage if the number of vector stages is odd.
                 var vectorStages = 0
                 var t = 4
@@ -103,22 +163,37 @@ extension FFTPlan {
                 var h = 4
                 var s = 0
                 while s < m {
-                    Self.ditFirstTwoStages(re: re + s, im: im + s, count: block)
+                    Self.ditFirstTwoStages(re: re + slot(s), im: im + slot(s), count: block)
                     var g = 4
                     if vectorStages % 2 == 1 {
-                        Self.ditRadix2Stage(re: re + s, im: im + s, count: block, half: 4, twr: twr, twi: twi)
+                        Self.ditRadix2Stage(re: re + slot(s), im: im + slot(s), count: block, half: 4, twr: twr, twi: twi)
                         g = 8
                     }
                     while g < limit && 4 &* g <= block {
-                        Self.ditRadix4Stage(re: re + s, im: im + s, count: block, half: g, twr: twr, twi: twi)
+                        Self.ditRadix4Stage(re: re + slot(s), im: im + slot(s), count: block, half: g, twr: twr, twi: twi)
                         g <<= 2
                     }
                     h = g
                     s &+= block
                 }
-                while h < limit {
-                    Self.ditRadix4Stage(re: re, im: im, count: m, half: h, twr: twr, twi: twi)
-                    h <<= 2
+                // Wide passes column by column, as in `forwardStages`: each pass connects indices that differ by a
+                // multiple of the first pass's half.
+                var widePasses = 0
+                var hw = h
+                while hw < limit { widePasses &+= 1; hw <<= 2 }
+                if widePasses > 0 {
+                    let period = h
+                    let width = min(period, Self.columnWidth)
+                    var c = 0
+                    while c < period {
+                        var g = h
+                        for _ in 0..<widePasses {
+                            Self.ditRadix4Stage(re: re, im: im, count: m, half: g, twr: twr, twi: twi,
+                                                columns: c, width: width, period: period)
+                            g <<= 2
+                        }
+                        c &+= width
+                    }
                 }
             }
         }
@@ -142,134 +217,164 @@ extension FFTPlan {
                 storeVector(ar + br, re, a)
                 storeVector(ai + bi, im, a)
                 let dr = ar - br, di = ai - bi
-                storeVector(dr * wr - di * wi, re, b)
-                storeVector(dr * wi + di * wr, im, b)
+                storeVector(mulSub(dr, wr, di, wi), re, b)
+                storeVector(mulAdd(dr, wi, di, wr), im, b)
                 j &+= 4
             }
             s &+= 2 &* half
         }
     }
 
-    /// Two DIF stages (half-sizes `half` and `half/2`, `half` ≥ 8) in one pass over memory.
+    /// Two DIF stages (half-sizes `half` and `half/2`, `half` ≥ 8) in one pass over memory, on 8-wide vectors
+    /// when the quarter-width allows.
+    ///
+    /// Only the butterflies whose first index j (within its block of 2·`half`) lies in
+    /// [`columns` + t·`period`, + `width`) for some t are done: all of them by default.
     @inline(__always)
     static func difRadix4Stage(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
-        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, columns: Int = 0, width: Int? = nil, period: Int? = nil
     ) {
         let q = half >> 1
+        if half >= 16 && (width ?? q) >= 8 {
+            difRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, columns: columns,
+                           width: width ?? q, period: period ?? q, vector: FFTWideVector.self)
+        } else {
+            difRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, columns: columns,
+                           width: width ?? q, period: period ?? q, vector: FFTVector.self)
+        }
+    }
+
+    @inline(__always)
+    static func difRadix4Stage<V: SIMD>(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, columns: Int, width: Int, period: Int, vector: V.Type
+    ) where V.Scalar == Double {
+        let w = V.scalarCount
+        let q = half >> 1
+        if w < 8 {
+            precondition(q == w && width == q, "4-wide radix-2² passes only serve quarter-width 4")
+            difRadix4QuarterFour(re: re, im: im, count: count, twr: twr, twi: twi)
+            return
+        }
         var s = 0
         while s < count {
-            var j = 0
-            while j < q {
+          var t = columns
+          while t < q {
+            var j = t
+            let end = t &+ width
+            while j < end {
                 let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ half, i3 = i2 &+ q
                 difButterfly4(
-                    loadVector(re, i0), loadVector(im, i0), loadVector(re, i1), loadVector(im, i1),
-                    loadVector(re, i2), loadVector(im, i2), loadVector(re, i3), loadVector(im, i3),
+                    loadVector(re, i0, as: V.self), loadVector(im, i0, as: V.self), loadVector(re, i1, as: V.self),
+                    loadVector(im, i1, as: V.self), loadVector(re, i2, as: V.self), loadVector(im, i2, as: V.self),
+                    loadVector(re, i3, as: V.self), loadVector(im, i3, as: V.self),
                     re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, wA: half &+ j, v: q &+ j, twr: twr, twi: twi)
-                j &+= 4
+                j &+= w
             }
-            s &+= 2 &* half
+            t &+= period
+          }
+          s &+= 2 &* half
+        }
+    }
+
+    /// `difRadix4Stage` with half 8 (quarter-width 4): one 4-wide butterfly per block of 16 points, all with the
+    /// same twiddles, at constant offsets from the block in the interleaved layout, so no index arithmetic.
+    @inline(__always)
+    static func difRadix4QuarterFour(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) {
+        var o = 0
+        let end = 2 &* count
+        while o < end {
+            let r = re + o, m = im + o
+            difButterfly4(
+                loadVector(r, 0), loadVector(m, 0), loadVector(r, 4), loadVector(m, 4),
+                loadVector(r, 8), loadVector(m, 8), loadVector(r, 12), loadVector(m, 12),
+                re: r, im: m, i0: 0, i1: 4, i2: 8, i3: 12, wA: 8, v: 4, twr: twr, twi: twi)
+            o &+= 32
         }
     }
 
     /// The radix-2² DIF butterfly on x0…x3 (positions i0 < i1 < i2 < i3, i1 − i0 = i3 − i2 = q): stage pairs
     /// (i0, i2), (i1, i3) with twiddles at `wA` and `wA + q`, then (i0, i1), (i2, i3) with the twiddle at `v`.
     @inline(__always)
-    static func difButterfly4(
-        _ x0r: FFTVector, _ x0i: FFTVector, _ x1r: FFTVector, _ x1i: FFTVector,
-        _ x2r: FFTVector, _ x2i: FFTVector, _ x3r: FFTVector, _ x3i: FFTVector,
+    static func difButterfly4<V: SIMD>(
+        _ x0r: V, _ x0i: V, _ x1r: V, _ x1i: V, _ x2r: V, _ x2i: V, _ x3r: V, _ x3i: V,
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, i0: Int, i1: Int, i2: Int, i3: Int,
         wA: Int, v: Int, twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
-    ) {
+    ) where V.Scalar == Double {
         let q = i1 &- i0
-        let wAr = loadVector(twr, wA), wAi = loadVector(twi, wA)
-        let wBr = loadVector(twr, wA &+ q), wBi = loadVector(twi, wA &+ q)
+        let wAr: V = loadVector(twr, wA, as: V.self), wAi: V = loadVector(twi, wA, as: V.self)
+        let wBr: V = loadVector(twr, wA &+ q, as: V.self), wBi: V = loadVector(twi, wA &+ q, as: V.self)
         let y0r = x0r + x2r, y0i = x0i + x2i
         let d02r = x0r - x2r, d02i = x0i - x2i
-        let y2r = d02r * wAr - d02i * wAi, y2i = d02r * wAi + d02i * wAr
+        let y2r = mulSub(d02r, wAr, d02i, wAi), y2i = mulAdd(d02r, wAi, d02i, wAr)
         let y1r = x1r + x3r, y1i = x1i + x3i
         let d13r = x1r - x3r, d13i = x1i - x3i
-        let y3r = d13r * wBr - d13i * wBi, y3i = d13r * wBi + d13i * wBr
-        let vr = loadVector(twr, v), vi = loadVector(twi, v)
+        let y3r = mulSub(d13r, wBr, d13i, wBi), y3i = mulAdd(d13r, wBi, d13i, wBr)
+        let vr: V = loadVector(twr, v, as: V.self), vi: V = loadVector(twi, v, as: V.self)
         storeVector(y0r + y1r, re, i0)
         storeVector(y0i + y1i, im, i0)
         let e01r = y0r - y1r, e01i = y0i - y1i
-        storeVector(e01r * vr - e01i * vi, re, i1)
-        storeVector(e01r * vi + e01i * vr, im, i1)
+        storeVector(mulSub(e01r, vr, e01i, vi), re, i1)
+        storeVector(mulAdd(e01r, vi, e01i, vr), im, i1)
         storeVector(y2r + y3r, re, i2)
         storeVector(y2i + y3i, im, i2)
         let e23r = y2r - y3r, e23i = y2i - y3i
-        storeVector(e23r * vr - e23i * vi, re, i3)
-        storeVector(e23r * vi + e23i * vr, im, i3)
+        storeVector(mulSub(e23r, vr, e23i, vi), re, i3)
+        storeVector(mulAdd(e23r, vi, e23i, vr), im, i3)
     }
 
-    /// The DIF stages of half-size 2 (twiddles 1, −i) and 1 (twiddle 1), on each group of 4.
-    ///
-    /// Four groups at a time are transposed so that each vector holds the same position of four groups and the
-    /// butterflies run lane-wise; the scalar loop finishes what is left.
+    /// The DIF stages of half-size 2 (twiddles 1, −i) and 1 (twiddle 1), on each group of 4 points, one block of
+    /// 8 points (two groups) per vector. Each stage is a fixed in-vector permutation plus a signed fused
+    /// multiply-add (lanes holding a + b get +1, lanes holding a − b get −1), and the −i twiddle a blend of the
+    /// real and imaginary vectors: no transposes, which the compiler turned into scalar code.
     @inline(__always)
     static func difLastTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
-        var s = 0
-        while s &+ 16 <= count {
-            var (x0r, x1r, x2r, x3r) = transpose4(re, s)
-            var (x0i, x1i, x2i, x3i) = transpose4(im, s)
-            let y0r = x0r + x2r, y0i = x0i + x2i
-            let y1r = x1r + x3r, y1i = x1i + x3i
-            let y2r = x0r - x2r, y2i = x0i - x2i
-            let y3r = x1i - x3i, y3i = x3r - x1r
-            x0r = y0r + y1r; x0i = y0i + y1i
-            x1r = y0r - y1r; x1i = y0i - y1i
-            x2r = y2r + y3r; x2i = y2i + y3i
-            x3r = y2r - y3r; x3i = y2i - y3i
-            storeTransposed4(x0r, x1r, x2r, x3r, re, s)
-            storeTransposed4(x0i, x1i, x2i, x3i, im, s)
-            s &+= 16
-        }
-        while s < count {
-            let x0r = re[s], x1r = re[s &+ 1], x2r = re[s &+ 2], x3r = re[s &+ 3]
-            let x0i = im[s], x1i = im[s &+ 1], x2i = im[s &+ 2], x3i = im[s &+ 3]
-            let y0r = x0r + x2r, y0i = x0i + x2i
-            let y1r = x1r + x3r, y1i = x1i + x3i
-            let y2r = x0r - x2r, y2i = x0i - x2i
-            // (x1 − x3)·(−i) = (im, −re)
-            let y3r = x1i - x3i, y3i = x3r - x1r
-            re[s] = y0r + y1r; im[s] = y0i + y1i
-            re[s &+ 1] = y0r - y1r; im[s &+ 1] = y0i - y1i
-            re[s &+ 2] = y2r + y3r; im[s &+ 2] = y2i + y3i
-            re[s &+ 3] = y2r - y3r; im[s &+ 3] = y2i - y3i
-            s &+= 4
+        let (halfTwo, halfOne, keep, rotate) = Self.lastTwoConstants
+        var o = 0
+        let end = 2 &* count
+        while o < end {
+            let xr = load8(re, o), xi = load8(im, o)
+            // Half 2: lanes 0,1 get x_t + x_{t+2}; lanes 2,3 get x_{t−2} − x_t; then −i on lane 3 (and 7):
+            // (re, im) → (im, −re) there, as multiply-adds by 0/±1 masks (a select by a constant mask was
+            // narrowed to scalar code for the two lanes).
+            let ar = swapPairs(xr).addingProduct(xr, halfTwo), ai = swapPairs(xi).addingProduct(xi, halfTwo)
+            let br = (ar * keep).addingProduct(ai, rotate), bi = (ai * keep).addingProduct(ar, -rotate)
+            // Half 1: even lanes get x_t + x_{t+1}, odd lanes x_{t−1} − x_t.
+            store8(swapNeighbours(br).addingProduct(br, halfOne), re, o)
+            store8(swapNeighbours(bi).addingProduct(bi, halfOne), im, o)
+            o &+= 16
         }
     }
 
-    /// Inverse of `difLastTwoStages` up to a factor 4 (DIT half-sizes 1 then 2, conjugate twiddles).
+    /// Inverse of `difLastTwoStages` up to a factor 4 (DIT half-sizes 1 then 2, +i twiddle before the butterfly).
     @inline(__always)
     static func ditFirstTwoStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int) {
-        var s = 0
-        while s &+ 16 <= count {
-            let (z0r, z1r, z2r, z3r) = transpose4(re, s)
-            let (z0i, z1i, z2i, z3i) = transpose4(im, s)
-            let y0r = z0r + z1r, y0i = z0i + z1i
-            let y1r = z0r - z1r, y1i = z0i - z1i
-            let y2r = z2r + z3r, y2i = z2i + z3i
-            let y3r = z2r - z3r, y3i = z2i - z3i
-            storeTransposed4(y0r + y2r, y1r - y3i, y0r - y2r, y1r + y3i, re, s)
-            storeTransposed4(y0i + y2i, y1i + y3r, y0i - y2i, y1i - y3r, im, s)
-            s &+= 16
+        let (halfTwo, halfOne, keep, rotate) = Self.lastTwoConstants
+        var o = 0
+        let end = 2 &* count
+        while o < end {
+            let xr = load8(re, o), xi = load8(im, o)
+            let ar = swapNeighbours(xr).addingProduct(xr, halfOne)
+            let ai = swapNeighbours(xi).addingProduct(xi, halfOne)
+            // x·i = (−im, re) on lane 3 (and 7), then the half-2 butterflies.
+            let br = (ar * keep).addingProduct(ai, -rotate), bi = (ai * keep).addingProduct(ar, rotate)
+            store8(swapPairs(br).addingProduct(br, halfTwo), re, o)
+            store8(swapPairs(bi).addingProduct(bi, halfTwo), im, o)
+            o &+= 16
         }
-        while s < count {
-            let z0r = re[s], z1r = re[s &+ 1], z2r = re[s &+ 2], z3r = re[s &+ 3]
-            let z0i = im[s], z1i = im[s &+ 1], z2i = im[s &+ 2], z3i = im[s &+ 3]
-            let y0r = z0r + z1r, y0i = z0i + z1i
-            let y1r = z0r - z1r, y1i = z0i - z1i
-            let y2r = z2r + z3r, y2i = z2i + z3i
-            let y3r = z2r - z3r, y3i = z2i - z3i
-            // b = y3·i = (−im, re)
-            re[s] = y0r + y2r; im[s] = y0i + y2i
-            re[s &+ 2] = y0r - y2r; im[s &+ 2] = y0i - y2i
-            re[s &+ 1] = y1r - y3i; im[s &+ 1] = y1i + y3r
-            re[s &+ 3] = y1r + y3i; im[s &+ 3] = y1i - y3r
-            s &+= 4
-        }
+    }
+
+    /// Per-lane constants of the last two stages: signs of the half-2 and half-1 butterflies (+ where the lane
+    /// receives a sum, − where a difference), and the lanes the −i twiddle leaves (1) or rotates (1 in `rotate`).
+    /// Computed, not stored, so that they are immediates rather than lazily initialized globals.
+    @inline(__always)
+    static var lastTwoConstants: (FFTWideVector, FFTWideVector, FFTWideVector, FFTWideVector) {
+        (FFTWideVector(1, 1, -1, -1, 1, 1, -1, -1), FFTWideVector(1, -1, 1, -1, 1, -1, 1, -1),
+         FFTWideVector(1, 1, 1, 0, 1, 1, 1, 0), FFTWideVector(0, 0, 0, 1, 0, 0, 0, 1))
     }
 
     /// One DIT radix-2 stage of half-size `half` (≥ 4) with conjugate twiddles.
@@ -288,7 +393,7 @@ extension FFTPlan {
                 let xr = loadVector(re, b), xi = loadVector(im, b)
                 let wr = loadVector(twr, half &+ j), wi = loadVector(twi, half &+ j)
                 // b·conj(w)
-                let br = xr * wr + xi * wi, bi = xi * wr - xr * wi
+                let br = mulAdd(xr, wr, xi, wi), bi = mulSub(xi, wr, xr, wi)
                 storeVector(ar + br, re, a)
                 storeVector(ai + bi, im, a)
                 storeVector(ar - br, re, b)
@@ -300,20 +405,44 @@ extension FFTPlan {
     }
 
     /// Two DIT stages (half-sizes `half` then `2·half`, `half` ≥ 4) in one pass; inverse of `difRadix4Stage`.
+    /// `columns`, `width`, `period`: as in `difRadix4Stage`.
     @inline(__always)
     static func ditRadix4Stage(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
-        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, columns: Int = 0, width: Int? = nil, period: Int? = nil
     ) {
+        if half >= 8 && (width ?? half) >= 8 {
+            ditRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, columns: columns,
+                           width: width ?? half, period: period ?? half, vector: FFTWideVector.self)
+        } else {
+            ditRadix4Stage(re: re, im: im, count: count, half: half, twr: twr, twi: twi, columns: columns,
+                           width: width ?? half, period: period ?? half, vector: FFTVector.self)
+        }
+    }
+
+    @inline(__always)
+    static func ditRadix4Stage<V: SIMD>(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, columns: Int, width: Int, period: Int, vector: V.Type
+    ) where V.Scalar == Double {
+        let w = V.scalarCount
         let q = half
         let h = half << 1
+        if w < 8 {
+            precondition(q == w && width == q, "4-wide radix-2² passes only serve quarter-width 4")
+            ditRadix4QuarterFour(re: re, im: im, count: count, twr: twr, twi: twi)
+            return
+        }
         var s = 0
         while s < count {
-            var j = 0
-            while j < q {
+          var t = columns
+          while t < q {
+            var j = t
+            let end = t &+ width
+            while j < end {
                 let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ h, i3 = i2 &+ q
                 let z = ditButterfly4(re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, v: q &+ j, wA: h &+ j,
-                                      twr: twr, twi: twi)
+                                      twr: twr, twi: twi, vector: V.self)
                 storeVector(z.0, re, i0)
                 storeVector(z.1, im, i0)
                 storeVector(z.2, re, i1)
@@ -322,9 +451,35 @@ extension FFTPlan {
                 storeVector(z.5, im, i2)
                 storeVector(z.6, re, i3)
                 storeVector(z.7, im, i3)
-                j &+= 4
+                j &+= w
             }
-            s &+= 2 &* h
+            t &+= period
+          }
+          s &+= 2 &* h
+        }
+    }
+
+    /// `ditRadix4Stage` with half 4, the inverse of `difRadix4QuarterFour` (same layout, conjugate twiddles).
+    @inline(__always)
+    static func ditRadix4QuarterFour(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
+    ) {
+        var o = 0
+        let end = 2 &* count
+        while o < end {
+            let r = re + o, m = im + o
+            let z = ditButterfly4(re: r, im: m, i0: 0, i1: 4, i2: 8, i3: 12, v: 4, wA: 8, twr: twr, twi: twi,
+                                  vector: FFTVector.self)
+            storeVector(z.0, r, 0)
+            storeVector(z.1, m, 0)
+            storeVector(z.2, r, 4)
+            storeVector(z.3, m, 4)
+            storeVector(z.4, r, 8)
+            storeVector(z.5, m, 8)
+            storeVector(z.6, r, 12)
+            storeVector(z.7, m, 12)
+            o &+= 32
         }
     }
 
@@ -332,26 +487,26 @@ extension FFTPlan {
     /// with conj of the twiddle at `v`, then (i0, i2), (i1, i3) with conj of those at `wA` and `wA + q`.
     /// Returns (re, im) at i0, i1, i2, i3.
     @inline(__always)
-    static func ditButterfly4(
+    static func ditButterfly4<V: SIMD>(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, i0: Int, i1: Int, i2: Int, i3: Int,
-        v: Int, wA: Int, twr: UnsafePointer<Double>, twi: UnsafePointer<Double>
-    ) -> (FFTVector, FFTVector, FFTVector, FFTVector, FFTVector, FFTVector, FFTVector, FFTVector) {
+        v: Int, wA: Int, twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, vector: V.Type
+    ) -> (V, V, V, V, V, V, V, V) where V.Scalar == Double {
         let q = i1 &- i0
-        let x0r = loadVector(re, i0), x0i = loadVector(im, i0)
-        let x1r = loadVector(re, i1), x1i = loadVector(im, i1)
-        let x2r = loadVector(re, i2), x2i = loadVector(im, i2)
-        let x3r = loadVector(re, i3), x3i = loadVector(im, i3)
-        let vr = loadVector(twr, v), vi = loadVector(twi, v)
-        let b1r = x1r * vr + x1i * vi, b1i = x1i * vr - x1r * vi
+        let x0r = loadVector(re, i0, as: V.self), x0i = loadVector(im, i0, as: V.self)
+        let x1r = loadVector(re, i1, as: V.self), x1i = loadVector(im, i1, as: V.self)
+        let x2r = loadVector(re, i2, as: V.self), x2i = loadVector(im, i2, as: V.self)
+        let x3r = loadVector(re, i3, as: V.self), x3i = loadVector(im, i3, as: V.self)
+        let vr = loadVector(twr, v, as: V.self), vi = loadVector(twi, v, as: V.self)
+        let b1r = mulAdd(x1r, vr, x1i, vi), b1i = mulSub(x1i, vr, x1r, vi)
         let y0r = x0r + b1r, y0i = x0i + b1i
         let y1r = x0r - b1r, y1i = x0i - b1i
-        let b3r = x3r * vr + x3i * vi, b3i = x3i * vr - x3r * vi
+        let b3r = mulAdd(x3r, vr, x3i, vi), b3i = mulSub(x3i, vr, x3r, vi)
         let y2r = x2r + b3r, y2i = x2i + b3i
         let y3r = x2r - b3r, y3i = x2i - b3i
-        let wAr = loadVector(twr, wA), wAi = loadVector(twi, wA)
-        let wBr = loadVector(twr, wA &+ q), wBi = loadVector(twi, wA &+ q)
-        let c2r = y2r * wAr + y2i * wAi, c2i = y2i * wAr - y2r * wAi
-        let c3r = y3r * wBr + y3i * wBi, c3i = y3i * wBr - y3r * wBi
+        let wAr = loadVector(twr, wA, as: V.self), wAi = loadVector(twi, wA, as: V.self)
+        let wBr = loadVector(twr, wA &+ q, as: V.self), wBi = loadVector(twi, wA &+ q, as: V.self)
+        let c2r = mulAdd(y2r, wAr, y2i, wAi), c2i = mulSub(y2i, wAr, y2r, wAi)
+        let c3r = mulAdd(y3r, wBr, y3i, wBi), c3i = mulSub(y3i, wBr, y3r, wBi)
         return (y0r + c2r, y0i + c2i, y1r + c3r, y1i + c3i, y0r - c2r, y0i - c2i, y1r - c3r, y1i - c3i)
     }
 }

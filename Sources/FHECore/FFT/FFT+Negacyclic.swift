@@ -1,5 +1,21 @@
 // Fold + twist + transform, and the inverse with untwist + conversion back to the torus (reference/tfhe.md §5.5).
-// A Fourier polynomial is N doubles: M real parts, then M imaginary parts.
+// A Fourier polynomial is N doubles: M complex points in blocks of 8 real parts followed by their 8 imaginary
+// parts (`slot` in FFT+Core.swift).
+
+/// The 8 doubles at p[i…].
+@inline(__always) @usableFromInline
+func load8(_ p: UnsafePointer<Double>, _ i: Int) -> SIMD8<Double> { UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self) }
+
+@inline(__always) @usableFromInline
+func load8(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> SIMD8<Double> {
+    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self)
+}
+
+/// Stores 8 doubles at p[i…].
+@inline(__always) @usableFromInline
+func store8(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD8<Double>.self)
+}
 
 extension FFTPlan {
     /// Forward transform of a torus polynomial (coefficients read as signed reals in [−1/2, 1/2)).
@@ -8,55 +24,64 @@ extension FFTPlan {
     ///   - output: N doubles (re then im), overwritten.
     public func forwardTorus(_ input: UnsafePointer<UInt64>, into output: UnsafeMutablePointer<Double>) {
         let m = complexCount
-        let re = output, im = output + m
         twistRe.withUnsafeBufferPointer { wrB in
             twistIm.withUnsafeBufferPointer { wiB in
                 let wr = wrB.baseAddress!, wi = wiB.baseAddress!
-                for j in 0..<m {
-                    let x = Torus.toReal(input[j])
-                    let y = Torus.toReal(input[j &+ m])
-                    re[j] = x * wr[j] - y * wi[j]
-                    im[j] = x * wi[j] + y * wr[j]
+                var block = 0
+                while block < m {
+                    // One block of 8 points: 8 real parts, then 8 imaginary parts.
+                    let x = Torus.toReal(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<UInt64>.self))
+                    let y = Torus.toReal(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<UInt64>.self))
+                    let twr = load8(wr, block), twi = load8(wi, block)
+                    store8(mulSub(x, twr, y, twi), output, 2 &* block)
+                    store8(mulAdd(x, twi, y, twr), output, 2 &* block &+ 8)
+                    block &+= 8
                 }
             }
         }
-        forwardInPlace(re: re, im: im)
+        forwardInPlace(re: output, im: output + 8)
     }
 
     /// Forward transform of a polynomial with small signed integer coefficients (decomposition digits),
     /// converted exactly.
     public func forwardInteger(_ input: UnsafePointer<Int64>, into output: UnsafeMutablePointer<Double>) {
         let m = complexCount
-        let re = output, im = output + m
         twistRe.withUnsafeBufferPointer { wrB in
             twistIm.withUnsafeBufferPointer { wiB in
                 let wr = wrB.baseAddress!, wi = wiB.baseAddress!
-                for j in 0..<m {
-                    let x = Double(input[j])
-                    let y = Double(input[j &+ m])
-                    re[j] = x * wr[j] - y * wi[j]
-                    im[j] = x * wi[j] + y * wr[j]
+                var block = 0
+                while block < m {
+                    // One block of 8 points: 8 real parts, then 8 imaginary parts.
+                    let x = SIMD8<Double>(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<Int64>.self))
+                    let y = SIMD8<Double>(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<Int64>.self))
+                    let twr = load8(wr, block), twi = load8(wi, block)
+                    store8(mulSub(x, twr, y, twi), output, 2 &* block)
+                    store8(mulAdd(x, twi, y, twr), output, 2 &* block &+ 8)
+                    block &+= 8
                 }
             }
         }
-        forwardInPlace(re: re, im: im)
+        forwardInPlace(re: output, im: output + 8)
     }
 
     /// Inverse transform of `fourier` (destroyed) whose product values are in torus units; the result,
     /// reduced mod 1 and rounded to 64 bits, is wrapping-added to `output`.
     public func inverseAddTorus(_ fourier: UnsafeMutablePointer<Double>, to output: UnsafeMutablePointer<UInt64>) {
         let m = complexCount
-        let re = fourier, im = fourier + m
-        inverseInPlace(re: re, im: im)
+        inverseInPlace(re: fourier, im: fourier + 8)
         untwistRe.withUnsafeBufferPointer { urB in
             untwistIm.withUnsafeBufferPointer { uiB in
                 let ur = urB.baseAddress!, ui = uiB.baseAddress!
-                for j in 0..<m {
-                    let zr = re[j], zi = im[j]
-                    let x = zr * ur[j] - zi * ui[j]
-                    let y = zr * ui[j] + zi * ur[j]
-                    output[j] = output[j] &+ Torus.fromReal(x)
-                    output[j &+ m] = output[j &+ m] &+ Torus.fromReal(y)
+                var block = 0
+                while block < m {
+                    let zr = load8(fourier, 2 &* block), zi = load8(fourier, 2 &* block &+ 8)
+                    let tur = load8(ur, block), tui = load8(ui, block)
+                    let x = Torus.fromReal(mulSub(zr, tur, zi, tui))
+                    let y = Torus.fromReal(mulAdd(zr, tui, zi, tur))
+                    let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
+                    lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ x, as: SIMD8<UInt64>.self)
+                    highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ y, as: SIMD8<UInt64>.self)
+                    block &+= 8
                 }
             }
         }
@@ -66,50 +91,57 @@ extension FFTPlan {
     /// integer products whose values are far below 2^52.
     public func inverseReal(_ fourier: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>) {
         let m = complexCount
-        let re = fourier, im = fourier + m
-        inverseInPlace(re: re, im: im)
+        inverseInPlace(re: fourier, im: fourier + 8)
         untwistRe.withUnsafeBufferPointer { urB in
             untwistIm.withUnsafeBufferPointer { uiB in
                 let ur = urB.baseAddress!, ui = uiB.baseAddress!
-                for j in 0..<m {
-                    let zr = re[j], zi = im[j]
-                    output[j] = zr * ur[j] - zi * ui[j]
-                    output[j &+ m] = zr * ui[j] + zi * ur[j]
+                var block = 0
+                while block < m {
+                    let zr = load8(fourier, 2 &* block), zi = load8(fourier, 2 &* block &+ 8)
+                    let tur = load8(ur, block), tui = load8(ui, block)
+                    store8(mulSub(zr, tur, zi, tui), output, block)
+                    store8(mulAdd(zr, tui, zi, tur), output, block &+ m)
+                    block &+= 8
                 }
             }
         }
     }
 
-    /// acc += a·b pointwise on Fourier polynomials (N doubles each).
+    /// out = Σ_r a_r·b_r pointwise over `rows` pairs of Fourier polynomials (N doubles each): a_r at
+    /// `a + r·N`, b_r at `b + r·rowStride`. One pass with the sum in registers, so `out` is written once
+    /// and every input is read once.
     @inline(__always)
-    public func multiplyAccumulate(
-        _ acc: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>
+    public func sumOfProducts(
+        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, rowStride: Int,
+        into out: UnsafeMutablePointer<Double>
     ) {
+        typealias V = SIMD8<Double>
         let m = complexCount
+        let n = polynomialSize
         var j = 0
         while j < m {
-            let ar = loadVector(a, j), ai = loadVector(a, j &+ m)
-            let br = loadVector(b, j), bi = loadVector(b, j &+ m)
-            let cr = loadVector(acc, j), ci = loadVector(acc, j &+ m)
-            storeVector(cr + (ar * br - ai * bi), acc, j)
-            storeVector(ci + (ar * bi + ai * br), acc, j &+ m)
-            j &+= 4
+            var cr = V(repeating: 0), ci = V(repeating: 0)
+            var ap = a, bp = b
+            for _ in 0..<rows {
+                // Points j…j+7: 8 real parts at 2j, their imaginary parts at 2j + 8.
+                let ar = UnsafeRawPointer(ap + 2 &* j).loadUnaligned(as: V.self)
+                let ai = UnsafeRawPointer(ap + (2 &* j &+ 8)).loadUnaligned(as: V.self)
+                let br = UnsafeRawPointer(bp + 2 &* j).loadUnaligned(as: V.self)
+                let bi = UnsafeRawPointer(bp + (2 &* j &+ 8)).loadUnaligned(as: V.self)
+                cr = cr.addingProduct(ar, br).addingProduct(-ai, bi)
+                ci = ci.addingProduct(ar, bi).addingProduct(ai, br)
+                ap += n
+                bp += rowStride
+            }
+            UnsafeMutableRawPointer(out + 2 &* j).storeBytes(of: cr, as: V.self)
+            UnsafeMutableRawPointer(out + (2 &* j &+ 8)).storeBytes(of: ci, as: V.self)
+            j &+= 8
         }
     }
 
-    /// acc = a·b pointwise (first term of an accumulation).
+    /// out = a·b pointwise (`out` may be `a`).
     @inline(__always)
-    public func multiply(
-        _ acc: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>
-    ) {
-        let m = complexCount
-        var j = 0
-        while j < m {
-            let ar = loadVector(a, j), ai = loadVector(a, j &+ m)
-            let br = loadVector(b, j), bi = loadVector(b, j &+ m)
-            storeVector(ar * br - ai * bi, acc, j)
-            storeVector(ar * bi + ai * br, acc, j &+ m)
-            j &+= 4
-        }
+    public func multiply(_ out: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>) {
+        sumOfProducts(a, b, rows: 1, rowStride: 0, into: out)
     }
 }

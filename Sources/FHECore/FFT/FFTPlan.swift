@@ -4,7 +4,7 @@
 // w_j = e^{iπj/N}; an M-point complex FFT of z evaluates the polynomial at the M roots of X^N + 1 whose M-th
 // power is i (the other M are their conjugates). Products mod X^N + 1 become pointwise products.
 //
-// Layout: split re/im arrays of M doubles. The forward transform is decimation in frequency (natural order
+// Layout: blocks of 8 real parts then their 8 imaginary parts (see `slot` in FFT+Core.swift). The forward transform is decimation in frequency (natural order
 // in, bit-reversed out) and the inverse is decimation in time (bit-reversed in, natural out), so no
 // bit-reversal pass is needed: pointwise products do not care about the order.
 import Foundation
@@ -15,9 +15,9 @@ public final class FFTPlan: Sendable {
     public let polynomialSize: Int
     /// M = N/2, the number of complex points.
     public let complexCount: Int
-    /// Stage twiddles e^{−2πi·j/(2h)} at index h + j, for h = 1, 2, 4, …, M/2 and j < h.
-    let twiddleRe: [Double]
-    let twiddleIm: [Double]
+    /// Stage twiddles e^{−2πi·j/(2h)} as complex point h + j (in the transforms' interleaved layout, see
+    /// `slot`), for h = 1, 2, 4, …, M/2 and j < h.
+    let twiddles: [Double]
     /// Twist w_j = e^{iπj/N}.
     let twistRe: [Double]
     let twistIm: [Double]
@@ -33,20 +33,18 @@ public final class FFTPlan: Sendable {
         self.polynomialSize = n
         let m = n / 2
         self.complexCount = m
-        var tr = [Double](repeating: 0, count: m)
-        var ti = [Double](repeating: 0, count: m)
+        var tw = [Double](repeating: 0, count: 2 * m)
         var h = 1
         while h < m {
             for j in 0..<h {
                 // Computed from the exact angle of each entry (not by repeated multiplication) for accuracy.
                 let angle = -Double.pi * Double(j) / Double(h)
-                tr[h + j] = cos(angle)
-                ti[h + j] = sin(angle)
+                tw[slot(h + j)] = cos(angle)
+                tw[slot(h + j) + 8] = sin(angle)
             }
             h *= 2
         }
-        twiddleRe = tr
-        twiddleIm = ti
+        twiddles = tw
         var wr = [Double](repeating: 0, count: m)
         var wi = [Double](repeating: 0, count: m)
         var ur = [Double](repeating: 0, count: m)
