@@ -165,6 +165,9 @@ public struct CompileOptions: Sendable {
     /// When set, a TLU input wider than this many bits is a compile error (the FHE back end's limit is
     /// 16); when nil the bit-width report only warns, as `build_quantized_module` does not check it.
     public var maxTLUBits: Int?
+    /// QAT only, when `rounding` is nil: round a layer's accumulator by an exact shift when its Brevitas
+    /// scales make the rescale a power of two (Concrete ML always does; off is for comparison).
+    public var powerOfTwoRounding = true
 
     /// Defaults: 8 bits, no rounding, PTQ, all inputs encrypted.
     public init() {}

@@ -102,46 +102,82 @@ extension PostTrainingQuantizer {
         return (0..<channels).map { wq.scale(element: elementOf($0)) / wq.scale }
     }
 
+    /// Gemm: y = alpha · A' · B' + beta · C with B constant (A' = A, B' = B or Bᵀ per transA/transB).
+    /// A carries the batch on axis 0, so transA = 1 (a contraction over the batch) cannot be per-sample.
     mutating func gemm(_ node: Node) throws {
-        guard float(node, "alpha", default: 1) == 1, int(node, "transA", default: 0) == 0 else {
-            throw QuantizationError(node: node.name, op: node.opType, "only alpha = 1 and transA = 0 are supported")
+        guard int(node, "transA", default: 0) == 0 else {
+            throw QuantizationError(node: node.name, op: node.opType,
+                                    "transA = 1 contracts over axis 0 of A, which is the batch axis; export x @ W (transB for the weights) instead")
         }
         guard let b = try constant(node.inputs[1], of: node) else {
-            try encryptedProduct(node, matrix: true)
-            return
+            let what = try constant(node.inputs[0], of: node) != nil ? "A is constant and B encrypted" : "A and B are both encrypted"
+            throw QuantizationError(node: node.name, op: node.opType,
+                                    "\(what): Gemm operands are 2-D with the batch on axis 0, so only a constant B is supported (use MatMul on 3-D tensors)")
         }
-        var weights = b
-        var weightQuantizer = constantQuantizer(node.inputs[1])
-        if int(node, "transB", default: 0) != 0 {
-            let (k, n) = (b.shape[1], b.shape[0])
-            let source = (0..<(k * n)).map { ($0 % n) * k + $0 / n }
-            weights = Tensor(shape: [k, n], elementType: b.elementType, values: source.map { b.values[$0] })
-            if let es = weightQuantizer?.elementScales { weightQuantizer?.elementScales = source.map { es[$0 % es.count] } }
+        let alpha = float(node, "alpha", default: 1)
+        guard alpha != 0 else {
+            throw QuantizationError(node: node.name, op: node.opType, "alpha = 0 makes the output a constant; fold it before export")
         }
+        var (weights, weightQuantizer) = (b, constantQuantizer(node.inputs[1]))
+        if int(node, "transB", default: 0) != 0 { (weights, weightQuantizer) = transposed(b, weightQuantizer) }
         var bias: Tensor? = nil
         if node.inputs.count > 2, !node.inputs[2].isEmpty {
             let c = try requireConstant(2, of: node, "bias C")
             let beta = float(node, "beta", default: 1)
             bias = Tensor(shape: c.shape, values: c.values.map { $0 * beta })
         }
-        try linear(node, input: node.inputs[0], weights: weights, weightQuantizer: weightQuantizer, bias: bias)
+        try linear(node, input: node.inputs[0], weights: weights, weightQuantizer: weightQuantizer, bias: bias, alpha: alpha)
     }
 
-    /// y = x · W (+ bias) with W [K, N] constant.
-    mutating func linear(_ node: Node, input: String, weights w: Tensor, weightQuantizer: UniformQuantizer?, bias: Tensor?) throws {
+    /// A rank-2 constant transposed, with its per-element weight scales (QAT grids) moved along.
+    func transposed(_ w: Tensor, _ quantizer: UniformQuantizer?) -> (Tensor, UniformQuantizer?) {
+        let (k, n) = (w.shape[1], w.shape[0])
+        let source = (0..<(k * n)).map { ($0 % n) * k + $0 / n }
+        var q = quantizer
+        if let es = q?.elementScales { q?.elementScales = source.map { es[$0 % es.count] } }
+        return (Tensor(shape: [k, n], elementType: w.elementType, values: source.map { w.values[$0] }), q)
+    }
+
+    /// MatMul with a constant left operand W [M, K] and an encrypted x [..., K, N] per sample:
+    /// W·x = (xᵀ·Wᵀ)ᵀ, the two transposes being free data movement around an ordinary right product.
+    mutating func leftLinear(_ node: Node, weights w: Tensor) throws {
+        let (expr, producer) = try fused(node.inputs[1], of: node)
+        let shape = circuit[producer].shape
+        guard w.rank == 2, shape.count >= 2 else {
+            throw QuantizationError(node: node.name, op: node.opType,
+                                    "a constant left operand needs rank-2 weights and an encrypted operand of per-sample rank >= 2 "
+                                    + "(got weights \(w.shape) and per-sample \(shape)): a 2-D right operand would contract over the batch axis")
+        }
+        let swap = Array(0..<(shape.count - 2)) + [shape.count - 1, shape.count - 2]
+        let inKind = OperationKind.transpose(permutation: swap)
+        let xT = emit(inKind, [producer], label: node.name)
+        let inputName = "\(node.outputs[0])#transposed-input", productName = "\(node.outputs[0])#transposed-product"
+        symbols[inputName] = .fused(.move(inKind, expr, innerShape: shape), producer: xT)
+        let (wT, wq) = transposed(w, constantQuantizer(node.inputs[0]))
+        try linear(node, input: inputName, weights: wT, weightQuantizer: wq, bias: nil, output: productName)
+        let (productExpr, product) = try fused(productName, of: node)
+        let productShape = circuit[product].shape
+        let back = emit(inKind, [product], label: node.name)
+        symbols[node.outputs[0]] = .fused(.move(inKind, productExpr, innerShape: productShape), producer: back)
+    }
+
+    /// y = alpha · x · W (+ bias) with W [K, N] constant, into `output` (the node's first output by default).
+    mutating func linear(_ node: Node, input: String, weights w: Tensor, weightQuantizer: UniformQuantizer?, bias: Tensor?,
+                         alpha: Double = 1, output: String? = nil) throws {
         guard w.rank == 2 else {
             throw QuantizationError(node: node.name, op: node.opType, "constant weights of rank \(w.rank) are not supported (rank 2 only)")
         }
         let columns = w.shape.count == 2 ? w.shape[1] : 1
         let (ints, wq) = quantizeWeights(w, given: weightQuantizer, channels: columns) { $0 % columns }
-        let weights = IntTensor(shape: w.shape, values: centred(ints, wq))
+        // A negative alpha flips the weights' sign; its magnitude scales the accumulator.
+        let weights = IntTensor(shape: w.shape, values: centred(ints, wq).map { alpha < 0 ? -$0 : $0 })
         let (x, xq) = try linearInput(input, for: node)
         guard circuit[x].shape.last == w.shape[0] else {
             throw QuantizationError(node: node.name, op: node.opType, "input \(circuit[x].shape) does not match weights \(w.shape)")
         }
         let acc = emit(.matMul(weights: weights), [x], label: node.name)
         let (k, n) = (w.shape[0], w.shape[1])
-        let scale = xq.scale * wq.scale
+        let scale = xq.scale * wq.scale * abs(alpha)
         let columnScales = channelScales(wq, channels: n) { $0 }  // element (0, j) of the [K, N] grid
         let biasValues = bias.map { b in Broadcast.sourceIndices(from: b.shape, to: [n]).map { b.values[$0] } } ?? [Double](repeating: 0, count: n)
         var zp = [Double](repeating: 0, count: n)
@@ -152,21 +188,20 @@ extension PostTrainingQuantizer {
             zp[j] = xq.zeroPoints[0] * Double(columnSum) - biasValues[j] / columnScale
         }
         let accQuantizer = accumulatorQuantizer(acc, scale: scale, zeroPoints: zp, elementScales: columnScales)
-        let (value, q) = roundAccumulator(acc, quantizer: accQuantizer, node: node)
-        define(node.outputs[0], value: value, quantizer: q)
+        let (value, q) = powerOfTwoRounding(acc, quantizer: accQuantizer, node: node)
+            ?? roundAccumulator(acc, quantizer: accQuantizer, node: node)
+        define(output ?? node.outputs[0], value: value, quantizer: q)
     }
 
     /// Window attributes of Conv / pooling: kernel, strides, pads (begin..., end...), dilations.
-    /// With `ceilModeInput` (max pooling), ceil_mode = 1 becomes extra end padding, which never wins a max.
+    /// With `ceilModeInput` (pooling), ceil_mode = 1 becomes extra end padding, which never wins a max and
+    /// which average pooling leaves out of its divisor; without it ceil_mode is ignored (Conv has none).
     func geometry(_ node: Node, spatialRank: Int, kernel: [Int], ceilModeInput: [Int]? = nil) throws -> FHECore.WindowGeometry {
         let autoPad: String = if case .string(let s)? = node.attributes["auto_pad"] { s } else { "NOTSET" }
         guard autoPad == "NOTSET" || autoPad == "VALID" else {
             throw QuantizationError(node: node.name, op: node.opType, "auto_pad \(autoPad) is not supported; export explicit pads")
         }
         let ceilMode = int(node, "ceil_mode", default: 0) != 0
-        guard !ceilMode || ceilModeInput != nil else {
-            throw QuantizationError(node: node.name, op: node.opType, "ceil_mode = 1 is not supported (average pooling would change its divisor)")
-        }
         var pads = ints(node, "pads") ?? [Int](repeating: 0, count: 2 * spatialRank)
         let strides = ints(node, "strides") ?? [Int](repeating: 1, count: spatialRank)
         let dilations = ints(node, "dilations") ?? [Int](repeating: 1, count: spatialRank)
@@ -209,30 +244,63 @@ extension PostTrainingQuantizer {
         }
         let zp = (0..<(outChannels * plane)).map { perChannelZP[$0 / plane] }
         let es = outScales.map { s in (0..<(outChannels * plane)).map { s[$0 / plane] } }
-        let (value, q) = roundAccumulator(acc, quantizer: accumulatorQuantizer(acc, scale: scale, zeroPoints: zp, elementScales: es), node: node)
+        let accQuantizer = accumulatorQuantizer(acc, scale: scale, zeroPoints: zp, elementScales: es)
+        let (value, q) = powerOfTwoRounding(acc, quantizer: accQuantizer, node: node)
+            ?? roundAccumulator(acc, quantizer: accQuantizer, node: node)
         define(node.outputs[0], value: value, quantizer: q)
     }
 
-    /// Average pooling as a per-channel sum (a grouped conv with an all-ones kernel), padded with the
-    /// input zero point (count_include_pad = 1), then ×1/k in the next table.
+    /// Average pooling as a per-channel sum (a grouped conv with an all-ones kernel) padded with the input
+    /// zero point, then ×1/count in the next table. The count is per output position: the window's taps inside
+    /// the input (count_include_pad = 0) or inside the explicitly padded input (= 1); the extra end padding of
+    /// ceil_mode = 1 never counts. Padded taps hold the zero point, so they add nothing once it is removed.
     mutating func averagePool(_ node: Node) throws {
         let (x, xq) = try linearInput(node.inputs[0], for: node)
         let shape = circuit[x].shape
         let channels = shape[0]
-        let kernel = node.opType == "GlobalAveragePool" ? Array(shape.dropFirst()) : (ints(node, "kernel_shape") ?? [])
-        guard kernel.count == shape.count - 1 else {
+        let global = node.opType == "GlobalAveragePool"
+        let kernel = global ? Array(shape.dropFirst()) : (ints(node, "kernel_shape") ?? [])
+        guard kernel.count == shape.count - 1, kernel.allSatisfy({ $0 > 0 }) else {
             throw QuantizationError(node: node.name, op: node.opType, "kernel_shape \(kernel) does not match input \(shape)")
         }
-        let g = try geometry(node, spatialRank: kernel.count, kernel: kernel)
-        if g.pads.contains(where: { $0 > 0 }) && int(node, "count_include_pad", default: 0) == 0 {
-            throw QuantizationError(node: node.name, op: node.opType, "padding requires count_include_pad = 1")
-        }
+        let spatial = Array(shape.dropFirst())
+        let plain = global ? Node(name: node.name, opType: node.opType, inputs: node.inputs, outputs: node.outputs) : node
+        let explicit = try geometry(plain, spatialRank: kernel.count, kernel: kernel)
+        let g = try geometry(plain, spatialRank: kernel.count, kernel: kernel, ceilModeInput: spatial)
         let k = kernel.reduce(1, *)
         let ones = IntTensor(shape: [channels, 1] + kernel, repeating: 1)
         let acc = emit(.conv(weights: ones, geometry: g, groups: channels, padValue: Int64(xq.zeroPoints[0].rounded())), [x], label: node.name)
-        let q = accumulatorQuantizer(acc, scale: xq.scale / Double(k), zeroPoints: [Double(k) * xq.zeroPoints[0]])
+        let counts = Self.windowCounts(explicit: explicit, input: spatial, output: Array(circuit[acc].shape.dropFirst()),
+                                       includePadding: int(plain, "count_include_pad", default: 0) != 0)
+        let plane = counts.count
+        let inverse = (0..<(channels * plane)).map { 1 / Double(counts[$0 % plane]) }
+        let q = accumulatorQuantizer(acc, scale: xq.scale, zeroPoints: [Double(k) * xq.zeroPoints[0]], elementScales: inverse)
         let (value, rounded) = roundAccumulator(acc, quantizer: q, node: node)
         define(node.outputs[0], value: value, quantizer: rounded)
+    }
+
+    /// The divisor of every output position of an average pooling (row-major over the output's spatial axes).
+    static func windowCounts(explicit g: FHECore.WindowGeometry, input: [Int], output: [Int], includePadding: Bool) -> [Int] {
+        let rank = input.count
+        // Per axis and output coordinate: how many taps count.
+        let perAxis: [[Int]] = (0..<rank).map { a in
+            let lower = includePadding ? -g.pads[a] : 0, upper = includePadding ? input[a] + g.pads[a + rank] : input[a]
+            return (0..<output[a]).map { o in
+                (0..<g.kernelShape[a]).filter { t in
+                    let c = o * g.strides[a] - g.pads[a] + t * g.dilations[a]
+                    return c >= lower && c < upper
+                }.count
+            }
+        }
+        let total = output.reduce(1, *)
+        return (0..<total).map { flat in
+            var rest = flat, count = 1
+            for a in (0..<rank).reversed() {
+                count *= perAxis[a][rest % output[a]]
+                rest /= output[a]
+            }
+            return count
+        }
     }
 
     mutating func reduceSum(_ node: Node) throws {
@@ -277,7 +345,10 @@ extension PostTrainingQuantizer {
             throw QuantizationError(node: node.name, op: node.opType, "pads \(pads) must be non-negative and leave the batch axis alone")
         }
         let samplePads = Array(pads[1..<rank]) + Array(pads[(rank + 1)...])
-        let padded = emit(.pad(pads: samplePads, value: xq.quantize(value)), [x], label: node.name)
+        // Unclipped: a pad value outside the calibrated range (0 for positive inputs) must still de-quantize to itself.
+        var unclipped = xq
+        unclipped.noClipping = true
+        let padded = emit(.pad(pads: samplePads, value: unclipped.quantize(value)), [x], label: node.name)
         define(node.outputs[0], value: padded, quantizer: xq)
     }
 

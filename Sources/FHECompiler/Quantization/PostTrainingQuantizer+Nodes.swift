@@ -1,6 +1,11 @@
 // Dispatch of one ONNX node: constant folding, linear ops, data movement, fused chains, enc×enc ops, QAT nodes.
 import FHECore
 
+extension Compiler {
+    /// Every ONNX operator the quantizer maps to circuit operations (Concrete ML's `ONNX_OPS_TO_QUANTIZED_IMPL`).
+    public static var quantizableOperators: [String] { PostTrainingQuantizer.supportedOperators.sorted() }
+}
+
 extension PostTrainingQuantizer {
     /// Univariate or element-wise ops that fuse into the table of their single integer producer.
     static let elementwiseOps: Set<String> = [
@@ -10,6 +15,12 @@ extension PostTrainingQuantizer {
         "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "Sqrt", "Reciprocal", "ThresholdedRelu", "Mish", "Gelu",
         "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Dropout",
     ]
+
+    /// Every ONNX operator the quantizer turns into circuit operations (constant folding aside).
+    static var supportedOperators: Set<String> {
+        dataMovementOps.union(linearOps).union(elementwiseOps).union(quantNodeOps)
+            .union(["Concat", "Shape", "DequantizeLinear"])
+    }
 
     mutating func quantize(_ node: Node) throws {
         guard let output = node.outputs.first else { return }
@@ -37,6 +48,8 @@ extension PostTrainingQuantizer {
         case "MatMul":
             if let w = try constant(node.inputs[1], of: node) {
                 try linear(node, input: node.inputs[0], weights: w, weightQuantizer: constantQuantizer(node.inputs[1]), bias: nil)
+            } else if let w = try constant(node.inputs[0], of: node) {
+                try leftLinear(node, weights: w)
             } else {
                 try encryptedProduct(node, matrix: true)
             }
@@ -86,6 +99,7 @@ extension PostTrainingQuantizer {
         switch node.opType {
         case "Add", "Sub": try encryptedSum(node)
         case "Mul": try encryptedProduct(node, matrix: false)
+        case "Div": try encryptedDivision(node)
         default:
             throw QuantizationError(node: node.name, op: node.opType, "Do not support this type of operation between encrypted tensors")
         }
@@ -124,6 +138,27 @@ extension PostTrainingQuantizer {
                                  scale: qa.scale * qb.scale, zeroPoints: [0], noClipping: true)
         let (value, rounded) = roundAccumulator(product, quantizer: q, node: node)
         define(node.outputs[0], value: value, quantizer: rounded)
+    }
+
+    /// a / b between two encrypted tensors (Concrete ML's QuantizedDiv): 1/b in one table over b's producer,
+    /// with b's zeros replaced by its smallest non-zero calibration magnitude (sign kept), then a · (1/b).
+    mutating func encryptedDivision(_ node: Node) throws {
+        let (divisor, producer) = try fused(node.inputs[1], of: node)
+        let floats = try calibrationFloats(divisor)
+        guard let smallest = floats.values.filter({ $0 != 0 && $0.isFinite }).min(by: { abs($0) < abs($1) }) else {
+            throw QuantizationError(node: node.name, op: node.opType, "the divisor '\(node.inputs[1])' is zero on every calibration sample")
+        }
+        func step(_ op: String, _ operands: [FusedExpression.Operand]) -> FusedExpression {
+            .node(Node(name: "\(node.name)/reciprocal/\(op)", opType: op, inputs: operands.map { _ in "" }, outputs: [""]), operands)
+        }
+        let isZero = step("Equal", [.chain(divisor), .constant(Tensor(scalar: 0, elementType: .float64))])
+        let safe = step("Where", [.chain(isZero), .constant(Tensor(scalar: smallest, elementType: .float64)), .chain(divisor)])
+        let reciprocalName = "\(node.outputs[0])#reciprocal"
+        symbols[reciprocalName] = .fused(step("Reciprocal", [.chain(safe)]), producer: producer)
+        var product = node
+        product.inputs = [node.inputs[0], reciprocalName]
+        try encryptedProduct(product, matrix: false)
+        log.append("  \(node.name): encrypted division as \(node.inputs[0]) · 1/\(node.inputs[1]) (zeros of the divisor → \(smallest))")
     }
 
     /// NumPy broadcasting of two encrypted operands, by `expand` in the circuit.
