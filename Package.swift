@@ -63,7 +63,9 @@ let package = Package(
             dependencies: ["FHEServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "cml-bench",
-            dependencies: ["FHECore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["FHECompiler", "FHECore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The embeddable client library in a few lines (README "Embedding FHEClient"); built and run by the tests.
+        .executableTarget(name: "client-example", dependencies: ["FHEClient", "FHECore"]),
         .testTarget(name: "FHECoreTests", dependencies: ["FHECore"]),
         .testTarget(name: "FHECompilerTests", dependencies: ["FHECompiler", "FHECore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FHEClientTests", dependencies: ["FHEClient", "FHECore"]),

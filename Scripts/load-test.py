@@ -9,7 +9,8 @@ BLAKE2b-256), so it doubles as a check that the format can be implemented outsid
 
 Uploads the keys once, then runs CLIENTS threads that each send REQUESTS evaluate requests (or
 stop at MAX_SECONDS). Prints request counts, errors, latency percentiles, throughput and, with
---server-pid, the server's peak resident memory. Exit status 1 if any request failed.
+--server-pid, the server's resident memory (sampled every 0.2 s; first and second half of the run
+compared, to show it stays bounded). Exit status 1 if any request failed.
 """
 import argparse, hashlib, struct, sys, threading, time, urllib.error, urllib.request
 
@@ -59,11 +60,12 @@ def post(url, body):
         return error.code, error.read()
 
 
-def rss_kib(pid):
+def memory_kib(pid, field):
+    """VmRSS (resident now) or VmHWM (the kernel's peak resident) of process `pid`, in KiB."""
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         return None
@@ -94,7 +96,14 @@ def main():
 
     latencies, errors, lock = [], [], threading.Lock()
     deadline = time.monotonic() + args.max_seconds
-    peak = [rss_kib(args.server_pid) if args.server_pid else None]
+    rss_before = memory_kib(args.server_pid, "VmRSS") if args.server_pid else None
+    rss_samples, done = [], threading.Event()
+
+    def sample_memory():  # resident memory every 0.2 s: bounded means flat after warm-up
+        while not done.wait(0.2):
+            rss = memory_kib(args.server_pid, "VmRSS")
+            if rss:
+                rss_samples.append(rss)
 
     def client():
         for _ in range(args.requests):
@@ -111,17 +120,17 @@ def main():
                     ok, status = False, f"bad response frame: {error}"
             with lock:
                 (latencies if ok else errors).append(elapsed if ok else status)
-                if args.server_pid:
-                    rss = rss_kib(args.server_pid)
-                    if rss and (peak[0] is None or rss > peak[0]):
-                        peak[0] = rss
 
     started = time.monotonic()
     threads = [threading.Thread(target=client) for _ in range(args.clients)]
-    for thread in threads:
+    sampler = threading.Thread(target=sample_memory) if args.server_pid else None
+    for thread in threads + ([sampler] if sampler else []):
         thread.start()
     for thread in threads:
         thread.join()
+    done.set()
+    if sampler:
+        sampler.join()
     wall = time.monotonic() - started
     latencies.sort()
 
@@ -130,9 +139,12 @@ def main():
 
     print(f"clients {args.clients}, requests {len(latencies) + len(errors)}, errors {len(errors)}, wall {wall:.1f} s")
     print(f"throughput {len(latencies) / wall:.2f} req/s; latency p50 {percentile(0.5) * 1000:.1f} ms, "
-          f"p90 {percentile(0.9) * 1000:.1f} ms, max {percentile(1.0) * 1000:.1f} ms")
-    if peak[0]:
-        print(f"server peak RSS {peak[0] / 1024:.1f} MiB")
+          f"p90 {percentile(0.9) * 1000:.1f} ms, p95 {percentile(0.95) * 1000:.1f} ms, max {percentile(1.0) * 1000:.1f} ms")
+    if rss_samples:
+        half = rss_samples[len(rss_samples) // 2:]
+        print(f"server RSS: {rss_before / 1024:.1f} MiB after key upload, peak {max(rss_samples) / 1024:.1f} MiB during the run "
+              f"(first half peak {max(rss_samples[:len(rss_samples) // 2] or half) / 1024:.1f}, second half {max(half) / 1024:.1f}), "
+              f"process peak (VmHWM) {memory_kib(args.server_pid, 'VmHWM') / 1024:.1f} MiB")
     if errors:
         print("errors (first 5):", errors[:5])
     sys.exit(1 if errors else 0)

@@ -11,13 +11,21 @@ public enum Prediction {
     public static func predict(server: URL, keyDirectory: URL, inputs: [Tensor], passphrase: () throws -> String,
                                progress: @escaping @Sendable (String) -> Void) async throws -> [Tensor] {
         let holder = try KeyDirectory.load(from: keyDirectory, passphrase: passphrase)
-        let keys = try KeyDirectory.evaluationKeys(in: keyDirectory)
+        return try await predict(server: server, holder: holder, framedKeys: try KeyDirectory.evaluationKeys(in: keyDirectory),
+                                 inputs: inputs, progress: progress)
+    }
+
+    /// Encrypts `inputs` with `holder`, evaluates them on `server` (uploading `framedKeys` if it lacks
+    /// them), and decrypts the outputs.
+    /// - Throws: `ClientError`, `WireFormatError`.
+    public static func predict(server: URL, holder: KeyHolder, framedKeys: Data, inputs: [Tensor],
+                               progress: @escaping @Sendable (String) -> Void) async throws -> [Tensor] {
         let clock = ContinuousClock()
         let start = clock.now
         progress("encrypting \(inputs.first?.shape.first ?? 0) sample(s)")
         let batch = try holder.encryptBatch(inputs)
         let connection = ServerConnection(baseURL: server)
-        let outputs = try await connection.evaluate(framedKeys: keys, inputs: batch, progress: progress)
+        let outputs = try await connection.evaluate(framedKeys: framedKeys, inputs: batch, progress: progress)
         progress("decrypting")
         let result = try holder.decrypt(outputs)
         progress("done in \(clock.now - start)")

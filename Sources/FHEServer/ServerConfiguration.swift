@@ -17,8 +17,10 @@ public struct ServerConfiguration: Sendable {
     public var maxEvaluateRequestBytes: Int
     /// Largest total size of stored keys, in bytes (413 for an upload that would exceed it).
     public var maxKeyStoreBytes: Int
-    /// Evaluations running at once; more get 429.
+    /// Evaluations running at once; more wait in the queue.
     public var maxConcurrentEvaluations: Int
+    /// Evaluations waiting for a slot; more get 429.
+    public var maxQueuedEvaluations: Int
     /// Largest number of samples in one batch (413 beyond).
     public var maxBatchSize: Int
     /// Prepared (Fourier-domain) key sets kept in memory.
@@ -27,9 +29,9 @@ public struct ServerConfiguration: Sendable {
     /// Defaults sized for one model of a few hundred MB of keys.
     public init(host: String = "127.0.0.1", port: Int = 8080, keyStoreDirectory: URL,
                 maxKeyUploadBytes: Int = 2 << 30, maxEvaluateRequestBytes: Int = 256 << 20,
-                maxKeyStoreBytes: Int = 32 << 30, maxConcurrentEvaluations: Int = 2, maxBatchSize: Int = 1024,
-                preparedKeyCacheEntries: Int = 4) {
-        precondition(maxConcurrentEvaluations >= 1 && preparedKeyCacheEntries >= 1 && maxBatchSize >= 1,
+                maxKeyStoreBytes: Int = 32 << 30, maxConcurrentEvaluations: Int = 2, maxQueuedEvaluations: Int = 64,
+                maxBatchSize: Int = 1024, preparedKeyCacheEntries: Int = 4) {
+        precondition(maxConcurrentEvaluations >= 1 && maxQueuedEvaluations >= 0 && preparedKeyCacheEntries >= 1 && maxBatchSize >= 1,
                      "server limits must be positive")
         self.host = host
         self.port = port
@@ -38,6 +40,7 @@ public struct ServerConfiguration: Sendable {
         self.maxEvaluateRequestBytes = maxEvaluateRequestBytes
         self.maxKeyStoreBytes = maxKeyStoreBytes
         self.maxConcurrentEvaluations = maxConcurrentEvaluations
+        self.maxQueuedEvaluations = maxQueuedEvaluations
         self.maxBatchSize = maxBatchSize
         self.preparedKeyCacheEntries = preparedKeyCacheEntries
     }

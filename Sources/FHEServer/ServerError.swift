@@ -1,6 +1,6 @@
 // Every refusal of the server: an HTTP status and a framed ErrorReport body that names the field
 // and offset at fault. 400 malformed, 404 unknown key id, 413 too large, 422 wrong parameters,
-// 429 too many evaluations; nothing a client sends makes the server crash.
+// 429 too many evaluations (running and queued); nothing a client sends makes the server crash.
 import FHECore
 import Foundation
 import Hummingbird

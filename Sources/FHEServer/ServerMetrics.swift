@@ -1,5 +1,5 @@
-// Prometheus metrics of one server: requests by route and status, latency, table lookups, and
-// the key store's size. Each server owns its registry (no global bootstrap), so several servers
+// Prometheus metrics of one server: requests by route and status, latency, table lookups,
+// evaluations running and queued, and the key store's size. Each server owns its registry (no global bootstrap), so several servers
 // can run in one process (tests).
 import FHECore
 import Foundation
@@ -13,6 +13,8 @@ final class ServerMetrics: Sendable {
     private let tableLookupsPerSecond: Gauge
     private let keyStoreBytes: Gauge
     private let preparedKeyBytes: Gauge
+    private let evaluationsRunning: Gauge
+    private let evaluationsQueued: Gauge
     private static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(10), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5),
         .seconds(10), .seconds(30), .seconds(60), .seconds(300),
@@ -24,6 +26,14 @@ final class ServerMetrics: Sendable {
             descriptor: Self.name("table_lookups", "per_second", "Table lookups per second over the last evaluation"))
         keyStoreBytes = registry.makeGauge(descriptor: Self.name("key_store", "bytes", "Bytes of evaluation keys on disk"))
         preparedKeyBytes = registry.makeGauge(descriptor: Self.name("prepared_keys", "bytes", "Bytes of prepared keys in memory"))
+        evaluationsRunning = registry.makeGauge(descriptor: Self.name("evaluations", "running", "Evaluations in progress"))
+        evaluationsQueued = registry.makeGauge(descriptor: Self.name("evaluations", "queued", "Evaluations waiting for a slot"))
+    }
+
+    /// Records how many evaluations run and wait now.
+    @Sendable func recordEvaluationSlots(running: Int, queued: Int) {
+        evaluationsRunning.set(to: Double(running))
+        evaluationsQueued.set(to: Double(queued))
     }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {

@@ -16,7 +16,7 @@ final class ServerState: Sendable {
     let keyStore: KeyStore
     let cache: PreparedKeyCache
     let limiter: EvaluationLimiter
-    let metrics = ServerMetrics()
+    let metrics: ServerMetrics
 
     init(bundle: ServerBundle, clientSpec: Data?, configuration: ServerConfiguration,
          evaluator: any EncryptedCircuitEvaluating) throws {
@@ -26,7 +26,10 @@ final class ServerState: Sendable {
         self.evaluator = evaluator
         keyStore = try KeyStore(directory: configuration.keyStoreDirectory, maxBytes: configuration.maxKeyStoreBytes)
         cache = PreparedKeyCache(capacity: configuration.preparedKeyCacheEntries)
-        limiter = EvaluationLimiter(limit: configuration.maxConcurrentEvaluations)
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        limiter = EvaluationLimiter(limit: configuration.maxConcurrentEvaluations,
+                                    queueLimit: configuration.maxQueuedEvaluations, onChange: metrics.recordEvaluationSlots)
     }
 
     /// The prepared keys of `id`, from the cache or prepared from the store.

@@ -5,9 +5,9 @@ import FHECore
 struct Main: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cml-bench",
-        abstract: "Measure the TFHE engine (release build).",
+        abstract: "Measure the TFHE engine and the benchmark models (release build).",
         version: CMLVersion.current,
-        subcommands: [Demo.self, PBS.self])
+        subcommands: [Demo.self, PBS.self, Models.self])
 }
 
 Main.main()

@@ -25,14 +25,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest total key store, in MiB.")
     var maxKeyStoreMiB = 32768
 
-    @Option(help: "Evaluations running at once; more get 429.")
+    @Option(help: "Evaluations running at once; more wait their turn.")
     var maxConcurrentEvaluations = 2
+
+    @Option(help: "Evaluations waiting for a slot; more get 429.")
+    var maxQueuedEvaluations = 64
 
     func run() async throws {
         let configuration = ServerConfiguration(
             host: host, port: port, keyStoreDirectory: URL(fileURLWithPath: keyStore),
             maxKeyUploadBytes: maxKeyUploadMiB << 20, maxKeyStoreBytes: maxKeyStoreMiB << 20,
-            maxConcurrentEvaluations: maxConcurrentEvaluations)
+            maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations)
         try await ServerApplication.serve(bundleDirectory: URL(fileURLWithPath: bundle), configuration: configuration,
                                           makeEvaluator: EvaluatorFactory.make)
     }

@@ -54,11 +54,12 @@ public enum KeyDirectory {
     /// - Parameter passphrase: asked for only when the file is sealed.
     /// - Throws: `BundleError`, `ClientError` (wrong passphrase, missing file), `WireFormatError`.
     public static func load(from directory: URL, passphrase: () throws -> String) throws -> KeyHolder {
-        let bundle = try ClientBundle.load(from: directory.appendingPathComponent(bundleDirectory))
         let url = directory.appendingPathComponent(secretKeysFile)
+        // The key first: a missing KEYS directory is a missed keygen, not a broken bundle.
         guard let stored = try? Data(contentsOf: url) else {
             throw ClientError(code: "client.no_secret_key", "no secret key at \(url.path); run `cml-client keygen` first")
         }
+        let bundle = try ClientBundle.load(from: directory.appendingPathComponent(bundleDirectory))
         let frame = try Frame.decode(stored)
         let framedSecretKeys = switch frame.header.kind {
         case .sealedSecretKeys: try SecretKeySealing.open(stored, passphrase: try passphrase())

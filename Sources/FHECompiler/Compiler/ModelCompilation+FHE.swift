@@ -7,9 +7,11 @@ extension ModelCompilation {
     public static let programFile = "program.json"
     /// The parameter search's choice and figures, text.
     public static let parametersFile = "parameters.txt"
+    /// The same as JSON (`CircuitParameters`), for `cml-dev inspect BUNDLE`.
+    public static let parametersJSONFile = "parameters.json"
 
     /// Lowers `model` onto TFHE and writes the deployable parts (`manifest`, `client/`, `server/`) and, for
-    /// the developer, `program.json` and `parameters.txt` into the bundle.
+    /// the developer, `program.json`, `parameters.txt` and `parameters.json` into the bundle.
     @discardableResult
     public static func writeProgram(for model: CompiledModel, options: FHEOptions, to path: String,
                                     modelName: String = "model") throws -> FHECompiledModel {
@@ -19,6 +21,7 @@ extension ModelCompilation {
         encoder.outputFormatting = [.sortedKeys]
         try encoder.encode(lowered.program).write(to: URL(fileURLWithPath: "\(path)/\(programFile)"))
         try (lowered.parameters.description + "\n").write(toFile: "\(path)/\(parametersFile)", atomically: true, encoding: .utf8)
+        try encoder.encode(lowered.parameters).write(to: URL(fileURLWithPath: "\(path)/\(parametersJSONFile)"))
         return lowered
     }
 

@@ -25,15 +25,19 @@ struct EvaluationController<Context: RequestContext> {
         }
         let keys = try await state.preparedKeys(id: message.keyID)
         let evaluator = state.evaluator
-        let start = ContinuousClock.now
-        let outputs: Cml_V1_CiphertextBatch
+        let outputs: Cml_V1_CiphertextBatch, duration: Duration
         do {
-            outputs = try await state.limiter.run { try await evaluator.evaluate(message.inputs, keys: keys) }
+            // Timed inside the slot: TLUs per second must not count the time spent queued.
+            (outputs, duration) = try await state.limiter.run {
+                let start = ContinuousClock.now
+                let outputs = try await evaluator.evaluate(message.inputs, keys: keys)
+                return (outputs, ContinuousClock.now - start)
+            }
         } catch let error as WireFormatError {
             throw ServerError(error)
         }
         let lookups = evaluator.tableLookupsPerSample * Int(message.inputs.batchSize)
-        state.metrics.recordEvaluation(tableLookups: lookups, duration: ContinuousClock.now - start)
+        state.metrics.recordEvaluation(tableLookups: lookups, duration: duration)
         context.logger.info("evaluated", metadata: [
             "keyId": "\(message.keyID)", "samples": "\(message.inputs.batchSize)", "tableLookups": "\(lookups)",
         ])

@@ -7,6 +7,9 @@ import Foundation
 actor PreparedKeyCache {
     private let capacity: Int
     private var entries: [String: (keys: any PreparedEvaluationKeys, lastUse: UInt64)] = [:]
+    /// Preparations under way. Concurrent misses on one id wait for the same preparation: without this, a
+    /// burst of first requests prepared the same keys once each, all at once (the load test's memory peak).
+    private var preparing: [String: Task<any PreparedEvaluationKeys, any Error>] = [:]
     private var clock: UInt64 = 0
 
     init(capacity: Int) {
@@ -16,14 +19,18 @@ actor PreparedKeyCache {
     /// Bytes held by cached keys.
     var byteCount: Int { entries.values.reduce(0) { $0 + $1.keys.byteCount } }
 
-    /// The prepared keys of `id`, preparing them with `make` on a miss.
-    func keys(id: String, make: @Sendable () async throws -> any PreparedEvaluationKeys) async throws -> any PreparedEvaluationKeys {
+    /// The prepared keys of `id`, preparing them with `make` on a miss (once, however many requests miss).
+    func keys(id: String, make: @escaping @Sendable () async throws -> any PreparedEvaluationKeys) async throws -> any PreparedEvaluationKeys {
         clock += 1
         if let hit = entries[id] {
             entries[id] = (hit.keys, clock)
             return hit.keys
         }
-        let keys = try await make()
+        if let pending = preparing[id] { return try await pending.value }
+        let task = Task.detached { try await make() }
+        preparing[id] = task
+        defer { preparing[id] = nil }
+        let keys = try await task.value
         if entries.count >= capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
             entries[oldest] = nil
         }
@@ -32,24 +39,50 @@ actor PreparedKeyCache {
     }
 }
 
-/// Counts evaluations in flight and refuses past the limit.
+/// Counts evaluations in flight. Past the limit a request waits its turn (first come, first served) in
+/// a bounded queue, so that a burst of clients is served rather than refused; past the queue it is
+/// refused with 429, so that waiting requests cannot pile up without bound.
 actor EvaluationLimiter {
     private let limit: Int
+    private let queueLimit: Int
     private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Told (running, queued) after every change, for the metrics.
+    private let onChange: @Sendable (_ running: Int, _ queued: Int) -> Void
 
-    init(limit: Int) {
+    init(limit: Int, queueLimit: Int, onChange: @escaping @Sendable (_ running: Int, _ queued: Int) -> Void = { _, _ in }) {
+        precondition(limit >= 1 && queueLimit >= 0, "limits must be positive")
         self.limit = limit
+        self.queueLimit = queueLimit
+        self.onChange = onChange
     }
 
-    /// Runs `work` if a slot is free.
-    /// - Throws: `ServerError` 429 when all slots are busy.
+    /// Requests waiting for a slot.
+    var queued: Int { waiting.count }
+
+    /// Runs `work` when a slot is free, waiting for one if the queue has room.
+    /// - Throws: `ServerError` 429 when all slots are busy and the queue is full.
     func run<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
-        guard running < limit else {
-            throw ServerError(.tooManyRequests, code: "server.busy",
-                              "\(limit) evaluations already running; retry later")
+        if running < limit {
+            running += 1
+            onChange(running, waiting.count)
+        } else {
+            guard waiting.count < queueLimit else {
+                throw ServerError(.tooManyRequests, code: "server.busy",
+                                  "\(limit) evaluations running and \(queueLimit) waiting; retry later")
+            }
+            // `release` hands its slot straight to the first waiter, so `running` stays as it is.
+            await withCheckedContinuation {
+                waiting.append($0)
+                onChange(running, waiting.count)
+            }
         }
-        running += 1
-        defer { running -= 1 }
+        defer { release() }
         return try await work()
+    }
+
+    private func release() {
+        if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+        onChange(running, waiting.count)
     }
 }
