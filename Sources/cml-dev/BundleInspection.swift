@@ -39,9 +39,9 @@ struct BundleInspection: Codable {
     var estimatedLatency: LatencyEstimate
     var quantizationLog: [String]
 
-    /// KS+PBS single-thread time of Concrete's 6-bit set (n=944, k=1, N=8192) in README "Figures":
-    /// the cost model's abstract operations are scaled to time by this one measured point.
-    static let calibration = (parameters: ParameterSet.concrete(bits: 6)!, milliseconds: 111.4)
+    /// KS+PBS single-thread time of Concrete's 6-bit set (n=944, k=1, N=8192) in README "Figures" (lockstep
+    /// batches, idle machine): the cost model's abstract operations are scaled to time by this one measured point.
+    static let calibration = (parameters: ParameterSet.concrete(bits: 6)!, milliseconds: 65.2)
 
     /// Reads and checks the bundle at `path`.
     /// - Throws: `CompileOptionError` when the circuit or program is missing (not a bundle of this tool).
