@@ -36,21 +36,44 @@ func storeVector<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Double>, _ i: Int) w
     UnsafeMutableRawPointer(p + slot(i, width: V.scalarCount)).storeBytes(of: v, as: V.self)
 }
 
-/// a·b − c·d with one rounding fewer (fused multiply-add): half the floating-point operations of a complex product.
+/// acc + a·b: one fused multiply-add when the build targets a CPU that has the instruction and says so
+/// (`-Xswiftc -DCML_FMA`, which Scripts/bench.sh passes with `-target-cpu`), a multiply and an add otherwise.
+/// Without the instruction, `addingProduct` compiles to a call to libm's correctly rounded `fma` per lane,
+/// which made a default build's PBS several times slower.
 @inline(__always) @usableFromInline
-func mulSub<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { (a * b).addingProduct(-c, d) }
+func multiplyAdd<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar: FloatingPoint {
+    #if CML_FMA
+    acc.addingProduct(a, b)
+    #else
+    acc + a * b
+    #endif
+}
 
-/// a·b + c·d with a fused multiply-add.
+/// Scalar `multiplyAdd`.
 @inline(__always) @usableFromInline
-func mulAdd<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { (a * b).addingProduct(c, d) }
+func multiplyAdd(_ acc: Double, _ a: Double, _ b: Double) -> Double {
+    #if CML_FMA
+    acc.addingProduct(a, b)
+    #else
+    acc + a * b
+    #endif
+}
 
-/// Scalar a·b − c·d with a fused multiply-add (the twist loops, which the compiler vectorizes).
+/// a·b − c·d (half the floating-point operations of a complex product with fused multiply-adds).
 @inline(__always) @usableFromInline
-func mulSub(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { (a * b).addingProduct(-c, d) }
+func mulSub<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { multiplyAdd(a * b, -c, d) }
 
-/// Scalar a·b + c·d with a fused multiply-add.
+/// a·b + c·d.
 @inline(__always) @usableFromInline
-func mulAdd(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { (a * b).addingProduct(c, d) }
+func mulAdd<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { multiplyAdd(a * b, c, d) }
+
+/// Scalar a·b − c·d (the twist loops).
+@inline(__always) @usableFromInline
+func mulSub(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { multiplyAdd(a * b, -c, d) }
+
+/// Scalar a·b + c·d.
+@inline(__always) @usableFromInline
+func mulAdd(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double { multiplyAdd(a * b, c, d) }
 
 /// Lanes (2, 3, 0, 1, 6, 7, 4, 5) of x: each lane's half-2 butterfly partner.
 @inline(__always) @usableFromInline
@@ -341,11 +364,11 @@ extension FFTPlan {
             // Half 2: lanes 0,1 get x_t + x_{t+2}; lanes 2,3 get x_{t−2} − x_t; then −i on lane 3 (and 7):
             // (re, im) → (im, −re) there, as multiply-adds by 0/±1 masks (a select by a constant mask was
             // narrowed to scalar code for the two lanes).
-            let ar = swapPairs(xr).addingProduct(xr, halfTwo), ai = swapPairs(xi).addingProduct(xi, halfTwo)
-            let br = (ar * keep).addingProduct(ai, rotate), bi = (ai * keep).addingProduct(ar, -rotate)
+            let ar = multiplyAdd(swapPairs(xr), xr, halfTwo), ai = multiplyAdd(swapPairs(xi), xi, halfTwo)
+            let br = multiplyAdd((ar * keep), ai, rotate), bi = multiplyAdd((ai * keep), ar, -rotate)
             // Half 1: even lanes get x_t + x_{t+1}, odd lanes x_{t−1} − x_t.
-            store8(swapNeighbours(br).addingProduct(br, halfOne), re, o)
-            store8(swapNeighbours(bi).addingProduct(bi, halfOne), im, o)
+            store8(multiplyAdd(swapNeighbours(br), br, halfOne), re, o)
+            store8(multiplyAdd(swapNeighbours(bi), bi, halfOne), im, o)
             o &+= 16
         }
     }
@@ -358,12 +381,12 @@ extension FFTPlan {
         let end = 2 &* count
         while o < end {
             let xr = load8(re, o), xi = load8(im, o)
-            let ar = swapNeighbours(xr).addingProduct(xr, halfOne)
-            let ai = swapNeighbours(xi).addingProduct(xi, halfOne)
+            let ar = multiplyAdd(swapNeighbours(xr), xr, halfOne)
+            let ai = multiplyAdd(swapNeighbours(xi), xi, halfOne)
             // x·i = (−im, re) on lane 3 (and 7), then the half-2 butterflies.
-            let br = (ar * keep).addingProduct(ai, -rotate), bi = (ai * keep).addingProduct(ar, rotate)
-            store8(swapPairs(br).addingProduct(br, halfTwo), re, o)
-            store8(swapPairs(bi).addingProduct(bi, halfTwo), im, o)
+            let br = multiplyAdd((ar * keep), ai, -rotate), bi = multiplyAdd((ai * keep), ar, rotate)
+            store8(multiplyAdd(swapPairs(br), br, halfTwo), re, o)
+            store8(multiplyAdd(swapPairs(bi), bi, halfTwo), im, o)
             o &+= 16
         }
     }

@@ -128,8 +128,8 @@ extension FFTPlan {
                 let ai = UnsafeRawPointer(ap + (2 &* j &+ 8)).loadUnaligned(as: V.self)
                 let br = UnsafeRawPointer(bp + 2 &* j).loadUnaligned(as: V.self)
                 let bi = UnsafeRawPointer(bp + (2 &* j &+ 8)).loadUnaligned(as: V.self)
-                cr = cr.addingProduct(ar, br).addingProduct(-ai, bi)
-                ci = ci.addingProduct(ar, bi).addingProduct(ai, br)
+                cr = multiplyAdd(multiplyAdd(cr, ar, br), -ai, bi)
+                ci = multiplyAdd(multiplyAdd(ci, ar, bi), ai, br)
                 ap += n
                 bp += rowStride
             }
