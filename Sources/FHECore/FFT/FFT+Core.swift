@@ -280,24 +280,37 @@ extension FFTPlan {
             difRadix4QuarterFour(re: re, im: im, count: count, twr: twr, twi: twi)
             return
         }
+        forEachRadix4Butterfly(count: count, span: 2 &* half, quarter: q, columns: columns, width: width, period: period,
+                               step: w) { i0, j in
+            let i1 = i0 &+ q, i2 = i0 &+ half, i3 = i2 &+ q
+            difButterfly4(
+                loadVector(re, i0, as: V.self), loadVector(im, i0, as: V.self), loadVector(re, i1, as: V.self),
+                loadVector(im, i1, as: V.self), loadVector(re, i2, as: V.self), loadVector(im, i2, as: V.self),
+                loadVector(re, i3, as: V.self), loadVector(im, i3, as: V.self),
+                re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, wA: half &+ j, v: q &+ j, twr: twr, twi: twi)
+        }
+    }
+
+    /// Calls `body(i0, j)` for the first index i0 = s + j of every radix-2² butterfly of a pass: blocks of `span`
+    /// points from s = 0 below `count`, and in each block the j in [`columns` + t·`period`, + `width`) below
+    /// `quarter`, `step` apart (the vector width). Both directions' passes walk this one loop nest.
+    @inline(__always)
+    static func forEachRadix4Butterfly(
+        count: Int, span: Int, quarter: Int, columns: Int, width: Int, period: Int, step: Int, _ body: (Int, Int) -> Void
+    ) {
         var s = 0
         while s < count {
-          var t = columns
-          while t < q {
-            var j = t
-            let end = t &+ width
-            while j < end {
-                let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ half, i3 = i2 &+ q
-                difButterfly4(
-                    loadVector(re, i0, as: V.self), loadVector(im, i0, as: V.self), loadVector(re, i1, as: V.self),
-                    loadVector(im, i1, as: V.self), loadVector(re, i2, as: V.self), loadVector(im, i2, as: V.self),
-                    loadVector(re, i3, as: V.self), loadVector(im, i3, as: V.self),
-                    re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, wA: half &+ j, v: q &+ j, twr: twr, twi: twi)
-                j &+= w
+            var t = columns
+            while t < quarter {
+                var j = t
+                let end = t &+ width
+                while j < end {
+                    body(s &+ j, j)
+                    j &+= step
+                }
+                t &+= period
             }
-            t &+= period
-          }
-          s &+= 2 &* half
+            s &+= span
         }
     }
 
@@ -456,29 +469,10 @@ extension FFTPlan {
             ditRadix4QuarterFour(re: re, im: im, count: count, twr: twr, twi: twi)
             return
         }
-        var s = 0
-        while s < count {
-          var t = columns
-          while t < q {
-            var j = t
-            let end = t &+ width
-            while j < end {
-                let i0 = s &+ j, i1 = i0 &+ q, i2 = i0 &+ h, i3 = i2 &+ q
-                let z = ditButterfly4(re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, v: q &+ j, wA: h &+ j,
-                                      twr: twr, twi: twi, vector: V.self)
-                storeVector(z.0, re, i0)
-                storeVector(z.1, im, i0)
-                storeVector(z.2, re, i1)
-                storeVector(z.3, im, i1)
-                storeVector(z.4, re, i2)
-                storeVector(z.5, im, i2)
-                storeVector(z.6, re, i3)
-                storeVector(z.7, im, i3)
-                j &+= w
-            }
-            t &+= period
-          }
-          s &+= 2 &* h
+        forEachRadix4Butterfly(count: count, span: 2 &* h, quarter: q, columns: columns, width: width, period: period,
+                               step: w) { i0, j in
+            ditButterfly4(re: re, im: im, i0: i0, i1: i0 &+ q, i2: i0 &+ h, i3: i0 &+ h &+ q, v: q &+ j, wA: h &+ j,
+                          twr: twr, twi: twi, vector: V.self)
         }
     }
 
@@ -492,28 +486,20 @@ extension FFTPlan {
         let end = 2 &* count
         while o < end {
             let r = re + o, m = im + o
-            let z = ditButterfly4(re: r, im: m, i0: 0, i1: 4, i2: 8, i3: 12, v: 4, wA: 8, twr: twr, twi: twi,
-                                  vector: FFTVector.self)
-            storeVector(z.0, r, 0)
-            storeVector(z.1, m, 0)
-            storeVector(z.2, r, 4)
-            storeVector(z.3, m, 4)
-            storeVector(z.4, r, 8)
-            storeVector(z.5, m, 8)
-            storeVector(z.6, r, 12)
-            storeVector(z.7, m, 12)
+            ditButterfly4(re: r, im: m, i0: 0, i1: 4, i2: 8, i3: 12, v: 4, wA: 8, twr: twr, twi: twi,
+                          vector: FFTVector.self)
             o &+= 32
         }
     }
 
     /// The radix-2² DIT butterfly at positions i0 < i1 < i2 < i3 (i1 − i0 = i3 − i2 = q): pairs (i0, i1), (i2, i3)
     /// with conj of the twiddle at `v`, then (i0, i2), (i1, i3) with conj of those at `wA` and `wA + q`.
-    /// Returns (re, im) at i0, i1, i2, i3.
+    /// Loads the four points, stores the results in their place.
     @inline(__always)
     static func ditButterfly4<V: SIMD>(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, i0: Int, i1: Int, i2: Int, i3: Int,
         v: Int, wA: Int, twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, vector: V.Type
-    ) -> (V, V, V, V, V, V, V, V) where V.Scalar == Double {
+    ) where V.Scalar == Double {
         let q = i1 &- i0
         let x0r = loadVector(re, i0, as: V.self), x0i = loadVector(im, i0, as: V.self)
         let x1r = loadVector(re, i1, as: V.self), x1i = loadVector(im, i1, as: V.self)
@@ -530,6 +516,13 @@ extension FFTPlan {
         let wBr = loadVector(twr, wA &+ q, as: V.self), wBi = loadVector(twi, wA &+ q, as: V.self)
         let c2r = mulAdd(y2r, wAr, y2i, wAi), c2i = mulSub(y2i, wAr, y2r, wAi)
         let c3r = mulAdd(y3r, wBr, y3i, wBi), c3i = mulSub(y3i, wBr, y3r, wBi)
-        return (y0r + c2r, y0i + c2i, y1r + c3r, y1i + c3i, y0r - c2r, y0i - c2i, y1r - c3r, y1i - c3i)
+        storeVector(y0r + c2r, re, i0)
+        storeVector(y0i + c2i, im, i0)
+        storeVector(y1r + c3r, re, i1)
+        storeVector(y1i + c3i, im, i1)
+        storeVector(y0r - c2r, re, i2)
+        storeVector(y0i - c2i, im, i2)
+        storeVector(y1r - c3r, re, i3)
+        storeVector(y1i - c3i, im, i3)
     }
 }
