@@ -83,22 +83,11 @@ public enum Broadcast {
         precondition(source.count <= target.count, "cannot broadcast \(source) to \(target)")
         let pad = target.count - source.count
         let sourceStrides = Tensor.strides(of: source)
-        let count = target.reduce(1, *)
-        var result = [Int](repeating: 0, count: count)
-        var index = [Int](repeating: 0, count: target.count)
-        for flat in 0..<count {
+        return DataMovement.mapOutputIndex(target) { index in
             var s = 0
             for axis in 0..<source.count where source[axis] != 1 { s += index[axis + pad] * sourceStrides[axis] }
-            result[flat] = s
-            var axis = target.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < target[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+            return s
         }
-        return result
     }
 }
 

@@ -83,7 +83,8 @@ public enum DataMovement {
         return result
     }
 
-    private static func mapOutputIndex(_ shape: [Int], _ body: ([Int]) -> Int) -> [Int] {
+    /// `body(index)` for every multi-index of `shape` in row-major order (the source index of each output element).
+    static func mapOutputIndex(_ shape: [Int], _ body: ([Int]) -> Int) -> [Int] {
         let count = shape.reduce(1, *)
         var result = [Int](repeating: 0, count: count)
         var idx = [Int](repeating: 0, count: shape.count)
