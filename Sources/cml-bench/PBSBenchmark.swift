@@ -90,7 +90,7 @@ enum PBSBenchmark {
         let messages = (0..<count).map { Int64($0 % (1 << bits)) }
         let inputs = messages.map { secret.encrypt($0, bits: bits) }
         let batch = requested > 0 ? requested : BootstrapScratch.preferredBatchSize(p)
-        let scratches = (0..<batch).map { _ in BootstrapScratch(parameters: p) }
+        let scratches = BootstrapScratch.batch(batch, parameters: p)
         let size = p.bigLWEDimension.lweSize
         let list = LWECiphertextList(inputs, lweDimension: p.bigLWEDimension)
         var outputs = LWECiphertextList(lweDimension: p.bigLWEDimension, count: count)

@@ -30,6 +30,13 @@ extension Bootstrap {
 }
 
 extension BootstrapScratch {
+    /// `count` scratches for one lockstep batch, sharing one FFT plan: the batch then keeps a single copy of the
+    /// twiddle tables in cache instead of one per item.
+    public static func batch(_ count: Int, parameters: ParameterSet) -> [BootstrapScratch] {
+        let plan = FFTPlan(polynomialSize: parameters.polynomialSize)
+        return (0..<count).map { _ in BootstrapScratch(parameters: parameters, plan: plan) }
+    }
+
     /// Items per lockstep batch for `parameters`: as many as keep the batch's scratches within 8 MiB (a quarter
     /// of this machine's 32 MiB L3, where they live between their turns), at least 1 and at most 8. Measured
     /// (`cml-bench pbs --batch`): 8 beats 2 by 10 % at 6 bits; at 8 bits (2.9 MB per scratch) 2 beats 4 by 12 %.

@@ -124,7 +124,7 @@ public enum Bootstrap {
             outputs.data.withUnsafeMutableBufferPointer { o in
                 let ib = i.baseAddress!, ob = o.baseAddress!
                 Parallel.forEach(count: (count + chunk - 1) / chunk, workers: workers, makeState: {
-                    (0..<chunk).map { _ in BootstrapScratch(parameters: keys.parameters) }
+                    BootstrapScratch.batch(chunk, parameters: keys.parameters)
                 }) { scratches, c in
                     let first = c * chunk
                     let items = min(chunk, count - first)

@@ -23,10 +23,13 @@ public final class BootstrapScratch {
     /// Keyswitch digits (l words).
     let keyswitchDigits: UnsafeMutablePointer<Int64>
 
-    /// Buffers sized for `parameters`.
-    public init(parameters: ParameterSet) {
+    /// Buffers sized for `parameters`, with `plan` (immutable, so scratches may share one) or a new one.
+    public init(parameters: ParameterSet, plan: FFTPlan? = nil) {
         self.parameters = parameters
-        plan = FFTPlan(polynomialSize: parameters.polynomialSize)
+        let plan = plan ?? FFTPlan(polynomialSize: parameters.polynomialSize)
+        precondition(plan.polynomialSize == parameters.polynomialSize.rawValue,
+                     "FFT plan for N = \(plan.polynomialSize), parameters have N = \(parameters.polynomialSize)")
+        self.plan = plan
         let n = parameters.lweDimension.lweSize
         let glwe = parameters.glweDimension.glweSize * parameters.polynomialSize.rawValue
         let bigN = parameters.polynomialSize.rawValue
