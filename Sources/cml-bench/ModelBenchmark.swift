@@ -1,5 +1,5 @@
-// Issue 5's model benchmark: each shipped benchmark model compiled at n_bits 6 with 6-bit approximate
-// rounding (Brevitas: its own QAT quantizers), then keygen, one KS+PBS timing, encrypted execution of a
+// Issue 5's model benchmark: each shipped benchmark model compiled at n_bits 6 with approximate rounding
+// to 6 bits (Concrete ML's setting; others with --rounding-threshold-bits) (Brevitas: its own QAT quantizers), then keygen, one KS+PBS timing, encrypted execution of a
 // few test samples on every core, and agreement of `execute` with `disable` on them.
 import ArgumentParser
 import FHECompiler
@@ -10,9 +10,9 @@ extension Main {
     /// `cml-bench models`.
     struct Models: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compile the benchmark models (n_bits 6, rounding 6 approximate) and measure keygen, keys, encrypted latency, accuracy.",
+            abstract: "Compile the benchmark models (n_bits 6, approximate rounding) and measure keygen, keys, encrypted latency, accuracy.",
             discussion: """
-                Slow: the models need 6-bit parameter sets (polynomial size 8192 or more). Each model is time-boxed: \
+                Slow: at 6 rounding bits the models need polynomial size 8192. Each model and rounding is time-boxed: \
                 when TLUs × (measured ms per KS+PBS) / cores × samples exceeds --max-seconds, the encrypted \
                 run is skipped and that estimate is reported instead (marked 'est.').
                 """)
@@ -29,20 +29,35 @@ extension Main {
         @Option(help: "Time box per model for the encrypted samples, in seconds.")
         var maxSeconds = 600.0
 
+        @Option(help: "Comma-separated accumulator rounding bits (approximate) to compile each model at; 6 is Concrete ML's benchmark setting.")
+        var roundingThresholdBits = "6"
+
+        /// The parsed `--rounding-threshold-bits` list.
+        var roundings: [Int] {
+            roundingThresholdBits.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
+
         func validate() throws {
             guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
             guard maxSeconds > 0 else { throw ValidationError("--max-seconds must be positive, got \(maxSeconds)") }
+            let parts = roundingThresholdBits.split(separator: ",")
+            guard !parts.isEmpty, roundings.count == parts.count, roundings.allSatisfy({ (2...8).contains($0) }) else {
+                throw ValidationError("--rounding-threshold-bits takes comma-separated integers in 2...8, got '\(roundingThresholdBits)'")
+            }
         }
 
         func run() throws {
             var results: [ModelBenchmark.Result] = []
             for name in models.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                results.append(try ModelBenchmark.run(
-                    name: name, fixtures: URL(fileURLWithPath: fixtures), samples: samples, maxSeconds: maxSeconds) {
-                        // Unbuffered, so that progress shows up at once also when piped to a file.
-                        FileHandle.standardOutput.write(Data(($0 + "\n").utf8))
-                    }
-                )
+                for rounding in roundings {
+                    results.append(try ModelBenchmark.run(
+                        name: name, fixtures: URL(fileURLWithPath: fixtures), roundingBits: rounding, samples: samples,
+                        maxSeconds: maxSeconds) {
+                            // Unbuffered, so that progress shows up at once also when piped to a file.
+                            FileHandle.standardOutput.write(Data(($0 + "\n").utf8))
+                        }
+                    )
+                }
             }
             print(ModelBenchmark.table(results))
         }
@@ -57,6 +72,8 @@ enum ModelBenchmark {
     /// One model's figures.
     struct Result {
         var name: String
+        /// Accumulator bits kept by the approximate rounding.
+        var roundingBits: Int
         var tluCount: Int
         var parameters: ParameterSet
         var keygenSeconds: Double
@@ -79,19 +96,20 @@ enum ModelBenchmark {
 
     /// Runs the benchmark of model `name`, printing progress to `log`.
     /// - Throws: import, compile and parameter-search errors.
-    static func run(name: String, fixtures: URL, samples: Int, maxSeconds: Double, log: (String) -> Void) throws -> Result {
+    static func run(name: String, fixtures: URL, roundingBits: Int, samples: Int, maxSeconds: Double,
+                    log: (String) -> Void) throws -> Result {
         let clock = ContinuousClock()
         func seconds(_ duration: Duration) -> Double { Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18 }
         func file(_ suffix: String) -> String { fixtures.appendingPathComponent(name + suffix).path }
 
-        log("== \(name): compiling (n_bits 6, rounding 6 approximate\(name.contains("brevitas") ? ", QAT quantizers" : ""))")
+        log("== \(name): compiling (n_bits 6, rounding \(roundingBits) approximate\(name.contains("brevitas") ? ", QAT quantizers" : ""))")
         let graph = try ONNXImporter.importModel(path: file(".onnx"))
         let calibration = try NumPyFormat.readArrays(path: file("_calibration.npy")).map(\.tensor)
         let x = try NumPyFormat.readArrays(path: file("_test_x.npy"))[0].tensor
         let labels = try NumPyFormat.readArrays(path: file("_test_y.npy"))[0].tensor.values.map { Int($0) }
         var options = CompileOptions()
         options.bits = QuantizationBits(bits: 6)
-        options.rounding = try RoundingThreshold.make(bits: 6, method: .approximate)
+        options.rounding = try RoundingThreshold.make(bits: roundingBits, method: .approximate)
         options.importQAT = name.contains("brevitas")
         let model = try Compiler.compile(graph: graph, calibration: [calibration[0]], options: options)
         let lowered = try FHELowering.lower(model)
@@ -116,7 +134,7 @@ enum ModelBenchmark {
         let estimate = Double(tlus) * msPerTLU / 1000 / Double(Parallel.workerCount)
         log(String(format: "   KS+PBS %.1f ms (one thread); estimate %.1f s per sample on %d cores", msPerTLU, estimate, Parallel.workerCount))
 
-        var result = Result(name: name, tluCount: tlus, parameters: program.parameters, keygenSeconds: keygen,
+        var result = Result(name: name, roundingBits: roundingBits, tluCount: tlus, parameters: program.parameters, keygenSeconds: keygen,
                             keySizes: lowered.parameters.keySizes, millisecondsPerTLU: msPerTLU, secondsPerSample: estimate,
                             measured: false, samples: 0, equalOutputs: 0, equalTop1: 0, clearAccuracy: clearAccuracy,
                             clearTestCount: labels.count, executeAccuracy: nil)
@@ -188,14 +206,14 @@ enum ModelBenchmark {
 
     /// The README table.
     static func table(_ results: [Result]) -> String {
-        var lines = ["| model | TLUs | parameters | keygen (s) | eval keys full / seeded (MB) | ms per KS+PBS (1 thread) | s per sample (\(Parallel.workerCount) cores) | execute = disable (outputs / top-1) | accuracy clear (all test) / execute |",
-                     "|---|---|---|---|---|---|---|---|---|"]
+        var lines = ["| model | rounding | TLUs | parameters | keygen (s) | eval keys full / seeded (MB) | ms per KS+PBS (1 thread) | s per sample (\(Parallel.workerCount) cores) | execute = disable (outputs / top-1) | accuracy clear (all test) / execute |",
+                     "|---|---|---|---|---|---|---|---|---|---|"]
         for r in results {
             let latency = String(format: r.measured ? "%.2f" : "%.1f (est.)", r.secondsPerSample)
             let agreement = r.measured ? "\(r.equalOutputs)/\(r.samples) / \(r.equalTop1)/\(r.samples)" : "not run"
             let execute = r.executeAccuracy.map { String(format: "%.2f (%d)", $0, r.samples) } ?? "-"
-            lines.append(String(format: "| %@ | %d | %@ | %.1f | %.0f / %.0f | %.1f | %@ | %@ | %.3f (%d) / %@ |",
-                                r.name, r.tluCount, r.parameters.description, r.keygenSeconds,
+            lines.append(String(format: "| %@ | %d | %d | %@ | %.1f | %.0f / %.0f | %.1f | %@ | %@ | %.3f (%d) / %@ |",
+                                r.name, r.roundingBits, r.tluCount, r.parameters.description, r.keygenSeconds,
                                 Double(r.keySizes.totalBytes) / 1e6, Double(r.keySizes.seededTotalBytes) / 1e6, r.millisecondsPerTLU,
                                 latency, agreement, r.clearAccuracy, r.clearTestCount, execute))
         }

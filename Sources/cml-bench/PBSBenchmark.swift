@@ -18,6 +18,24 @@ extension Main {
         var batch: Int = 0
         @Flag(help: "Also time the batch on all cores (Bootstrap.programmableConcurrent).")
         var concurrent = false
+        @Option(name: .customLong("set"), help: ArgumentHelp(
+            "Also time another set: bits:n,k,N,pbs-levels,pbs-base-log,ks-levels,ks-base-log (repeatable).",
+            discussion: "E.g. --set 6:896,1,8192,4,9,6,3, the benchmark models' set at 6 rounding bits (cml-dev compile --verbose prints a bundle's)."))
+        var extraSets: [String] = []
+
+        /// The `--set` values, parsed.
+        func parsedSets() throws -> [(bits: Int, parameters: ParameterSet)] {
+            try extraSets.map { text in
+                let parts = text.split(separator: ":")
+                let numbers = parts.count == 2 ? parts[1].split(separator: ",").compactMap { Int($0) } : []
+                guard parts.count == 2, let bits = Int(parts[0]), (1...8).contains(bits), numbers.count == 7 else {
+                    throw ValidationError("--set takes bits:n,k,N,pbs-levels,pbs-base-log,ks-levels,ks-base-log, got '\(text)'")
+                }
+                let set = ParameterSet(lweDimension: numbers[0], glweDimension: numbers[1], polynomialSize: numbers[2],
+                                       pbs: (numbers[3], numbers[4]), ks: (numbers[5], numbers[6]))
+                return (bits, set)
+            }
+        }
 
         func run() throws {
             let list = try bits.split(separator: ",").map { s -> Int in
@@ -26,9 +44,15 @@ extension Main {
                 }
                 return b
             }
+            let extra = try parsedSets()
             print(PBSBenchmark.fft(polynomialSize: 2048))
             for b in list {
                 for line in PBSBenchmark.run(bits: b, count: count, runs: runs, batch: batch, concurrent: concurrent) { print(line) }
+            }
+            for (b, set) in extra {
+                for line in PBSBenchmark.run(bits: b, parameters: set, count: count, runs: runs, batch: batch, concurrent: concurrent) {
+                    print(line)
+                }
             }
         }
     }
@@ -82,6 +106,11 @@ enum PBSBenchmark {
     /// One line per measurement for the `bits`-bit Concrete set.
     static func run(bits: Int, count: Int, runs: Int, batch requested: Int, concurrent: Bool) -> [String] {
         guard let p = ParameterSet.concrete(bits: bits) else { return [] }
+        return run(bits: bits, parameters: p, count: count, runs: runs, batch: requested, concurrent: concurrent)
+    }
+
+    /// One line per measurement for set `p` with `bits`-bit tables.
+    static func run(bits: Int, parameters p: ParameterSet, count: Int, runs: Int, batch requested: Int, concurrent: Bool) -> [String] {
         let t0 = clock.now
         let secret = SecretKeys(parameters: p)
         let keys = secret.evaluationKeys()
@@ -120,6 +149,7 @@ enum PBSBenchmark {
         let seededBSK = p.lweDimension.rawValue * p.pbsDecomposition.levelCount.rawValue * (k + 1) * n * 8 + Seed.byteCount
         var lines = [
             String(format: "pbs bits=%d n=%d k=%d N=%d ms=%.2f", bits, p.lweDimension.rawValue, k, n, median(samples))
+                + (ParameterSet.concrete(bits: bits) == p ? "" : " [\(p)]")
                 + String(format: " (thread CPU time; wall %.2f; min %.2f max %.2f; %d runs × %d in lockstep batches of %d; wrong decryptions %d)",
                          median(wall), samples.min()!, samples.max()!, runs, count, batch, failures),
             String(format: "keys bits=%d full_MB=%.1f seeded_MB=%.1f ksk_MB=%.1f bsk_MB=%.1f keygen_s=%.1f", bits,

@@ -15,7 +15,8 @@ extension ModelCompilation {
     @discardableResult
     public static func writeProgram(for model: CompiledModel, options: FHEOptions, to path: String,
                                     modelName: String = "model") throws -> FHECompiledModel {
-        let lowered = try FHELowering.lower(model, options: options)
+        var lowered = try FHELowering.lower(model, options: options)
+        lowered.parameters.alternatives = FHELowering.alternativeShapes(model.circuit, chosen: lowered.parameters, options: options)
         try lowered.writeBundle(to: URL(fileURLWithPath: path), modelName: modelName)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

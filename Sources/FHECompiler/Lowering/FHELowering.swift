@@ -46,16 +46,33 @@ public enum FHELowering {
     /// Lowers a circuit: encodings, noise requirements, parameter search.
     public static func lower(_ circuit: Circuit, options: FHEOptions = FHEOptions()) throws -> (FHEProgram, CircuitParameters) {
         let precisions = CircuitEncoding.precisions(of: circuit)
-        var groups = valueGroups(circuit, precisions: precisions)
+        let chosen = try CircuitParameterSelection.select(parameterRequest(circuit, precisions: precisions, options: options))
+        return (FHEProgram(circuit: circuit, precisions: precisions, parameters: chosen.partitions[0].parameters), chosen)
+    }
+
+    /// The cheapest single set of each GLWE shape (k, N) that fits `circuit`, cheapest first (at most `limit`),
+    /// with costs relative to `chosen`: the trade-off `compile --verbose` and `inspect` show.
+    public static func alternativeShapes(_ circuit: Circuit, chosen: CircuitParameters, options: FHEOptions = FHEOptions(),
+                                         limit: Int = 6) -> [CircuitParameters.ShapeAlternative] {
+        guard chosen.totalCost > 0 else { return [] }
+        return CircuitParameterSelection.alternativeShapes(parameterRequest(circuit, options: options),
+                                                          errorProbability: chosen.errorProbabilityTarget).prefix(limit).map {
+            CircuitParameters.ShapeAlternative(parameters: $0.partitions[0].parameters, relativeCost: $0.totalCost / chosen.totalCost,
+                                               keySizes: $0.keySizes)
+        }
+    }
+
+    /// What the parameter search is asked for `circuit`: its TLU and output groups, one set for all.
+    public static func parameterRequest(_ circuit: Circuit, precisions: [Int]? = nil, options: FHEOptions = FHEOptions())
+        -> CircuitParameterRequest {
+        var groups = valueGroups(circuit, precisions: precisions ?? CircuitEncoding.precisions(of: circuit))
         // A circuit without lookups still needs keys to encrypt under: ask for one 1-bit lookup too.
         if !groups.contains(where: { $0.role == .tluInput }) {
             groups.append(.tlus("(no lookup)", precision: 1, squaredNorm: 1, count: 1))
         }
-        let request = CircuitParameterRequest(
+        return CircuitParameterRequest(
             groups: groups, errorProbability: options.errorProbability, globalErrorProbability: options.globalErrorProbability,
             levelledOperandCount: 0, allowsSeveralParameterSets: false)
-        let chosen = try CircuitParameterSelection.select(request)
-        return (FHEProgram(circuit: circuit, precisions: precisions, parameters: chosen.partitions[0].parameters), chosen)
     }
 
     /// The TLU inputs and decrypted outputs of `circuit` as the parameter search sees them.

@@ -192,3 +192,23 @@ extension CircuitParameters {
             totalCost: totalCost, keySizes: keySizes, optimizerCalls: calls)
     }
 }
+
+extension CircuitParameterSelection {
+    /// The cheapest single parameter set for each GLWE shape (k, N) that fits `request` at the per-PBS target
+    /// `errorProbability` (for a global p_error request, the target its search ended at), cheapest first: what
+    /// `--verbose` shows next to the choice, so that a user who cares more about key size than latency sees
+    /// what the other shapes would cost.
+    public static func alternativeShapes(_ request: CircuitParameterRequest, errorProbability target: Double) -> [CircuitParameters] {
+        var cache = DecompositionParetoCache()
+        var found: [CircuitParameters] = []
+        for k in request.searchSpace.glweDimensions {
+            for log2N in request.searchSpace.log2PolynomialSizes {
+                var restricted = request
+                restricted.searchSpace = ParameterSearchSpace(
+                    glweDimensions: k...k, log2PolynomialSizes: log2N...log2N, lweDimensions: request.searchSpace.lweDimensions)
+                if let answer = monoParameter(restricted, errorProbability: target, cache: &cache) { found.append(answer) }
+            }
+        }
+        return found.sorted { $0.totalCost < $1.totalCost }
+    }
+}

@@ -25,6 +25,17 @@ extension CircuitParameters: CustomStringConvertible {
         let mb = 1_000_000.0
         lines.append(String(format: "cost %.4g; evaluation keys %.1f MB (seeded %.1f MB)", totalCost,
                             Double(keySizes.totalBytes) / mb, Double(keySizes.seededTotalBytes) / mb))
+        if let alternatives, !alternatives.isEmpty {
+            lines.append("cheapest set per shape (cost relative to the chosen one; evaluation keys full / seeded):")
+            let chosen = partitions.count == 1 ? partitions[0].parameters : nil
+            for alternative in alternatives {
+                let set = alternative.parameters
+                lines.append(String(format: "  k=%d N=%d: %@ — cost ×%.2f, keys %.0f / %.0f MB%@", set.glweDimension.rawValue,
+                                    set.polynomialSize.rawValue, set.description, alternative.relativeCost,
+                                    Double(alternative.keySizes.totalBytes) / mb, Double(alternative.keySizes.seededTotalBytes) / mb,
+                                    set == chosen ? "  ← chosen" : ""))
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

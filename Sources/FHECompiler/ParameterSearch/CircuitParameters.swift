@@ -96,6 +96,26 @@ public struct CircuitParameters: Hashable, Sendable, Codable {
     public let keySizes: EvaluationKeySizes
     /// Searches run (more than one when aiming at a global p_error).
     public let optimizerCalls: Int
+    /// The cheapest single set of other GLWE shapes (k, N), cheapest first, when the compiler asked for them
+    /// (bundles record them so that `cml-dev inspect` shows the latency/key-size trade-off the search made).
+    public var alternatives: [ShapeAlternative]?
+
+    /// The cheapest set of one shape, for the trade-off report.
+    public struct ShapeAlternative: Hashable, Sendable, Codable {
+        /// The set.
+        public let parameters: ParameterSet
+        /// Its circuit cost relative to the chosen answer's.
+        public let relativeCost: Double
+        /// Its evaluation keys.
+        public let keySizes: EvaluationKeySizes
+
+        /// An alternative; see the properties.
+        public init(parameters: ParameterSet, relativeCost: Double, keySizes: EvaluationKeySizes) {
+            self.parameters = parameters
+            self.relativeCost = relativeCost
+            self.keySizes = keySizes
+        }
+    }
 
     /// The report of the group named `name`.
     public func report(for name: String) -> GroupReport? { groups.first { $0.group.name == name } }

@@ -44,8 +44,9 @@ extension BootstrapScratch {
         let n = parameters.polynomialSize.rawValue
         let k1 = parameters.glweDimension.glweSize
         let l = parameters.pbsDecomposition.levelCount.rawValue
-        // accumulator + difference ((k+1)·N words each), digits (l·N), digit transforms (l·(k+1)·N), one column.
-        let scratchBytes = 8 * n * (2 * k1 + l + l * k1 + 1)
+        // accumulator + difference ((k+1)·N words each), digits (l·N), digit transforms (l·(k+1)·N), Fourier
+        // accumulators ((k+1)·N).
+        let scratchBytes = 8 * n * (3 * k1 + l + l * k1)
         return max(1, min(8, (8 << 20) / max(scratchBytes, 1)))
     }
 }

@@ -12,16 +12,26 @@ public enum Bootstrap {
         let k1 = key.glweDimension.rawValue + 1
         let count = key.inputDimension.rawValue
         let decomposer = SignedDecomposer(key.decomposition)
-        let ggswSize = key.decomposition.levelCount.rawValue * k1 * k1 * n
+        let l = key.decomposition.levelCount.rawValue
+        let ggswSize = l * k1 * k1 * n
+        // Items whose ã_i is non-zero (the others skip CMUX i), as indices into `scratches`.
+        let active = UnsafeMutablePointer<Int>.allocate(capacity: scratches.count)
+        defer { active.deallocate() }
         key.data.withUnsafeBufferPointer { bsk in
             let base = bsk.baseAddress!
             for i in 0..<count {
                 let ggsw = base + i &* ggswSize
-                for scratch in scratches {
+                var activeCount = 0
+                for index in scratches.indices {
+                    let scratch = scratches[index]
                     let a = scratch.switched[i]
                     if a == 0 { continue }
-                    ExternalProduct.cmuxRotate(ggsw: ggsw, power: a, glweSize: k1, decomposer: decomposer, scratch: scratch)
+                    ExternalProduct.transformRotatedDifference(power: a, glweSize: k1, decomposer: decomposer, scratch: scratch)
+                    active[activeCount] = index
+                    activeCount &+= 1
                 }
+                ExternalProduct.accumulateBatch(ggsw: ggsw, glweSize: k1, levelCount: l, scratches: scratches,
+                                                active: active, activeCount: activeCount)
             }
         }
     }

@@ -18,7 +18,7 @@ public final class BootstrapScratch {
     let digits: UnsafeMutablePointer<Int64>
     /// Fourier transforms of all digit polynomials of one external product, in GGSW row order (l·(k+1)·N doubles).
     let fourierDigits: UnsafeMutablePointer<Double>
-    /// Fourier accumulator of one output polynomial of the external product (N doubles).
+    /// Fourier accumulators of the external product's output polynomials ((k+1)·N doubles).
     let fourierAccumulator: UnsafeMutablePointer<Double>
     /// Keyswitch digits (l words).
     let keyswitchDigits: UnsafeMutablePointer<Int64>
@@ -39,7 +39,7 @@ public final class BootstrapScratch {
         difference = .allocate(capacity: glwe)
         digits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * bigN)
         fourierDigits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * glwe)
-        fourierAccumulator = .allocate(capacity: bigN)
+        fourierAccumulator = .allocate(capacity: glwe)
         keyswitchDigits = .allocate(capacity: parameters.ksDecomposition.levelCount.rawValue)
     }
 

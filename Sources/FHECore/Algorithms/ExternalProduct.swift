@@ -1,52 +1,81 @@
 // External product GGSW ⊡ GLWE and CMUX (reference/tfhe.md §5.4), Fourier-domain GGSW.
 
-/// External product and CMUX on Fourier GGSWs.
+/// External product and CMUX on Fourier GGSWs, in two halves so that a lockstep batch shares each GGSW read:
+/// `transformRotatedDifference` per item, then `accumulateBatch` for all items.
 public enum ExternalProduct {
-    /// output += ggsw ⊡ input: decompose every input polynomial and forward-FFT each digit polynomial, then per
-    /// output polynomial one pass that sums digit × GGSW-row over all rows, and one inverse FFT.
-    /// - Parameters:
-    ///   - ggsw: Fourier GGSW, l·(k+1)·(k+1)·N doubles, level 1 first.
-    ///   - input: (k+1)·N words.
-    ///   - output: (k+1)·N words, added to.
-    ///   - scratch: provides digits, the digit transforms and the Fourier accumulator.
+    /// First half of the CMUX ACC ← ACC + ggsw ⊡ (X^power·ACC − ACC) (reference/tfhe.md §5.6 step 3): the
+    /// difference, its decomposition and the digit transforms, into `scratch.fourierDigits` (row j·(k+1) + r for
+    /// level j + 1 of polynomial r, the GGSW row it multiplies). `scratch.accumulator` is the ACC.
     @inline(__always)
-    static func addExternalProduct(
-        ggsw: UnsafePointer<Double>, input: UnsafePointer<UInt64>, output: UnsafeMutablePointer<UInt64>,
-        glweSize k1: Int, decomposer: SignedDecomposer, scratch: BootstrapScratch
-    ) {
+    static func transformRotatedDifference(power: Int, glweSize k1: Int, decomposer: SignedDecomposer, scratch: BootstrapScratch) {
         let plan = scratch.plan
         let n = plan.polynomialSize
         let l = decomposer.levelCount
-        let digits = scratch.digits
-        let fd = scratch.fourierDigits
-        let acc = scratch.fourierAccumulator
-        // Digit transform of (level j, input polynomial r) sits at row j·(k+1) + r, the GGSW row it multiplies.
+        let acc = scratch.accumulator, diff = scratch.difference, digits = scratch.digits, fd = scratch.fourierDigits
         for r in 0..<k1 {
-            decomposer.decomposePolynomial(input + r &* n, count: n, into: digits)
+            rotateMinusSelf(acc + r &* n, by: power, count: n, into: diff + r &* n)
+            decomposer.decomposePolynomial(diff + r &* n, count: n, into: digits)
             for j in 0..<l { plan.forwardInteger(digits + j &* n, into: fd + (j &* k1 &+ r) &* n) }
-        }
-        for c in 0..<k1 {
-            plan.sumOfProducts(fd, ggsw + c &* n, rows: l &* k1, rowStride: k1 &* n, into: acc)
-            plan.inverseAddTorus(acc, to: output + c &* n)
         }
     }
 
-    /// ACC ← ACC + ggsw ⊡ (X^power·ACC − ACC): the CMUX of the blind rotation with the subtraction fused
-    /// into the rotation (reference/tfhe.md §5.6 step 3). `scratch.accumulator` is the ACC.
+    /// Second half of the CMUX for a lockstep batch: for every item, every output polynomial c gets
+    /// Σ_rows digit transform × GGSW row (into the item's `fourierAccumulator`, polynomial c at c·N), then its
+    /// inverse transform is added to the item's ACC.
+    ///
+    /// The products run chunk by chunk of frequencies, each chunk for every item before the next chunk: a GGSW
+    /// (up to 2 MB at 8 bits) then comes from memory once per batch and stays in L2 for the other items, where
+    /// finishing one item at a time read it from L3 or memory once per item.
     @inline(__always)
-    static func cmuxRotate(
-        ggsw: UnsafePointer<Double>, power: Int, glweSize k1: Int, decomposer: SignedDecomposer, scratch: BootstrapScratch
+    static func accumulateBatch(
+        ggsw: UnsafePointer<Double>, glweSize k1: Int, levelCount l: Int, scratches: ArraySlice<BootstrapScratch>,
+        active: UnsafePointer<Int>, activeCount: Int
     ) {
-        let n = scratch.plan.polynomialSize
-        let acc = scratch.accumulator
-        let diff = scratch.difference
-        for c in 0..<k1 {
-            let src = acc + c &* n
-            let dst = diff + c &* n
-            NegacyclicPolynomial.rotate(src, by: power, count: n, into: dst)
-            for j in 0..<n { dst[j] = dst[j] &- src[j] }
+        guard activeCount > 0 else { return }
+        let plan = scratches[scratches.startIndex].plan
+        let n = plan.polynomialSize
+        let m = plan.complexCount
+        let rows = l &* k1
+        let chunk = accumulationChunk(complexCount: m, ggswRows: rows &* k1)
+        var start = 0
+        while start < m {
+            let end = min(m, start &+ chunk)
+            for a in 0..<activeCount {
+                let scratch = scratches[active[a]]
+                for c in 0..<k1 {
+                    plan.sumOfProducts(scratch.fourierDigits, ggsw + c &* n, rows: rows, rowStride: k1 &* n,
+                                       into: scratch.fourierAccumulator + c &* n, points: start..<end)
+                }
+            }
+            start = end
         }
-        addExternalProduct(ggsw: ggsw, input: diff, output: acc, glweSize: k1, decomposer: decomposer, scratch: scratch)
+        for a in 0..<activeCount {
+            let scratch = scratches[active[a]]
+            for c in 0..<k1 { plan.inverseAddTorus(scratch.fourierAccumulator + c &* n, to: scratch.accumulator + c &* n) }
+        }
+    }
+
+    /// Points per chunk of `accumulateBatch`: the GGSW's share of a chunk (`ggswRows` rows of 16 bytes per
+    /// point) within 256 KB, a quarter of this machine's 1 MB L2, a multiple of 8 points.
+    @inline(__always)
+    static func accumulationChunk(complexCount m: Int, ggswRows: Int) -> Int {
+        let points = (256 << 10) / (16 &* max(ggswRows, 1))
+        return min(m, max(8, points & ~7))
+    }
+
+    /// output = X^power·input − input mod X^N + 1, for power in [0, 2N): the rotation and the subtraction of the
+    /// CMUX in one pass.
+    @inline(__always)
+    static func rotateMinusSelf(
+        _ input: UnsafePointer<UInt64>, by power: Int, count n: Int, into output: UnsafeMutablePointer<UInt64>
+    ) {
+        // Coefficient j of X^p·x is x[j − p] for j ≥ p and −x[j − p + N] for j < p; X^(p+N) = −X^p. A sign is
+        // applied as (v ^ s) − s with s all zeros (keep) or all ones (negate).
+        let negateAll: UInt64 = power >= n ? ~0 : 0
+        let p = power >= n ? power &- n : power
+        let wrapped = ~negateAll
+        for j in 0..<p { output[j] = ((input[j &+ n &- p] ^ wrapped) &- wrapped) &- input[j] }
+        for j in p..<n { output[j] = ((input[j &- p] ^ negateAll) &- negateAll) &- input[j] }
     }
 }
 

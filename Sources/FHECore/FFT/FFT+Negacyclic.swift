@@ -110,15 +110,17 @@ extension FFTPlan {
     /// out = Σ_r a_r·b_r pointwise over `rows` pairs of Fourier polynomials (N doubles each): a_r at
     /// `a + r·N`, b_r at `b + r·rowStride`. One pass with the sum in registers, so `out` is written once
     /// and every input is read once.
+    /// Only the points in `points` (bounds multiples of 8) are computed: all by default.
     @inline(__always)
     public func sumOfProducts(
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, rowStride: Int,
-        into out: UnsafeMutablePointer<Double>
+        into out: UnsafeMutablePointer<Double>, points: Range<Int>? = nil
     ) {
         typealias V = SIMD8<Double>
-        let m = complexCount
         let n = polynomialSize
-        var j = 0
+        let range = points ?? 0..<complexCount
+        let m = range.upperBound
+        var j = range.lowerBound
         while j < m {
             var cr = V(repeating: 0), ci = V(repeating: 0)
             var ap = a, bp = b

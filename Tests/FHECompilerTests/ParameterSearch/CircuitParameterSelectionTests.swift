@@ -50,6 +50,31 @@ import FHECore
         #expect(set.polynomialSize.rawValue >= 1 << 13)
     }
 
+    /// The per-shape report: the chosen set leads it, every shape appears once, costs ascend, each answer
+    /// keeps every group within its bound, and the key sizes are its own.
+    @Test func alternativeShapesStartWithTheChoice() throws {
+        let groups: [ValueGroup] = [
+            .tlus("fc1/relu", precision: 5, squaredNorm: 0, count: 32, freshSquaredNorm: 900),
+            .tlus("fc2/relu", precision: 5, squaredNorm: 1891, count: 16),
+            .decryptedOutputs("logits", precision: 14, squaredNorm: 4053, count: 2),
+        ]
+        let request = CircuitParameterRequest(groups: groups, allowsSeveralParameterSets: false)
+        let chosen = try CircuitParameterSelection.select(request)
+        let shapes = CircuitParameterSelection.alternativeShapes(request, errorProbability: chosen.errorProbabilityTarget)
+        #expect(shapes.count >= 3)
+        #expect(shapes.first?.partitions[0].parameters == chosen.partitions[0].parameters)
+        #expect(shapes.first?.totalCost == chosen.totalCost)
+        let keys = shapes.map { "\($0.partitions[0].parameters.glweDimension) \($0.partitions[0].parameters.polynomialSize)" }
+        #expect(Set(keys).count == keys.count)
+        for (a, b) in zip(shapes, shapes.dropFirst()) { #expect(a.totalCost <= b.totalCost) }
+        for shape in shapes {
+            let set = shape.partitions[0].parameters
+            try set.validateSecurity()
+            #expect(shape.keySizes == EvaluationKeySizes(for: set))
+            for report in shape.groups { #expect(report.variance <= report.maximalVariance * (1 + 1e-9), "\(set) \(report.group.name)") }
+        }
+    }
+
     @Test func globalErrorProbabilityIsReached() throws {
         let groups: [ValueGroup] = [
             .tlus("a", precision: 4, squaredNorm: 16, count: 2000),
