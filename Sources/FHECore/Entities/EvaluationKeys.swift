@@ -1,6 +1,7 @@
 // What the server holds: no secret, only public evaluation material (DESIGN.md "Server").
 
-/// Keyswitch key plus Fourier bootstrap key for one parameter set: enough to run KS + PBS.
+/// Keyswitch key plus Fourier bootstrap key for one parameter set: enough to run KS + PBS. The keyswitch key
+/// goes from the set's big key to its small key, or from another partition's big key (`crossKeyswitchKey`).
 public struct EvaluationKeys: Sendable {
     /// The parameter set the keys were made for.
     public let parameters: ParameterSet
@@ -16,14 +17,32 @@ public struct EvaluationKeys: Sendable {
                      && keyswitchKey.outputDimension == parameters.lweDimension
                      && keyswitchKey.decomposition == parameters.ksDecomposition,
                      "keyswitch key does not match \(parameters)")
+        Self.checkBootstrapKey(bootstrapKey, parameters)
+        self.parameters = parameters
+        self.keyswitchKey = keyswitchKey
+        self.bootstrapKey = bootstrapKey
+    }
+
+    /// Keys whose keyswitch key comes from another partition's big key (reference/tfhe.md §3.3): KS + PBS
+    /// then reads ciphertexts of the keyswitch key's input dimension and writes ciphertexts under this set's
+    /// big key. Only the raw-pointer batch entry points (`Bootstrap.programmableBatch`) take such keys.
+    /// - Precondition: the keyswitch key ends in this set's small key with its gadget; the bootstrap key matches.
+    public init(parameters: ParameterSet, crossKeyswitchKey: LWEKeyswitchKey, bootstrapKey: FourierLWEBootstrapKey) {
+        precondition(crossKeyswitchKey.outputDimension == parameters.lweDimension
+                     && crossKeyswitchKey.decomposition == parameters.ksDecomposition,
+                     "cross keyswitch key does not end in the small key of \(parameters)")
+        Self.checkBootstrapKey(bootstrapKey, parameters)
+        self.parameters = parameters
+        self.keyswitchKey = crossKeyswitchKey
+        self.bootstrapKey = bootstrapKey
+    }
+
+    private static func checkBootstrapKey(_ bootstrapKey: FourierLWEBootstrapKey, _ parameters: ParameterSet) {
         precondition(bootstrapKey.inputDimension == parameters.lweDimension
                      && bootstrapKey.glweDimension == parameters.glweDimension
                      && bootstrapKey.polynomialSize == parameters.polynomialSize
                      && bootstrapKey.decomposition == parameters.pbsDecomposition,
                      "bootstrap key does not match \(parameters)")
-        self.parameters = parameters
-        self.keyswitchKey = keyswitchKey
-        self.bootstrapKey = bootstrapKey
     }
 
     /// Size in bytes of the keys as held in memory (standard-domain KSK, Fourier BSK).

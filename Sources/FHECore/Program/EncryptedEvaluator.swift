@@ -1,7 +1,8 @@
 // Evaluates an `FHEProgram` on ciphertexts with evaluation keys only (DESIGN.md "Data flow").
 //
-// Every encrypted value is a list of LWE ciphertexts under the big key, message m encoded as m·Δ with
-// Δ = 2^(63−p), p its precision (`CircuitEncoding`). Leveled operations are exact wrapping arithmetic
+// Every encrypted value is a list of LWE ciphertexts under the big key of its partition, message m encoded
+// as m·Δ with Δ = 2^(63−p), p its precision (`CircuitEncoding`). A lookup of partition q reading a value of
+// partition p ≠ q keyswitches with the cross key p → q, then bootstraps with q's key (reference/tfhe.md §3.3). Leveled operations are exact wrapping arithmetic
 // on ciphertexts; table lookups are keyswitch + PBS (reference/tfhe.md §5.6–5.8), all independent
 // lookups of an operation in parallel; exact rounding extracts bits by PBS (§5.10); encrypted products
 // use two squaring tables (§5.11); max-pooling uses max(a, b) = a + relu(b − a).
@@ -23,22 +24,47 @@ public struct EncryptedEvaluationError: Error, CustomStringConvertible, Sendable
 
 /// The server-side evaluator: no secret key is reachable from here.
 public struct EncryptedEvaluator: Sendable {
+    /// The program it runs.
     public let program: FHEProgram
-    public let keys: EvaluationKeys
+    /// Keys of every partition (own keyswitch key and bootstrap key), in partition order.
+    public let partitionKeys: [EvaluationKeys]
+    /// Per cross keyswitch of the program (same order): the cross keyswitch key with the target partition's
+    /// bootstrap key.
+    private let crossKeys: [EvaluationKeys]
     /// Worker threads for lookups (default: every core).
     public var workers: Int
 
-    /// - Precondition: the keys were generated for the program's parameter set.
+    /// The keys of partition 0 (the only partition of a mono-parameter program).
+    public var keys: EvaluationKeys { partitionKeys[0] }
+
+    /// An evaluator of a mono-parameter program.
+    /// - Precondition: the program has one partition and the keys were generated for its parameter set.
     public init(program: FHEProgram, keys: EvaluationKeys, workers: Int = Parallel.workerCount) {
-        precondition(keys.parameters == program.parameters,
-                     "evaluation keys for \(keys.parameters), program compiled for \(program.parameters)")
+        self.init(program: program, partitionKeys: [keys], crossKeyswitchKeys: [], workers: workers)
+    }
+
+    /// An evaluator with the keys of every partition and the cross keyswitch keys (in the order of
+    /// `program.crossKeyswitches`).
+    /// - Precondition: the keys were generated for the program's key layout.
+    public init(program: FHEProgram, partitionKeys: [EvaluationKeys], crossKeyswitchKeys: [LWEKeyswitchKey],
+                workers: Int = Parallel.workerCount) {
+        precondition(partitionKeys.map(\.parameters) == program.partitions,
+                     "evaluation keys for \(partitionKeys.map(\.parameters)), program compiled for \(program.partitions)")
+        precondition(crossKeyswitchKeys.count == program.crossKeyswitches.count,
+                     "\(crossKeyswitchKeys.count) cross keyswitch keys, the program uses \(program.crossKeyswitches.count)")
+        crossKeys = zip(program.crossKeyswitches, crossKeyswitchKeys).map { keyswitch, key in
+            precondition(key.inputDimension == program.partitions[keyswitch.from].bigLWEDimension,
+                         "cross keyswitch key \(keyswitch.from) → \(keyswitch.to) reads \(key.inputDimension)")
+            return EvaluationKeys(parameters: program.partitions[keyswitch.to], crossKeyswitchKey: key,
+                                  bootstrapKey: partitionKeys[keyswitch.to].bootstrapKey)
+        }
         self.program = program
-        self.keys = keys
+        self.partitionKeys = partitionKeys
         self.workers = workers
     }
 
-    private var size: Int { program.parameters.bigLWEDimension.lweSize }
-    private var dimension: LWEDimension { program.parameters.bigLWEDimension }
+    /// The big LWE dimension of partition `partition`.
+    private func dimension(_ partition: Int) -> LWEDimension { program.partitions[partition].bigLWEDimension }
 
     /// Runs the circuit on one sample.
     /// - Throws: `EncryptedEvaluationError` when an argument has the wrong kind, count or dimension.
@@ -68,8 +94,10 @@ public struct EncryptedEvaluator: Sendable {
     }
 
     private func check(_ argument: CircuitArgument, against encoding: ValueEncoding, index: Int) throws {
+        let circuit = program.circuit
         switch (argument, encoding.isEncrypted) {
         case (.encrypted(let list), true):
+            let dimension = program.parameters(of: circuit.inputs[index]).bigLWEDimension
             guard list.lweDimension == dimension else {
                 throw EncryptedEvaluationError("input \(index): ciphertexts of dimension \(list.lweDimension.rawValue), the program's keys use \(dimension.rawValue)")
             }
@@ -93,11 +121,15 @@ public struct EncryptedEvaluator: Sendable {
         let circuit = program.circuit
         let precision = program.precisions[op.result.rawValue]
         let shapes = op.operands.map { circuit[$0].shape }
+        // Levelled results are under their operands' key; bootstrapped operations read their operands' key.
+        let partition = op.operands.first { circuit[$0].isEncrypted }.map { program.valuePartitions[$0.rawValue] }
+            ?? program.valuePartitions[op.result.rawValue]
+        let dimension = dimension(partition)
         // Operands as ciphertexts at the result's encoding (clear ones become trivial encryptions).
         func lifted(_ i: Int, bits: Int) -> LWECiphertextList {
             switch operands[i] {
             case .encrypted(let list): list
-            case .clear(let v): trivial(v, bits: bits)
+            case .clear(let v): trivial(v, bits: bits, dimension: dimension)
             }
         }
         switch op.kind {
@@ -113,13 +145,14 @@ public struct EncryptedEvaluator: Sendable {
         case .tableLookup(let t):
             let input = op.operands[0]
             return lookup(lifted(0, bits: precision), table: t, inputBits: program.precisions[input.rawValue],
-                          signed: circuit[input].isSigned, outputBits: precision)
+                          signed: circuit[input].isSigned, outputBits: precision,
+                          from: partition, to: program.valuePartitions[op.result.rawValue])
         case .round(let lsbs, let method):
             let inputBits = program.precisions[op.operands[0].rawValue]
-            return round(lifted(0, bits: inputBits), lsbs: lsbs, method: method, inputBits: inputBits)
+            return round(lifted(0, bits: inputBits), lsbs: lsbs, method: method, inputBits: inputBits, partition: partition)
         case .maxPool(let geometry, let padValue):
             return maxPool(lifted(0, bits: precision), shape: shapes[0], geometry: geometry, padValue: padValue,
-                           bits: precision)
+                           bits: precision, partition: partition)
         default:
             guard let map = LinearMap(op.kind, operandShapes: shapes) else { preconditionFailure("no lowering for \(op.mnemonic)") }
             return affine(map, concatenated((0..<operands.count).map { lifted($0, bits: precision) }), bits: precision)
@@ -127,23 +160,23 @@ public struct EncryptedEvaluator: Sendable {
     }
 
     /// Trivial encryptions (mask 0) of clear integers.
-    private func trivial(_ values: [Int64], bits: Int) -> LWECiphertextList {
+    private func trivial(_ values: [Int64], bits: Int, dimension: LWEDimension) -> LWECiphertextList {
         var list = LWECiphertextList(lweDimension: dimension, count: values.count)
-        let s = size
+        let s = dimension.lweSize
         for (i, v) in values.enumerated() { list.data[i * s + s - 1] = Torus.encode(v, bits: bits) }
         return list
     }
 
     private func concatenated(_ lists: [LWECiphertextList]) -> LWECiphertextList {
         guard lists.count > 1 else { return lists[0] }
-        var all = LWECiphertextList(lweDimension: dimension, count: 0)
+        var all = LWECiphertextList(lweDimension: lists[0].lweDimension, count: 0)
         for l in lists { all.data.append(contentsOf: l.data) }
         return all
     }
 
     private func gather(_ map: [Int], from sources: LWECiphertextList, fill: Int64, bits: Int) -> LWECiphertextList {
-        var out = LWECiphertextList(lweDimension: dimension, count: map.count)
-        let s = size
+        var out = LWECiphertextList(lweDimension: sources.lweDimension, count: map.count)
+        let s = sources.lweDimension.lweSize
         let fillBody = Torus.encode(fill, bits: bits)
         sources.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
@@ -158,8 +191,8 @@ public struct EncryptedEvaluator: Sendable {
     }
 
     private func affine(_ map: LinearMap, _ input: LWECiphertextList, bits: Int) -> LWECiphertextList {
-        var out = LWECiphertextList(lweDimension: dimension, count: map.terms.count)
-        let s = size
+        var out = LWECiphertextList(lweDimension: input.lweDimension, count: map.terms.count)
+        let s = input.lweDimension.lweSize
         input.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
                 for (i, row) in map.terms.enumerated() {
@@ -189,9 +222,9 @@ public struct EncryptedEvaluator: Sendable {
     /// Encrypted × clear products are leveled: element-wise or a matrix product with clear values known at run time.
     private func scaled(_ x: LWECiphertextList, _ kind: OperationKind, clear c: [Int64], shapes: [[Int]],
                         clearIsRight: Bool) -> LWECiphertextList {
-        let s = size
+        let s = x.lweDimension.lweSize
         if case .multiply = kind {
-            var out = LWECiphertextList(lweDimension: dimension, count: x.count)
+            var out = LWECiphertextList(lweDimension: x.lweDimension, count: x.count)
             x.data.withUnsafeBufferPointer { src in
                 out.data.withUnsafeMutableBufferPointer { dst in
                     for i in 0..<x.count { Self.multiplyAdd(dst.baseAddress! + i * s, src.baseAddress! + i * s, UInt64(bitPattern: c[i]), count: s) }
@@ -202,7 +235,7 @@ public struct EncryptedEvaluator: Sendable {
         let a = shapes[0], b = shapes[1]
         let m = a[a.count - 2], k = a.last!, n = b.last!
         let matrices = a.dropLast(2).reduce(1, *)
-        var out = LWECiphertextList(lweDimension: dimension, count: matrices * m * n)
+        var out = LWECiphertextList(lweDimension: x.lweDimension, count: matrices * m * n)
         x.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
                 for t in 0..<matrices { for i in 0..<m { for j in 0..<n {
@@ -222,13 +255,27 @@ public struct EncryptedEvaluator: Sendable {
     // MARK: - Bootstrapped operations
 
     /// Table lookups: one KS + PBS per element, each with its element's table.
-    private func lookup(_ x: LWECiphertextList, table: TableLookup, inputBits: Int, signed: Bool, outputBits: Int) -> LWECiphertextList {
+    private func lookup(_ x: LWECiphertextList, table: TableLookup, inputBits: Int, signed: Bool, outputBits: Int,
+                        from source: Int, to target: Int) -> LWECiphertextList {
         let luts = table.tables.map {
             LookupTable(table: Self.patternTable($0, inputMin: table.inputMin, inputBits: inputBits, signed: signed),
-                        inputBits: inputBits, outputBits: outputBits, signedInput: signed, polynomialSize: program.parameters.polynomialSize)
+                        inputBits: inputBits, outputBits: outputBits, signedInput: signed,
+                        polynomialSize: program.partitions[target].polynomialSize)
         }
         let perElement = table.selector.map { $0.map { luts[$0] } } ?? [luts[0]]
-        return Bootstrap.programmableConcurrent(x, lookupTables: perElement, keys: keys, workers: workers)
+        return bootstrap(x, lookupTables: perElement, from: source, to: target)
+    }
+
+    /// KS + PBS of ciphertexts under partition `source`'s big key into partition `target`: its own keys, or
+    /// the cross keyswitch key source → target and the target's bootstrap key.
+    private func bootstrap(_ x: LWECiphertextList, lookupTables: [LookupTable], from source: Int, to target: Int) -> LWECiphertextList {
+        if source == target {
+            return Bootstrap.programmableConcurrent(x, lookupTables: lookupTables, keys: partitionKeys[target], workers: workers)
+        }
+        guard let index = program.crossKeyswitchIndex(from: source, to: target) else {
+            preconditionFailure("no cross keyswitch \(source) → \(target) (FHEProgram checks this)")
+        }
+        return Bootstrap.programmableConcurrentAcross(x, lookupTables: lookupTables, keys: crossKeys[index], workers: workers)
     }
 
     /// A circuit table (indexed by value − inputMin) as a PBS table indexed by the p-bit pattern of the value
@@ -242,18 +289,18 @@ public struct EncryptedEvaluator: Sendable {
         }
     }
 
-    private func functionTable(inputBits: Int, outputBits: Int, signed: Bool, _ f: (Int64) -> Int64) -> LookupTable {
+    private func functionTable(inputBits: Int, outputBits: Int, signed: Bool, partition: Int, _ f: (Int64) -> Int64) -> LookupTable {
         LookupTable(inputBits: inputBits, outputBits: outputBits, signedInput: signed,
-                    polynomialSize: program.parameters.polynomialSize, f)
+                    polynomialSize: program.partitions[partition].polynomialSize, f)
     }
 
     /// Rounding (reference/tfhe.md §5.10). Exact: add 2^(δ−1)·Δ, then clear the δ low bits one by one with
     /// a bit-extraction PBS. Approximate: add −Δ/2 and let the next lookup's modulus switch round.
     /// Either way the ciphertext is then read as a (p−δ)-bit value.
-    private func round(_ x: LWECiphertextList, lsbs: Int, method: RoundingMethod, inputBits p: Int) -> LWECiphertextList {
+    private func round(_ x: LWECiphertextList, lsbs: Int, method: RoundingMethod, inputBits p: Int, partition: Int) -> LWECiphertextList {
         guard lsbs > 0 else { return x }
         var c = x
-        let s = size
+        let s = x.lweDimension.lweSize
         let delta = Torus.delta(bits: p)
         switch method {
         case .approximate:
@@ -267,8 +314,8 @@ public struct EncryptedEvaluator: Sendable {
                 for j in 0..<shifted.data.count { shifted.data[j] &*= scale }
                 for i in 0..<c.count { shifted.data[i * s + s - 1] &+= 1 &<< 62 }
                 let half = UInt64(1) &<< UInt64(62 - p + bit)  // half the bit's weight
-                let lut = LookupTable(constantCoefficient: 0 &- half, polynomialSize: program.parameters.polynomialSize)
-                let bits = Bootstrap.programmableConcurrent(shifted, lookupTables: [lut], keys: keys, workers: workers)
+                let lut = LookupTable(constantCoefficient: 0 &- half, polynomialSize: program.partitions[partition].polynomialSize)
+                let bits = bootstrap(shifted, lookupTables: [lut], from: partition, to: partition)
                 // bits = ±half; bit·2^(63−p+bit) = bits + half.
                 for j in 0..<c.data.count { c.data[j] &-= bits.data[j] }
                 for i in 0..<c.count { c.data[i * s + s - 1] &-= half }
@@ -283,7 +330,8 @@ public struct EncryptedEvaluator: Sendable {
         let pin = program.precisions[op.operands[0].rawValue], pout = program.precisions[op.result.rawValue]
         let ra = circuit[op.operands[0]].range, rb = circuit[op.operands[1]].range
         let sumSigned = ra.min + rb.min < 0, differenceSigned = ra.min - rb.max < 0
-        let s = size
+        let source = program.valuePartitions[op.operands[0].rawValue], target = program.valuePartitions[op.result.rawValue]
+        let s = a.lweDimension.lweSize
         // Pairs (index into a, index into b) whose products are summed into each output.
         var pairs: [(Int, Int)] = []
         var outputs: [Range<Int>] = []
@@ -299,8 +347,8 @@ public struct EncryptedEvaluator: Sendable {
                 outputs.append(start..<pairs.count)
             } } }
         }
-        var sums = LWECiphertextList(lweDimension: dimension, count: pairs.count)
-        var differences = LWECiphertextList(lweDimension: dimension, count: pairs.count)
+        var sums = LWECiphertextList(lweDimension: a.lweDimension, count: pairs.count)
+        var differences = LWECiphertextList(lweDimension: a.lweDimension, count: pairs.count)
         for (q, (i, j)) in pairs.enumerated() {
             for w in 0..<s {
                 sums.data[q * s + w] = a.data[i * s + w] &+ b.data[j * s + w]
@@ -308,16 +356,19 @@ public struct EncryptedEvaluator: Sendable {
             }
         }
         let square: (Int64) -> Int64 = { ($0 * $0) >> 2 }
-        let squares = Bootstrap.programmableConcurrent(
-            LWECiphertextList(lweDimension: dimension, count: 0).appending(sums).appending(differences),
-            lookupTables: [LookupTable](repeating: functionTable(inputBits: pin, outputBits: pout, signed: sumSigned, square), count: pairs.count)
-                + [LookupTable](repeating: functionTable(inputBits: pin, outputBits: pout, signed: differenceSigned, square), count: pairs.count),
-            keys: keys, workers: workers)
-        var out = LWECiphertextList(lweDimension: dimension, count: outputs.count)
+        let squares = bootstrap(
+            sums.appending(differences),
+            lookupTables: [LookupTable](repeating: functionTable(inputBits: pin, outputBits: pout, signed: sumSigned, partition: target, square),
+                                        count: pairs.count)
+                + [LookupTable](repeating: functionTable(inputBits: pin, outputBits: pout, signed: differenceSigned, partition: target, square),
+                                count: pairs.count),
+            from: source, to: target)
+        let t = squares.lweDimension.lweSize
+        var out = LWECiphertextList(lweDimension: squares.lweDimension, count: outputs.count)
         for (o, range) in outputs.enumerated() {
             for q in range {
-                for w in 0..<s {
-                    out.data[o * s + w] &+= squares.data[q * s + w] &- squares.data[(pairs.count + q) * s + w]
+                for w in 0..<t {
+                    out.data[o * t + w] &+= squares.data[q * t + w] &- squares.data[(pairs.count + q) * t + w]
                 }
             }
         }
@@ -326,12 +377,12 @@ public struct EncryptedEvaluator: Sendable {
 
     /// Max over each window: a tree of max(a, b) = a + relu(b − a), one PBS per comparison.
     private func maxPool(_ x: LWECiphertextList, shape: [Int], geometry: WindowGeometry, padValue: Int64,
-                         bits: Int) -> LWECiphertextList {
+                         bits: Int, partition: Int) -> LWECiphertextList {
         let channels = shape[0], spatial = Array(shape.dropFirst())
         let (out, taps) = IntegerKernels.windows(spatial: spatial, geometry: geometry)
         let inPlane = spatial.reduce(1, *), outPlane = out.reduce(1, *)
-        let s = size
-        let pad = trivial([padValue], bits: bits)
+        let dimension = x.lweDimension, s = dimension.lweSize
+        let pad = trivial([padValue], bits: bits, dimension: dimension)
         // Candidates per output element.
         var candidates: [[[UInt64]]] = []
         for c in 0..<channels {
@@ -341,7 +392,7 @@ public struct EncryptedEvaluator: Sendable {
                 })
             }
         }
-        let relu = functionTable(inputBits: bits, outputBits: bits, signed: true) { max($0, 0) }
+        let relu = functionTable(inputBits: bits, outputBits: bits, signed: true, partition: partition) { max($0, 0) }
         while candidates.contains(where: { $0.count > 1 }) {
             var differences = LWECiphertextList(lweDimension: dimension, count: 0)
             var pairs: [(element: Int, slot: Int)] = []
@@ -351,7 +402,7 @@ public struct EncryptedEvaluator: Sendable {
                     pairs.append((e, q))
                 }
             }
-            let relus = Bootstrap.programmableConcurrent(differences, lookupTables: [relu], keys: keys, workers: workers)
+            let relus = bootstrap(differences, lookupTables: [relu], from: partition, to: partition)
             var next = candidates.map { _ in [[UInt64]]() }
             var k = 0
             for (e, list) in candidates.enumerated() {

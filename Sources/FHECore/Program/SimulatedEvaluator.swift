@@ -9,21 +9,31 @@ import Foundation
 /// max-pooling are computed exactly (their PBS run at the same p_error but are not perturbed).
 public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
     public let program: FHEProgram
-    /// Standard deviation of each value's lookup-input noise, in units of that lookup's input step.
+    /// Standard deviation of each lookup's input noise, in units of that lookup's input step, indexed by the
+    /// lookup's result (0 for other values).
     private let noiseInSteps: [Double]
 
-    /// A simulator of `program`.
+    /// A simulator of `program`. A lookup's noise is that of its own partition's keyswitch (the cross key when
+    /// its input is under another partition's big key) and modulus switch, on top of its input's noise under
+    /// the input's partition (reference/tfhe.md §2.5, §3.3).
     public init(program: FHEProgram) {
         self.program = program
         let weights = NoiseWeights(program.circuit)
-        let parameters = program.parameters
-        let switching = NoiseModel.keyswitchVariance(for: parameters) + NoiseModel.modulusSwitchVariance(for: parameters)
-        noiseInSteps = program.circuit.values.indices.map { i in
-            let bits = program.precisions[i]
-            guard bits > 0 else { return 0 }
-            let variance = weights.variance(of: i, parameters: parameters) + switching
-            return variance.squareRoot() * exp2(Double(bits + 1))  // Δ = 2^(−1−p) of the torus
+        var noise = [Double](repeating: 0, count: program.circuit.values.count)
+        for op in program.circuit.operations {
+            guard case .tableLookup = op.kind, program.circuit[op.result].isEncrypted else { continue }
+            let input = op.operands[0].rawValue
+            let bits = program.precisions[input]
+            guard bits > 0 else { continue }
+            let source = program.partitions[program.valuePartitions[input]]
+            let target = program.partitions[program.valuePartitions[op.result.rawValue]]
+            let keyswitch = NoiseModel.keyswitchVariance(
+                inputDimension: source.bigLWEDimension, decomposition: target.ksDecomposition,
+                keyswitchKeyVariance: target.lweNoiseStandardDeviation * target.lweNoiseStandardDeviation)
+            let variance = weights.variance(of: input, parameters: source) + keyswitch + NoiseModel.modulusSwitchVariance(for: target)
+            noise[op.result.rawValue] = variance.squareRoot() * exp2(Double(bits + 1))  // Δ = 2^(−1−p) of the torus
         }
+        noiseInSteps = noise
     }
 
     public func evaluate(_ circuit: Circuit, inputs: [IntTensor]) throws -> [IntTensor] {
@@ -48,7 +58,7 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
                 continue
             }
             let input = op.operands[0]
-            let sigma = noiseInSteps[input.rawValue]
+            let sigma = noiseInSteps[op.result.rawValue]
             let bits = program.precisions[input.rawValue]
             let representable = IntegerRange.representable(bits: bits, signed: circuit[input].isSigned)
             // The value the PBS reads, in input steps, before noise.

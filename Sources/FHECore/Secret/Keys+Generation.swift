@@ -2,13 +2,13 @@
 // the same routine and the same streams, so decompressing a seeded key reproduces the full key exactly.
 
 extension SecretKeys {
-    /// Writes the keyswitch rows of big-key coefficient `i` (l LWE ciphertexts under the small key) to `rows`.
-    private func keyswitchRows(_ i: Int, seeds: EncryptionSeeds, into rows: UnsafeMutablePointer<UInt64>) {
+    /// Writes the keyswitch rows of coefficient `i` of `input` (l LWE ciphertexts under the small key) to `rows`.
+    private func keyswitchRows(_ i: Int, input: LWESecretKey, seeds: EncryptionSeeds, into rows: UnsafeMutablePointer<UInt64>) {
         let decomposition = parameters.ksDecomposition
         let beta = decomposition.baseLog.rawValue
         let size = parameters.lweDimension.lweSize
         let generator = seeds.generator(forItem: i)
-        let bit = bigLWEKey.bits[i]
+        let bit = input.bits[i]
         for j in 1...decomposition.levelCount.rawValue {
             let plaintext = bit &* (1 &<< UInt64(64 - beta * j))
             LWEEncryption.encrypt(plaintext, key: lweKey, noise: parameters.lweNoiseStandardDeviation,
@@ -46,33 +46,54 @@ extension SecretKeys {
 
     /// The keyswitch key (big key → small key).
     public func keyswitchKey(seeds: EncryptionSeeds = .random()) -> LWEKeyswitchKey {
-        let input = parameters.bigLWEDimension
-        let rowWords = parameters.ksDecomposition.levelCount.rawValue * parameters.lweDimension.lweSize
-        let data = [UInt64](unsafeUninitializedCapacity: input.rawValue * rowWords) { buffer, count in
-            let base = buffer.baseAddress!
-            Parallel.forEach(count: input.rawValue, makeState: { () }) { _, i in
-                keyswitchRows(i, seeds: seeds, into: base + i * rowWords)
-            }
-            count = input.rawValue * rowWords
-        }
-        return LWEKeyswitchKey(data: data, inputDimension: input, outputDimension: parameters.lweDimension,
-                               decomposition: parameters.ksDecomposition)
+        keyswitchKey(from: bigLWEKey, seeds: seeds)
     }
 
     /// The keyswitch key with bodies only.
     public func seededKeyswitchKey(seeds: EncryptionSeeds = .random()) -> SeededLWEKeyswitchKey {
-        let input = parameters.bigLWEDimension.rawValue
+        seededKeyswitchKey(from: bigLWEKey, seeds: seeds)
+    }
+
+    /// The cross keyswitch key from `source`'s big key to this set's small key, with this set's gadget: lookups
+    /// of this partition fed by PBS outputs of `source`'s partition (reference/tfhe.md §3.3).
+    public func crossKeyswitchKey(from source: SecretKeys, seeds: EncryptionSeeds = .random()) -> LWEKeyswitchKey {
+        keyswitchKey(from: source.bigLWEKey, seeds: seeds)
+    }
+
+    /// The cross keyswitch key with bodies only.
+    public func seededCrossKeyswitchKey(from source: SecretKeys, seeds: EncryptionSeeds = .random()) -> SeededLWEKeyswitchKey {
+        seededKeyswitchKey(from: source.bigLWEKey, seeds: seeds)
+    }
+
+    /// The keyswitch key from `input` to the small key.
+    private func keyswitchKey(from input: LWESecretKey, seeds: EncryptionSeeds) -> LWEKeyswitchKey {
+        let inputDimension = input.lweDimension
+        let rowWords = parameters.ksDecomposition.levelCount.rawValue * parameters.lweDimension.lweSize
+        let data = [UInt64](unsafeUninitializedCapacity: inputDimension.rawValue * rowWords) { buffer, count in
+            let base = buffer.baseAddress!
+            Parallel.forEach(count: inputDimension.rawValue, makeState: { () }) { _, i in
+                keyswitchRows(i, input: input, seeds: seeds, into: base + i * rowWords)
+            }
+            count = inputDimension.rawValue * rowWords
+        }
+        return LWEKeyswitchKey(data: data, inputDimension: inputDimension, outputDimension: parameters.lweDimension,
+                               decomposition: parameters.ksDecomposition)
+    }
+
+    /// The keyswitch key from `input` to the small key, bodies only.
+    private func seededKeyswitchKey(from input: LWESecretKey, seeds: EncryptionSeeds) -> SeededLWEKeyswitchKey {
+        let inputCount = input.lweDimension.rawValue
         let l = parameters.ksDecomposition.levelCount.rawValue
         let size = parameters.lweDimension.lweSize
-        let bodies = [UInt64](unsafeUninitializedCapacity: input * l) { buffer, count in
+        let bodies = [UInt64](unsafeUninitializedCapacity: inputCount * l) { buffer, count in
             let base = buffer.baseAddress!
-            Parallel.forEach(count: input, makeState: { WorkerBuffer<UInt64>(count: l * size) }) { rows, i in
-                keyswitchRows(i, seeds: seeds, into: rows.pointer)
+            Parallel.forEach(count: inputCount, makeState: { WorkerBuffer<UInt64>(count: l * size) }) { rows, i in
+                keyswitchRows(i, input: input, seeds: seeds, into: rows.pointer)
                 for j in 0..<l { base[i * l + j] = rows.pointer[j * size + size - 1] }
             }
-            count = input * l
+            count = inputCount * l
         }
-        return SeededLWEKeyswitchKey(maskSeed: seeds.maskSeed, bodies: bodies, inputDimension: parameters.bigLWEDimension,
+        return SeededLWEKeyswitchKey(maskSeed: seeds.maskSeed, bodies: bodies, inputDimension: input.lweDimension,
                                      outputDimension: parameters.lweDimension, decomposition: parameters.ksDecomposition)
     }
 

@@ -41,7 +41,7 @@ extension Cml_V1_EvaluationKeys {
         for (index, keyswitch) in layout.partitionKeyswitches.enumerated() {
             try partitionKeyswitchKeys[index].checkConformance(
                 input: layout.parameterSets[keyswitch.from].bigLWEDimension.rawValue,
-                output: layout.parameterSets[keyswitch.to].bigLWEDimension.rawValue,
+                output: layout.parameterSets[keyswitch.to].lweDimension.rawValue,
                 decomposition: keyswitch.decomposition, field: "evaluationKeys.partitionKeyswitchKeys[\(index)]")
         }
     }

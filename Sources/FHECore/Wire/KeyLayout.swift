@@ -1,4 +1,5 @@
-// The key layout of a compiled circuit: its parameter sets and the keyswitches between them.
+// The key layout of a compiled circuit: its parameter sets and the keyswitches between them
+// (big key of one set to small key of another).
 // Its hash ties bundles, keys and ciphertexts together: a message made for another layout is
 // refused (HTTP 422) before anything is evaluated.
 public import Foundation
@@ -7,16 +8,17 @@ public import Foundation
 public struct KeyLayout: Hashable, Sendable {
     /// One parameter set per circuit partition.
     public let parameterSets: [ParameterSet]
-    /// Keyswitches between partitions' big keys (from, to, gadget).
+    /// Keyswitches between partitions (from, to, gadget): from one set's big key to another's small key.
     public let partitionKeyswitches: [PartitionKeyswitch]
 
-    /// A keyswitch from the big key of one parameter set to the big key of another.
-    public struct PartitionKeyswitch: Hashable, Sendable {
-        /// Index of the source parameter set.
+    /// A keyswitch from the big key (k·N) of one parameter set to the small key (n) of another: lookups of
+    /// the second set fed by PBS outputs of the first (reference/tfhe.md §3.3).
+    public struct PartitionKeyswitch: Hashable, Sendable, Codable {
+        /// Index of the source parameter set (its big key).
         public let from: Int
-        /// Index of the destination parameter set.
+        /// Index of the destination parameter set (its small key).
         public let to: Int
-        /// Gadget of the keyswitch key.
+        /// Gadget of the keyswitch key (the destination set's keyswitch gadget).
         public let decomposition: DecompositionParameters
 
         /// Creates a partition keyswitch.

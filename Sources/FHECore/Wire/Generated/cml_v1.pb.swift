@@ -220,7 +220,7 @@ public nonisolated struct Cml_V1_PartitionKeyswitch: Sendable {
   /// big key of this set
   public var fromParameterSet: UInt32 = 0
 
-  /// big key of this set
+  /// small key of this set (its keyswitch gadget)
   public var toParameterSet: UInt32 = 0
 
   public var baseLog: UInt32 = 0
