@@ -43,6 +43,12 @@ public struct EncryptedEvaluator: Sendable {
         self.init(program: program, partitionKeys: [keys], crossKeyswitchKeys: [], workers: workers)
     }
 
+    /// An evaluator with the keys of every partition of the program's key layout.
+    /// - Precondition: the keys were generated for the program's key layout.
+    public init(program: FHEProgram, keys: PartitionedEvaluationKeys, workers: Int = Parallel.workerCount) {
+        self.init(program: program, partitionKeys: keys.partitionKeys, crossKeyswitchKeys: keys.crossKeyswitchKeys, workers: workers)
+    }
+
     /// An evaluator with the keys of every partition and the cross keyswitch keys (in the order of
     /// `program.crossKeyswitches`).
     /// - Precondition: the keys were generated for the program's key layout.

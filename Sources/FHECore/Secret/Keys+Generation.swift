@@ -156,14 +156,18 @@ extension SecretKeys {
 
 extension EncryptionSeeds {
     /// Independent seeds for sub-object `index` (the keyswitch key and the bootstrap key of one key set must not
-    /// share streams): each seed's bytes are re-keyed through ChaCha20 stream 2^63 + index.
+    /// share streams): each seed re-keyed by `Seed.derived(_:)`.
     public func derived(_ index: UInt64) -> EncryptionSeeds {
-        func derive(_ seed: Seed) -> Seed {
-            let stream = ChaCha20Stream(seed: seed, streamID: (1 << 63) | index)
-            var words = [UInt64](repeating: 0, count: 4)
-            words.withUnsafeMutableBufferPointer { stream.fill($0) }
-            return Seed(bytes: words.withUnsafeBytes { Array($0) })
-        }
-        return EncryptionSeeds(maskSeed: derive(maskSeed), noiseSeed: derive(noiseSeed))
+        EncryptionSeeds(maskSeed: maskSeed.derived(index), noiseSeed: noiseSeed.derived(index))
+    }
+}
+
+extension Seed {
+    /// An independent seed for sub-object `index`: this seed's bytes re-keyed through ChaCha20 stream 2^63 + index.
+    public func derived(_ index: UInt64) -> Seed {
+        let stream = ChaCha20Stream(seed: self, streamID: (1 << 63) | index)
+        var words = [UInt64](repeating: 0, count: 4)
+        words.withUnsafeMutableBufferPointer { stream.fill($0) }
+        return Seed(bytes: words.withUnsafeBytes { Array($0) })
     }
 }

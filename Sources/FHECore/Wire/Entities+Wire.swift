@@ -116,29 +116,54 @@ extension LWECiphertextList {
     }
 }
 
+extension SeededPartitionedEvaluationKeys {
+    /// The wire form for `layout` (the layout's hash, keys in layout order).
+    /// - Precondition: the keys were made for `layout`.
+    public func wire(layout: KeyLayout) -> Cml_V1_EvaluationKeys {
+        precondition(partitionKeys.map(\.parameters) == layout.parameterSets && crossKeyswitchKeys.count == layout.partitionKeyswitches.count,
+                     "keys for \(partitionKeys.count) sets and \(crossKeyswitchKeys.count) cross keys do not fit the layout")
+        var message = Cml_V1_EvaluationKeys()
+        message.keyLayoutHash = Data(layout.hash)
+        message.parameterSetKeys = partitionKeys.enumerated().map { $0.element.wire(parameterSetIndex: $0.offset) }
+        message.partitionKeyswitchKeys = crossKeyswitchKeys.map(\.wire)
+        return message
+    }
+
+    /// Decodes uploaded keys after checking them against `layout`.
+    /// - Throws: `WireFormatError` unless the keys conform to `layout`.
+    public init(wire message: Cml_V1_EvaluationKeys, layout: KeyLayout) throws {
+        try message.checkConformance(to: layout)
+        self.init(
+            partitionKeys: try zip(message.parameterSetKeys, layout.parameterSets).enumerated().map { index, pair in
+                try SeededEvaluationKeys(wire: pair.0, parameters: pair.1, field: "evaluationKeys.parameterSetKeys[\(index)]")
+            },
+            crossKeyswitchKeys: try message.partitionKeyswitchKeys.enumerated().map {
+                try SeededLWEKeyswitchKey(wire: $0.element, field: "evaluationKeys.partitionKeyswitchKeys[\($0.offset)]")
+            })
+    }
+
+    /// The keys the server computes with: masks regenerated, bootstrap keys in the Fourier domain.
+    public func decompressed() -> PartitionedEvaluationKeys {
+        PartitionedEvaluationKeys(partitionKeys: partitionKeys.map { $0.decompressed() },
+                                  crossKeyswitchKeys: crossKeyswitchKeys.map(Decompression.decompress))
+    }
+}
+
 /// Evaluation keys decompressed and in the Fourier domain, one entry per parameter set of the
 /// layout, plus the partition keyswitch keys: what an encrypted evaluator runs with.
 public final class PreparedTFHEKeys: PreparedEvaluationKeys {
+    /// The keys of every parameter set and the cross keyswitch keys.
+    public let evaluationKeys: PartitionedEvaluationKeys
     /// Keys per parameter set, in layout order.
-    public let keys: [EvaluationKeys]
+    public var keys: [EvaluationKeys] { evaluationKeys.partitionKeys }
     /// Keyswitch keys between partitions, in layout order.
-    public let partitionKeyswitchKeys: [LWEKeyswitchKey]
+    public var partitionKeyswitchKeys: [LWEKeyswitchKey] { evaluationKeys.crossKeyswitchKeys }
 
     /// Decompresses uploaded keys (mask regeneration, Fourier conversion of the bootstrap keys).
     /// - Throws: `WireFormatError` unless the keys conform to `layout`.
     public init(wire message: Cml_V1_EvaluationKeys, layout: KeyLayout) throws {
-        try message.checkConformance(to: layout)
-        keys = try zip(message.parameterSetKeys, layout.parameterSets).enumerated().map { index, pair in
-            try SeededEvaluationKeys(wire: pair.0, parameters: pair.1, field: "evaluationKeys.parameterSetKeys[\(index)]")
-                .decompressed()
-        }
-        partitionKeyswitchKeys = try message.partitionKeyswitchKeys.enumerated().map {
-            Decompression.decompress(
-                try SeededLWEKeyswitchKey(wire: $0.element, field: "evaluationKeys.partitionKeyswitchKeys[\($0.offset)]"))
-        }
+        evaluationKeys = try SeededPartitionedEvaluationKeys(wire: message, layout: layout).decompressed()
     }
 
-    public var byteCount: Int {
-        keys.reduce(0) { $0 + $1.byteCount } + partitionKeyswitchKeys.reduce(0) { $0 + $1.byteCount }
-    }
+    public var byteCount: Int { evaluationKeys.byteCount }
 }
