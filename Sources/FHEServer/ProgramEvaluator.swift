@@ -19,9 +19,9 @@ struct ProgramEvaluator: EncryptedCircuitEvaluating {
         } catch {
             throw WireFormatError(.invalidField, field: "serverSpec.circuit", offset: nil, "not a \(FHEProgram.circuitEncodingName) program: \(error)")
         }
-        guard bundle.keyLayout.parameterSets == [program.parameters] else {
+        guard bundle.keyLayout == program.keyLayout else {
             throw WireFormatError(.invalidField, field: "serverSpec.keyLayout", offset: nil,
-                                  "the key layout does not hold the program's parameter set \(program.parameters)")
+                                  "the key layout is not the program's (parameter sets \(program.partitions), \(program.crossKeyswitches.count) cross keyswitches)")
         }
         layout = bundle.keyLayout
     }
@@ -31,10 +31,10 @@ struct ProgramEvaluator: EncryptedCircuitEvaluating {
     }
 
     func evaluate(_ inputs: Cml_V1_CiphertextBatch, keys: any PreparedEvaluationKeys) async throws -> Cml_V1_CiphertextBatch {
-        guard let prepared = keys as? PreparedTFHEKeys, let evaluationKeys = prepared.keys.first else {
+        guard let prepared = keys as? PreparedTFHEKeys else {
             throw WireFormatError(.invalidField, field: "keys", offset: nil, "keys were not prepared by this evaluator")
         }
-        let evaluator = EncryptedEvaluator(program: program, keys: evaluationKeys)
+        let evaluator = EncryptedEvaluator(program: program, keys: prepared.evaluationKeys)
         let batch = Int(inputs.batchSize)
         let encodings = program.inputEncodings
         // Per input: all samples' ciphertexts (decompressed) or clear words.
@@ -52,13 +52,14 @@ struct ProgramEvaluator: EncryptedCircuitEvaluating {
                 throw WireFormatError(.invalidField, field: "\(field).values", offset: nil, "missing")
             }
         }
-        let size = program.parameters.bigLWEDimension.lweSize
-        var outputs = program.outputEncodings.map { _ in LWECiphertextList(lweDimension: program.parameters.bigLWEDimension, count: 0) }
+        // Each output is under the big key of its own partition.
+        var outputs = program.circuit.outputs.map { LWECiphertextList(lweDimension: program.parameters(of: $0).bigLWEDimension, count: 0) }
         for b in 0..<batch {
             let arguments: [CircuitArgument] = zip(perInput, encodings).map { argument, encoding in
                 let per = encoding.elementCount
                 switch argument {
                 case .encrypted(let list):
+                    let size = list.lweDimension.lweSize
                     var sample = LWECiphertextList(lweDimension: list.lweDimension, count: 0)
                     sample.data = Array(list.data[(b * per * size)..<((b + 1) * per * size)])
                     return .encrypted(sample)
@@ -83,7 +84,7 @@ struct ProgramEvaluator: EncryptedCircuitEvaluating {
         response.tensors = outputs.enumerated().map { index, list in
             var tensor = Cml_V1_BatchTensor()
             tensor.index = UInt32(index)
-            tensor.parameterSetIndex = 0
+            tensor.parameterSetIndex = UInt32(program.valuePartitions[program.circuit.outputs[index].rawValue])
             tensor.values = .full(list.wire)
             return tensor
         }

@@ -21,7 +21,7 @@ struct TableLookupEvaluatorForTests: EncryptedCircuitEvaluating {
         let prepared = keys as! PreparedTFHEKeys
         guard case .seeded(let seeded) = inputs.tensors[0].values else { throw CancellationError() }
         let fresh = Decompression.decompress(try SeededLWECiphertextList(wire: seeded, field: "inputs"))
-        let evaluationKeys = prepared.keys[0]
+        let evaluationKeys = prepared.evaluationKeys.keys(from: 0, to: 0, crossIndex: nil)
         let lut = LookupTable(table: table, inputBits: bits, outputBits: bits,
                               polynomialSize: evaluationKeys.parameters.polynomialSize)
         let results = (0..<fresh.count).map { Bootstrap.programmable(fresh[$0], lookupTable: lut, keys: evaluationKeys) }

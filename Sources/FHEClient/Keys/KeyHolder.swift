@@ -7,33 +7,25 @@ import Foundation
 public final class KeyHolder: Sendable {
     /// The client part of the bundle the keys were made for.
     public let bundle: ClientBundle
-    private let secretKeys: [SecretKeys]
+    private let secretKeys: PartitionedSecretKeys
     private let keySeeds: [Seed]
 
     private init(bundle: ClientBundle, keySeeds: [Seed]) {
         self.bundle = bundle
         self.keySeeds = keySeeds
-        secretKeys = zip(bundle.keyLayout.parameterSets, keySeeds).map { SecretKeys(parameters: $0, seed: $1) }
+        secretKeys = PartitionedSecretKeys(layout: bundle.keyLayout, seeds: keySeeds)
     }
 
-    /// Fresh secret keys (seeds from libsodium's `randombytes_buf`) for `bundle`.
-    /// - Throws: `ClientError` when the circuit needs keys this build cannot make yet.
+    /// Fresh secret keys (seeds from libsodium's `randombytes_buf`, one per parameter set) for `bundle`.
+    /// - Throws: nothing today; kept throwing for layouts a later build may refuse.
     public static func generate(for bundle: ClientBundle) throws -> KeyHolder {
-        guard bundle.keyLayout.partitionKeyswitches.isEmpty else {
-            throw ClientError(code: "client.unsupported_layout",
-                              "the circuit needs keyswitch keys between parameter sets, which this build cannot generate yet")
-        }
-        return KeyHolder(bundle: bundle, keySeeds: bundle.keyLayout.parameterSets.map { _ in Seed.random() })
+        KeyHolder(bundle: bundle, keySeeds: bundle.keyLayout.parameterSets.map { _ in Seed.random() })
     }
 
-    /// The seeded evaluation keys (what the server gets), freshly generated.
+    /// The seeded evaluation keys (what the server gets), freshly generated: per parameter set its bootstrap key
+    /// and, where the layout lists it, its own keyswitch key; the layout's keyswitch keys between sets.
     public func evaluationKeys() -> Cml_V1_EvaluationKeys {
-        var message = Cml_V1_EvaluationKeys()
-        message.keyLayoutHash = Data(bundle.keyLayout.hash)
-        message.parameterSetKeys = secretKeys.enumerated().map { index, keys in
-            keys.seededEvaluationKeys().wire(parameterSetIndex: index)
-        }
-        return message
+        secretKeys.seededEvaluationKeys().wire(layout: bundle.keyLayout)
     }
 
     // MARK: Secret-key file
@@ -73,5 +65,5 @@ public final class KeyHolder: Sendable {
 
 extension KeyHolder {
     /// The secret key for parameter set `index` (for encryption and decryption).
-    func keys(_ index: Int) -> SecretKeys { secretKeys[index] }
+    func keys(_ index: Int) -> SecretKeys { secretKeys.partitions[index] }
 }

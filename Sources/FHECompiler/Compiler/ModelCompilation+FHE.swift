@@ -49,26 +49,27 @@ extension ModelCompilation {
             return model.dequantizeOutputs(try SimulatedEvaluator(program: program).evaluate(model.circuit, inputs: quantized))
         case .execute:
             let started = Date()
-            let keys = SecretKeys(parameters: program.parameters)
+            let keys = PartitionedSecretKeys(layout: program.keyLayout)
             let evaluator = EncryptedEvaluator(program: program, keys: keys.evaluationKeys())
             let keygen = Date().timeIntervalSince(started)
-            log(String(format: "keygen: %.2f s (%@)", keygen, program.parameters.description))
+            log(String(format: "keygen: %.2f s (%@)", keygen, program.partitions.map(\.description).joined(separator: "; ")))
             let batch = quantized.first?.shape.first ?? 0
             let inputEncodings = program.inputEncodings, outputEncodings = program.outputEncodings
             var outputs = outputEncodings.map { _ in [Int64]() }
             var evaluation = 0.0
             for b in 0..<batch {
-                let arguments: [CircuitArgument] = zip(quantized, inputEncodings).map { tensor, encoding in
+                let arguments: [CircuitArgument] = zip(quantized, inputEncodings).enumerated().map { index, pair in
+                    let (tensor, encoding) = pair
                     let per = encoding.elementCount
                     let sample = Array(tensor.values[b * per..<(b + 1) * per])
-                    return encoding.isEncrypted ? .encrypted(keys.encrypt(sample, encoding: encoding)) : .clear(sample)
+                    return encoding.isEncrypted ? .encrypted(keys.encrypt(sample, input: index, of: program)) : .clear(sample)
                 }
                 let t0 = Date()
                 let results = try evaluator.evaluate(arguments)
                 evaluation += Date().timeIntervalSince(t0)
-                for (i, (result, encoding)) in zip(results, outputEncodings).enumerated() {
+                for (i, result) in results.enumerated() {
                     switch result {
-                    case .encrypted(let list): outputs[i] += keys.decrypt(list, encoding: encoding)
+                    case .encrypted(let list): outputs[i] += keys.decrypt(list, output: i, of: program)
                     case .clear(let values): outputs[i] += values
                     }
                 }

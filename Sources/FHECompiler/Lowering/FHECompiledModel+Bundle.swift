@@ -5,13 +5,14 @@ public import FHECore
 import Foundation
 
 extension FHECompiledModel {
-    /// The key layout: one parameter set for the whole circuit.
-    public var keyLayout: KeyLayout { KeyLayout(parameterSets: [program.parameters]) }
+    /// The key layout: the program's parameter sets and the keyswitches between them.
+    public var keyLayout: KeyLayout { program.keyLayout }
 
-    /// Client and server tensor specs for the inputs or outputs.
-    func tensorSpecs(names: [String], quantizers: [UniformQuantizer], encodings: [ValueEncoding]) -> [Cml_V1_TensorSpec] {
-        zip(names, zip(quantizers, encodings)).map { name, pair in
-            let (quantizer, encoding) = pair
+    /// Client and server tensor specs for the inputs or outputs (`values`, in order).
+    func tensorSpecs(names: [String], quantizers: [UniformQuantizer], values: [ValueID]) -> [Cml_V1_TensorSpec] {
+        zip(names, zip(quantizers, values)).map { name, pair in
+            let (quantizer, value) = pair
+            let encoding = program.encoding(of: value)
             var spec = Cml_V1_TensorSpec()
             spec.name = name
             spec.shape = encoding.shape.map { UInt32($0) }
@@ -22,7 +23,7 @@ extension FHECompiledModel {
             e.paddingBits = encoding.isEncrypted ? 1 : 0
             e.isSigned = encoding.isSigned
             spec.encoding = e
-            spec.parameterSetIndex = 0
+            spec.parameterSetIndex = encoding.isEncrypted ? UInt32(program.valuePartitions[value.rawValue]) : 0
             return spec
         }
     }
@@ -33,8 +34,8 @@ extension FHECompiledModel {
         spec.toolVersion = CMLVersion.current
         spec.keyLayout = keyLayout.wire
         spec.keyLayoutHash = Data(keyLayout.hash)
-        spec.inputs = tensorSpecs(names: model.inputNames, quantizers: model.inputQuantizers, encodings: program.inputEncodings)
-        spec.outputs = tensorSpecs(names: model.outputNames, quantizers: model.outputQuantizers, encodings: program.outputEncodings)
+        spec.inputs = tensorSpecs(names: model.inputNames, quantizers: model.inputQuantizers, values: program.circuit.inputs)
+        spec.outputs = tensorSpecs(names: model.outputNames, quantizers: model.outputQuantizers, values: program.circuit.outputs)
         spec.modelName = modelName
         return spec
     }

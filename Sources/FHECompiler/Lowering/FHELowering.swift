@@ -43,11 +43,28 @@ public enum FHELowering {
         return FHECompiledModel(model: model, program: program, parameters: parameters)
     }
 
-    /// Lowers a circuit: encodings, noise requirements, parameter search.
+    /// Lowers a circuit: encodings, noise requirements, parameter search. The search may give parts of different
+    /// precision their own parameter sets when that is cheaper (reference/tfhe.md §3.3); when the circuit's keys
+    /// cannot follow its answer (a circuit input feeding lookups of two partitions), it searches one set for all.
     public static func lower(_ circuit: Circuit, options: FHEOptions = FHEOptions()) throws -> (FHEProgram, CircuitParameters) {
         let precisions = CircuitEncoding.precisions(of: circuit)
-        let chosen = try CircuitParameterSelection.select(parameterRequest(circuit, precisions: precisions, options: options))
-        return (FHEProgram(circuit: circuit, precisions: precisions, parameters: chosen.partitions[0].parameters), chosen)
+        let anchored = anchoredValueGroups(circuit, precisions: precisions)
+        var request = parameterRequest(circuit, anchored: anchored, options: options)
+        let chosen = try CircuitParameterSelection.select(request)
+        if chosen.partitions.count > 1, let valuePartitions = valuePartitions(circuit, anchors: anchored.map(\.anchor), chosen: chosen) {
+            let program = FHEProgram(
+                circuit: circuit, precisions: precisions, partitions: chosen.partitions.map(\.parameters), valuePartitions: valuePartitions,
+                crossKeyswitches: chosen.crossKeyswitches.map {
+                    KeyLayout.PartitionKeyswitch(from: $0.sourcePartition, to: $0.targetPartition, decomposition: $0.decomposition)
+                })
+            return (program, chosen)
+        }
+        guard chosen.partitions.count > 1 else {
+            return (FHEProgram(circuit: circuit, precisions: precisions, parameters: chosen.partitions[0].parameters), chosen)
+        }
+        request.allowsSeveralParameterSets = false
+        let mono = try CircuitParameterSelection.select(request)
+        return (FHEProgram(circuit: circuit, precisions: precisions, parameters: mono.partitions[0].parameters), mono)
     }
 
     /// The cheapest single set of each GLWE shape (k, N) that fits `circuit`, cheapest first (at most `limit`),
@@ -62,54 +79,93 @@ public enum FHELowering {
         }
     }
 
-    /// What the parameter search is asked for `circuit`: its TLU and output groups, one set for all.
+    /// What the parameter search is asked for `circuit`: its TLU and output groups, with the groups feeding each,
+    /// so that the search may split them into partitions of their own parameter sets.
     public static func parameterRequest(_ circuit: Circuit, precisions: [Int]? = nil, options: FHEOptions = FHEOptions())
         -> CircuitParameterRequest {
-        var groups = valueGroups(circuit, precisions: precisions ?? CircuitEncoding.precisions(of: circuit))
+        parameterRequest(circuit, anchored: anchoredValueGroups(circuit, precisions: precisions ?? CircuitEncoding.precisions(of: circuit)),
+                         options: options)
+    }
+
+    static func parameterRequest(_ circuit: Circuit, anchored: [(group: ValueGroup, anchor: GroupAnchor)],
+                                 options: FHEOptions) -> CircuitParameterRequest {
+        var groups = anchored.map(\.group)
         // A circuit without lookups still needs keys to encrypt under: ask for one 1-bit lookup too.
         if !groups.contains(where: { $0.role == .tluInput }) {
             groups.append(.tlus("(no lookup)", precision: 1, squaredNorm: 1, count: 1))
         }
         return CircuitParameterRequest(
             groups: groups, errorProbability: options.errorProbability, globalErrorProbability: options.globalErrorProbability,
-            levelledOperandCount: 0, allowsSeveralParameterSets: false)
+            levelledOperandCount: 0, allowsSeveralParameterSets: true)
     }
 
     /// The TLU inputs and decrypted outputs of `circuit` as the parameter search sees them.
     static func valueGroups(_ circuit: Circuit, precisions: [Int]) -> [ValueGroup] {
+        anchoredValueGroups(circuit, precisions: precisions).map(\.group)
+    }
+
+    /// The groups of `valueGroups` with their sources (the groups whose PBS outputs feed them) and where each sits
+    /// in the circuit. Group names are made unique (a repeated label gets " #2", …) so sources name one group each.
+    /// A group whose PBS outputs are added back to its own input (exact rounding's bits, max-pooling's relus) lists
+    /// itself among its sources: the search then keeps it in its input's partition, as the evaluator needs.
+    static func anchoredValueGroups(_ circuit: Circuit, precisions: [Int]) -> [(group: ValueGroup, anchor: GroupAnchor)] {
         let weights = NoiseWeights(circuit)
         let boot = weights.bootstrapped, fresh = weights.fresh
-        func tlus(_ name: String, bits: Int, _ i: Int, count: Int, scale: Double = 1, extra: Double = 0) -> ValueGroup {
-            .tlus(name, precision: bits, squaredNorm: (boot[i] + extra) * scale, count: count, freshSquaredNorm: fresh[i] * scale)
+        var sources = [Set<String>](repeating: [], count: circuit.values.count)
+        var used: [String: Int] = [:]
+        func unique(_ name: String) -> String {
+            used[name, default: 0] += 1
+            return used[name]! == 1 ? name : "\(name) #\(used[name]!)"
         }
-        var groups: [ValueGroup] = []
+        func sorted(_ names: Set<String>) -> [String] { names.sorted() }
+        func tlus(_ name: String, bits: Int, _ i: Int, count: Int, scale: Double = 1, extra: Double = 0,
+                  feeding: Set<String>? = nil) -> ValueGroup {
+            .tlus(name, precision: bits, squaredNorm: (boot[i] + extra) * scale, count: count, sources: sorted(feeding ?? sources[i]),
+                  freshSquaredNorm: fresh[i] * scale)
+        }
+        var groups: [(group: ValueGroup, anchor: GroupAnchor)] = []
         for op in circuit.operations where circuit[op.result].isEncrypted {
+            let r = op.result.rawValue
+            let encrypted = op.operands.filter { circuit[$0].isEncrypted }
+            // PBS outputs reaching this value through levelled operations (refined below for bootstrapped results).
+            sources[r] = encrypted.reduce(into: Set<String>()) { $0.formUnion(sources[$1.rawValue]) }
             guard let first = op.operands.first else { continue }
             let bits = precisions[first.rawValue], i = first.rawValue
-            let encryptedOperands = op.operands.filter { circuit[$0].isEncrypted }
             switch op.kind {
             case .tableLookup:
-                groups.append(tlus(op.label, bits: bits, i, count: circuit[first].elementCount))
-            case .multiply where encryptedOperands.count == 2, .matMulEncrypted where encryptedOperands.count == 2:
+                let name = unique(op.label)
+                groups.append((tlus(name, bits: bits, i, count: circuit[first].elementCount), .lookup(input: first, result: op.result)))
+                sources[r] = [name]
+            case .multiply where encrypted.count == 2, .matMulEncrypted where encrypted.count == 2:
                 let pairs: Int
                 if case .multiply = op.kind { pairs = circuit[first].elementCount } else {
                     pairs = circuit[op.result].elementCount * circuit[first].shape.last!
                 }
                 let j = op.operands[1].rawValue
-                groups.append(.tlus(op.label + "/square", precision: bits, squaredNorm: boot[i] + boot[j], count: 2 * pairs,
-                                    freshSquaredNorm: fresh[i] + fresh[j]))
+                let name = unique(op.label + "/square")
+                groups.append((.tlus(name, precision: bits, squaredNorm: boot[i] + boot[j], count: 2 * pairs,
+                                     sources: sorted(sources[i].union(sources[j])), freshSquaredNorm: fresh[i] + fresh[j]),
+                               .lookup(input: first, result: op.result)))
+                sources[r] = [name]
             case .maxPool(let g, _):
                 let taps = g.kernelShape.reduce(1, *)
                 let depth = Double(Int(ceil(log2(Double(max(taps, 2))))))
                 // b − a where a and b are partial maxima: each adds one relu output per tree level.
-                groups.append(tlus(op.label + "/max", bits: precisions[op.result.rawValue], i,
-                                   count: circuit[op.result].elementCount * (taps - 1), scale: 2, extra: depth))
+                let name = unique(op.label + "/max")
+                groups.append((tlus(name, bits: precisions[op.result.rawValue], i,
+                                    count: circuit[op.result].elementCount * (taps - 1), scale: 2, extra: depth,
+                                    feeding: sources[i].union([name])),
+                               .inPlace(result: op.result)))
+                sources[r].insert(name)
             case .round(let lsbs, .exact) where lsbs > 0:
                 // Bit k is moved to the top by a clear multiplication by 2^(p−k), which scales the noise
                 // accumulated so far (input plus k extracted bits) (reference/tfhe.md §5.10).
                 for k in 0..<lsbs {
-                    groups.append(tlus("\(op.label)/round-bit\(k)", bits: 0, i, count: circuit[first].elementCount,
-                                       scale: exp2(2 * Double(bits - k)), extra: Double(k)))
+                    let name = unique("\(op.label)/round-bit\(k)")
+                    groups.append((tlus(name, bits: 0, i, count: circuit[first].elementCount,
+                                        scale: exp2(2 * Double(bits - k)), extra: Double(k), feeding: sources[r].union([name])),
+                                   .inPlace(result: op.result)))
+                    sources[r].insert(name)
                 }
             default:
                 continue
@@ -117,8 +173,10 @@ public enum FHELowering {
         }
         for output in circuit.outputs where circuit[output].isEncrypted {
             let i = output.rawValue
-            groups.append(.decryptedOutputs("output \(circuit.producer(of: output).label)", precision: precisions[i],
-                                            squaredNorm: boot[i], count: circuit[output].elementCount, freshSquaredNorm: fresh[i]))
+            groups.append((.decryptedOutputs(unique("output \(circuit.producer(of: output).label)"), precision: precisions[i],
+                                             squaredNorm: boot[i], count: circuit[output].elementCount, sources: sorted(sources[i]),
+                                             freshSquaredNorm: fresh[i]),
+                           .inPlace(result: output)))
         }
         return groups
     }

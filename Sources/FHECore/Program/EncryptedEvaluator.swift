@@ -26,46 +26,36 @@ public struct EncryptedEvaluationError: Error, CustomStringConvertible, Sendable
 public struct EncryptedEvaluator: Sendable {
     /// The program it runs.
     public let program: FHEProgram
-    /// Keys of every partition (own keyswitch key and bootstrap key), in partition order.
-    public let partitionKeys: [EvaluationKeys]
-    /// Per cross keyswitch of the program (same order): the cross keyswitch key with the target partition's
-    /// bootstrap key.
-    private let crossKeys: [EvaluationKeys]
+    /// The keys of every partition and the cross keyswitch keys.
+    public let keys: PartitionedEvaluationKeys
+    /// KS + PBS keys per (source partition, target partition) pair the program bootstraps,
+    /// at index source · partitionCount + target.
+    private let pairKeys: [Int: EvaluationKeys]
     /// Worker threads for lookups (default: every core).
     public var workers: Int
-
-    /// The keys of partition 0 (the only partition of a mono-parameter program).
-    public var keys: EvaluationKeys { partitionKeys[0] }
 
     /// An evaluator of a mono-parameter program.
     /// - Precondition: the program has one partition and the keys were generated for its parameter set.
     public init(program: FHEProgram, keys: EvaluationKeys, workers: Int = Parallel.workerCount) {
-        self.init(program: program, partitionKeys: [keys], crossKeyswitchKeys: [], workers: workers)
+        self.init(program: program, keys: PartitionedEvaluationKeys(keys), workers: workers)
     }
 
-    /// An evaluator with the keys of every partition of the program's key layout.
+    /// An evaluator with the keys of the program's key layout.
     /// - Precondition: the keys were generated for the program's key layout.
     public init(program: FHEProgram, keys: PartitionedEvaluationKeys, workers: Int = Parallel.workerCount) {
-        self.init(program: program, partitionKeys: keys.partitionKeys, crossKeyswitchKeys: keys.crossKeyswitchKeys, workers: workers)
-    }
-
-    /// An evaluator with the keys of every partition and the cross keyswitch keys (in the order of
-    /// `program.crossKeyswitches`).
-    /// - Precondition: the keys were generated for the program's key layout.
-    public init(program: FHEProgram, partitionKeys: [EvaluationKeys], crossKeyswitchKeys: [LWEKeyswitchKey],
-                workers: Int = Parallel.workerCount) {
-        precondition(partitionKeys.map(\.parameters) == program.partitions,
-                     "evaluation keys for \(partitionKeys.map(\.parameters)), program compiled for \(program.partitions)")
-        precondition(crossKeyswitchKeys.count == program.crossKeyswitches.count,
-                     "\(crossKeyswitchKeys.count) cross keyswitch keys, the program uses \(program.crossKeyswitches.count)")
-        crossKeys = zip(program.crossKeyswitches, crossKeyswitchKeys).map { keyswitch, key in
-            precondition(key.inputDimension == program.partitions[keyswitch.from].bigLWEDimension,
-                         "cross keyswitch key \(keyswitch.from) → \(keyswitch.to) reads \(key.inputDimension)")
-            return EvaluationKeys(parameters: program.partitions[keyswitch.to], crossKeyswitchKey: key,
-                                  bootstrapKey: partitionKeys[keyswitch.to].bootstrapKey)
+        precondition(keys.parameterSets == program.partitions,
+                     "evaluation keys for \(keys.parameterSets), program compiled for \(program.partitions)")
+        precondition(keys.crossKeyswitchKeys.count == program.crossKeyswitches.count,
+                     "\(keys.crossKeyswitchKeys.count) cross keyswitch keys, the program uses \(program.crossKeyswitches.count)")
+        let count = program.partitions.count
+        var pairKeys: [Int: EvaluationKeys] = [:]
+        for pair in program.bootstrapPairs {
+            pairKeys[pair.source * count + pair.target] = keys.keys(
+                from: pair.source, to: pair.target, crossIndex: program.crossKeyswitchIndex(from: pair.source, to: pair.target))
         }
         self.program = program
-        self.partitionKeys = partitionKeys
+        self.keys = keys
+        self.pairKeys = pairKeys
         self.workers = workers
     }
 
@@ -275,13 +265,12 @@ public struct EncryptedEvaluator: Sendable {
     /// KS + PBS of ciphertexts under partition `source`'s big key into partition `target`: its own keys, or
     /// the cross keyswitch key source → target and the target's bootstrap key.
     private func bootstrap(_ x: LWECiphertextList, lookupTables: [LookupTable], from source: Int, to target: Int) -> LWECiphertextList {
-        if source == target {
-            return Bootstrap.programmableConcurrent(x, lookupTables: lookupTables, keys: partitionKeys[target], workers: workers)
+        guard let keys = pairKeys[source * program.partitions.count + target] else {
+            preconditionFailure("no keys for KS + PBS \(source) → \(target) (FHEProgram.bootstrapPairs lists every pair)")
         }
-        guard let index = program.crossKeyswitchIndex(from: source, to: target) else {
-            preconditionFailure("no cross keyswitch \(source) → \(target) (FHEProgram checks this)")
-        }
-        return Bootstrap.programmableConcurrentAcross(x, lookupTables: lookupTables, keys: crossKeys[index], workers: workers)
+        return source == target
+            ? Bootstrap.programmableConcurrent(x, lookupTables: lookupTables, keys: keys, workers: workers)
+            : Bootstrap.programmableConcurrentAcross(x, lookupTables: lookupTables, keys: keys, workers: workers)
     }
 
     /// A circuit table (indexed by value − inputMin) as a PBS table indexed by the p-bit pattern of the value

@@ -90,8 +90,40 @@ public struct FHEProgram: Sendable, Codable, Equatable {
     /// The parameter set whose big key value `id` is under.
     public func parameters(of id: ValueID) -> ParameterSet { partitions[valuePartitions[id.rawValue]] }
 
-    /// The key layout the client generates keys for: the partitions' sets and the cross keyswitches.
-    public var keyLayout: KeyLayout { KeyLayout(parameterSets: partitions, partitionKeyswitches: crossKeyswitches) }
+    /// The (source, target) partitions of every bootstrapped operation: the operation reads ciphertexts under the
+    /// source's big key and bootstraps with the target's key.
+    public var bootstrapPairs: Set<Pair> {
+        var pairs: Set<Pair> = []
+        for op in circuit.operations where circuit[op.result].isEncrypted {
+            let bootstraps: Bool = switch op.kind {
+            case .tableLookup: true
+            case .multiply, .matMulEncrypted: op.operands.allSatisfy { circuit[$0].isEncrypted }
+            case .round(let lsbs, .exact): lsbs > 0
+            case .maxPool: true
+            default: false
+            }
+            guard bootstraps, let input = op.operands.first(where: { circuit[$0].isEncrypted }) else { continue }
+            pairs.insert(Pair(source: valuePartitions[input.rawValue], target: valuePartitions[op.result.rawValue]))
+        }
+        return pairs
+    }
+
+    /// A source and a target partition.
+    public struct Pair: Hashable, Sendable {
+        /// The partition whose big key the PBS input is under.
+        public let source: Int
+        /// The partition that bootstraps.
+        public let target: Int
+    }
+
+    /// The key layout the client generates keys for: the partitions' sets, the cross keyswitches and, with several
+    /// partitions, the sets whose own keyswitch key no lookup uses (a mono-parameter layout always has its own).
+    public var keyLayout: KeyLayout {
+        guard partitions.count > 1 else { return KeyLayout(parameterSets: partitions) }
+        let own = Set(bootstrapPairs.filter { $0.source == $0.target }.map(\.target))
+        return KeyLayout(parameterSets: partitions, partitionKeyswitches: crossKeyswitches,
+                         setsWithoutOwnKeyswitch: partitions.indices.filter { !own.contains($0) })
+    }
 
     /// The index in `crossKeyswitches` of the keyswitch from `source`'s big key to `target`'s small key.
     public func crossKeyswitchIndex(from source: Int, to target: Int) -> Int? {

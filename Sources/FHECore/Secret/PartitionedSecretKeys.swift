@@ -1,7 +1,7 @@
 // The client's keys for every partition of a key layout (reference/tfhe.md §3.3): per parameter set a small
 // LWE key and a GLWE key (whose coefficients are the set's big key), and from them the evaluation keys:
 // per set its keyswitch and bootstrap keys, per cross keyswitch of the layout a key from one set's big key
-// to another's small key.
+// to another's small key. A set's own keyswitch key is made only where the layout lists it.
 
 /// Secret keys of every parameter set of a key layout.
 @_spi(KeyHolder)
@@ -31,10 +31,17 @@ public final class PartitionedSecretKeys: Sendable {
         partition == 0 ? seed : seed.derived(1 << 32 | UInt64(partition))
     }
 
-    /// Full evaluation keys (what `seededEvaluationKeys(seeds:)` decompresses to for the same seeds).
+    /// Full evaluation keys (what `seededEvaluationKeys(seeds:)` decompresses to for the same seeds): per set its
+    /// bootstrap key and, where the layout has it, its own keyswitch key; the layout's cross keyswitch keys.
     public func evaluationKeys(seeds: EncryptionSeeds = .random()) -> PartitionedEvaluationKeys {
         PartitionedEvaluationKeys(
-            partitionKeys: partitions.indices.map { partitions[$0].evaluationKeys(seeds: Self.partitionSeeds(seeds, $0)) },
+            parameterSets: layout.parameterSets,
+            bootstrapKeys: partitions.indices.map {
+                BootstrapKeyConversion.fourier(partitions[$0].bootstrapKey(seeds: Self.partitionSeeds(seeds, $0).derived(2)))
+            },
+            keyswitchKeys: partitions.indices.map {
+                layout.hasOwnKeyswitch($0) ? partitions[$0].keyswitchKey(seeds: Self.partitionSeeds(seeds, $0).derived(1)) : nil
+            },
             crossKeyswitchKeys: layout.partitionKeyswitches.enumerated().map { index, keyswitch in
                 partitions[keyswitch.to].crossKeyswitchKey(from: partitions[keyswitch.from], seeds: Self.crossSeeds(seeds, index))
             })
@@ -43,7 +50,11 @@ public final class PartitionedSecretKeys: Sendable {
     /// Seeded evaluation keys: the upload form.
     public func seededEvaluationKeys(seeds: EncryptionSeeds = .random()) -> SeededPartitionedEvaluationKeys {
         SeededPartitionedEvaluationKeys(
-            partitionKeys: partitions.indices.map { partitions[$0].seededEvaluationKeys(seeds: Self.partitionSeeds(seeds, $0)) },
+            parameterSets: layout.parameterSets,
+            bootstrapKeys: partitions.indices.map { partitions[$0].seededBootstrapKey(seeds: Self.partitionSeeds(seeds, $0).derived(2)) },
+            keyswitchKeys: partitions.indices.map {
+                layout.hasOwnKeyswitch($0) ? partitions[$0].seededKeyswitchKey(seeds: Self.partitionSeeds(seeds, $0).derived(1)) : nil
+            },
             crossKeyswitchKeys: layout.partitionKeyswitches.enumerated().map { index, keyswitch in
                 partitions[keyswitch.to].seededCrossKeyswitchKey(from: partitions[keyswitch.from], seeds: Self.crossSeeds(seeds, index))
             })

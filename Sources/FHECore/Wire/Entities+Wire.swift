@@ -9,13 +9,7 @@ extension SeededEvaluationKeys {
         var message = Cml_V1_ParameterSetKeys()
         message.parameterSetIndex = UInt32(index)
         message.keyswitchKey = keyswitchKey.wire
-        message.bootstrapKey.inputLweDimension = UInt32(bootstrapKey.inputDimension.rawValue)
-        message.bootstrapKey.glweDimension = UInt32(bootstrapKey.glweDimension.rawValue)
-        message.bootstrapKey.polynomialSize = UInt32(bootstrapKey.polynomialSize.rawValue)
-        message.bootstrapKey.baseLog = UInt32(bootstrapKey.decomposition.baseLog.rawValue)
-        message.bootstrapKey.levelCount = UInt32(bootstrapKey.decomposition.levelCount.rawValue)
-        message.bootstrapKey.seed = Data(bootstrapKey.maskSeed.bytes)
-        message.bootstrapKey.bodies = LittleEndianWords.bytes(of: bootstrapKey.bodies)
+        message.bootstrapKey = bootstrapKey.wire
         return message
     }
 
@@ -25,15 +19,33 @@ extension SeededEvaluationKeys {
         try message.keyswitchKey.checkConformance(
             input: parameters.bigLWEDimension.rawValue, output: parameters.lweDimension.rawValue,
             decomposition: parameters.ksDecomposition, field: "\(field).keyswitchKey")
-        try message.bootstrapKey.checkConformance(to: parameters, field: "\(field).bootstrapKey")
-        let bsk = message.bootstrapKey
-        let bootstrapKey = SeededLWEBootstrapKey(
-            maskSeed: Seed(bytes: Array(bsk.seed)),
-            bodies: try LittleEndianWords.words(bsk.bodies, count: bsk.bodies.count / 8, field: "\(field).bootstrapKey.bodies"),
-            inputDimension: parameters.lweDimension, glweDimension: parameters.glweDimension,
-            polynomialSize: parameters.polynomialSize, decomposition: parameters.pbsDecomposition)
         self.init(parameters: parameters, keyswitchKey: try SeededLWEKeyswitchKey(wire: message.keyswitchKey, field: "\(field).keyswitchKey"),
-                  bootstrapKey: bootstrapKey)
+                  bootstrapKey: try SeededLWEBootstrapKey(wire: message.bootstrapKey, parameters: parameters, field: "\(field).bootstrapKey"))
+    }
+}
+
+extension SeededLWEBootstrapKey {
+    /// The wire form.
+    public var wire: Cml_V1_SeededBootstrapKey {
+        var message = Cml_V1_SeededBootstrapKey()
+        message.inputLweDimension = UInt32(inputDimension.rawValue)
+        message.glweDimension = UInt32(glweDimension.rawValue)
+        message.polynomialSize = UInt32(polynomialSize.rawValue)
+        message.baseLog = UInt32(decomposition.baseLog.rawValue)
+        message.levelCount = UInt32(decomposition.levelCount.rawValue)
+        message.seed = Data(maskSeed.bytes)
+        message.bodies = LittleEndianWords.bytes(of: bodies)
+        return message
+    }
+
+    /// Decodes the bootstrap key of `parameters`.
+    /// - Throws: `WireFormatError` when a size does not follow from `parameters`.
+    public init(wire message: Cml_V1_SeededBootstrapKey, parameters: ParameterSet, field: String) throws {
+        try message.checkConformance(to: parameters, field: field)
+        self.init(maskSeed: Seed(bytes: Array(message.seed)),
+                  bodies: try LittleEndianWords.words(message.bodies, count: message.bodies.count / 8, field: "\(field).bodies"),
+                  inputDimension: parameters.lweDimension, glweDimension: parameters.glweDimension,
+                  polynomialSize: parameters.polynomialSize, decomposition: parameters.pbsDecomposition)
     }
 }
 
@@ -117,14 +129,21 @@ extension LWECiphertextList {
 }
 
 extension SeededPartitionedEvaluationKeys {
-    /// The wire form for `layout` (the layout's hash, keys in layout order).
+    /// The wire form for `layout` (the layout's hash, keys in layout order, no keyswitch key where the layout has none).
     /// - Precondition: the keys were made for `layout`.
     public func wire(layout: KeyLayout) -> Cml_V1_EvaluationKeys {
-        precondition(partitionKeys.map(\.parameters) == layout.parameterSets && crossKeyswitchKeys.count == layout.partitionKeyswitches.count,
-                     "keys for \(partitionKeys.count) sets and \(crossKeyswitchKeys.count) cross keys do not fit the layout")
+        precondition(parameterSets == layout.parameterSets && crossKeyswitchKeys.count == layout.partitionKeyswitches.count
+                     && keyswitchKeys.indices.allSatisfy { (keyswitchKeys[$0] != nil) == layout.hasOwnKeyswitch($0) },
+                     "keys for \(parameterSets.count) sets and \(crossKeyswitchKeys.count) cross keys do not fit the layout")
         var message = Cml_V1_EvaluationKeys()
         message.keyLayoutHash = Data(layout.hash)
-        message.parameterSetKeys = partitionKeys.enumerated().map { $0.element.wire(parameterSetIndex: $0.offset) }
+        message.parameterSetKeys = parameterSets.indices.map { index in
+            var keys = Cml_V1_ParameterSetKeys()
+            keys.parameterSetIndex = UInt32(index)
+            if let keyswitchKey = keyswitchKeys[index] { keys.keyswitchKey = keyswitchKey.wire }
+            keys.bootstrapKey = bootstrapKeys[index].wire
+            return keys
+        }
         message.partitionKeyswitchKeys = crossKeyswitchKeys.map(\.wire)
         return message
     }
@@ -133,9 +152,14 @@ extension SeededPartitionedEvaluationKeys {
     /// - Throws: `WireFormatError` unless the keys conform to `layout`.
     public init(wire message: Cml_V1_EvaluationKeys, layout: KeyLayout) throws {
         try message.checkConformance(to: layout)
+        let field = "evaluationKeys.parameterSetKeys"
         self.init(
-            partitionKeys: try zip(message.parameterSetKeys, layout.parameterSets).enumerated().map { index, pair in
-                try SeededEvaluationKeys(wire: pair.0, parameters: pair.1, field: "evaluationKeys.parameterSetKeys[\(index)]")
+            parameterSets: layout.parameterSets,
+            bootstrapKeys: try zip(message.parameterSetKeys, layout.parameterSets).enumerated().map { index, pair in
+                try SeededLWEBootstrapKey(wire: pair.0.bootstrapKey, parameters: pair.1, field: "\(field)[\(index)].bootstrapKey")
+            },
+            keyswitchKeys: try message.parameterSetKeys.enumerated().map { index, keys in
+                keys.hasKeyswitchKey ? try SeededLWEKeyswitchKey(wire: keys.keyswitchKey, field: "\(field)[\(index)].keyswitchKey") : nil
             },
             crossKeyswitchKeys: try message.partitionKeyswitchKeys.enumerated().map {
                 try SeededLWEKeyswitchKey(wire: $0.element, field: "evaluationKeys.partitionKeyswitchKeys[\($0.offset)]")
@@ -144,7 +168,9 @@ extension SeededPartitionedEvaluationKeys {
 
     /// The keys the server computes with: masks regenerated, bootstrap keys in the Fourier domain.
     public func decompressed() -> PartitionedEvaluationKeys {
-        PartitionedEvaluationKeys(partitionKeys: partitionKeys.map { $0.decompressed() },
+        PartitionedEvaluationKeys(parameterSets: parameterSets,
+                                  bootstrapKeys: bootstrapKeys.map { BootstrapKeyConversion.fourier(Decompression.decompress($0)) },
+                                  keyswitchKeys: keyswitchKeys.map { $0.map(Decompression.decompress) },
                                   crossKeyswitchKeys: crossKeyswitchKeys.map(Decompression.decompress))
     }
 }
@@ -154,10 +180,6 @@ extension SeededPartitionedEvaluationKeys {
 public final class PreparedTFHEKeys: PreparedEvaluationKeys {
     /// The keys of every parameter set and the cross keyswitch keys.
     public let evaluationKeys: PartitionedEvaluationKeys
-    /// Keys per parameter set, in layout order.
-    public var keys: [EvaluationKeys] { evaluationKeys.partitionKeys }
-    /// Keyswitch keys between partitions, in layout order.
-    public var partitionKeyswitchKeys: [LWEKeyswitchKey] { evaluationKeys.crossKeyswitchKeys }
 
     /// Decompresses uploaded keys (mask regeneration, Fourier conversion of the bootstrap keys).
     /// - Throws: `WireFormatError` unless the keys conform to `layout`.

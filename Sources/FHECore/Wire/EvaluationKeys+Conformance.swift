@@ -23,12 +23,17 @@ extension Cml_V1_EvaluationKeys {
                                       "is \(keys.parameterSetIndex), expected \(index) (entries in layout order)")
             }
             let set = layout.parameterSets[index]
-            guard keys.hasKeyswitchKey else {
-                throw WireFormatError(.invalidField, field: "\(field).keyswitchKey", offset: nil, "is missing")
+            if layout.hasOwnKeyswitch(index) {
+                guard keys.hasKeyswitchKey else {
+                    throw WireFormatError(.invalidField, field: "\(field).keyswitchKey", offset: nil, "is missing")
+                }
+                try keys.keyswitchKey.checkConformance(
+                    input: set.bigLWEDimension.rawValue, output: set.lweDimension.rawValue,
+                    decomposition: set.ksDecomposition, field: "\(field).keyswitchKey")
+            } else if keys.hasKeyswitchKey {
+                throw WireFormatError(.invalidField, field: "\(field).keyswitchKey", offset: nil,
+                                      "is present, the layout has no own keyswitch for set \(index)")
             }
-            try keys.keyswitchKey.checkConformance(
-                input: set.bigLWEDimension.rawValue, output: set.lweDimension.rawValue,
-                decomposition: set.ksDecomposition, field: "\(field).keyswitchKey")
             guard keys.hasBootstrapKey else {
                 throw WireFormatError(.invalidField, field: "\(field).bootstrapKey", offset: nil, "is missing")
             }

@@ -10,6 +10,9 @@ public struct KeyLayout: Hashable, Sendable {
     public let parameterSets: [ParameterSet]
     /// Keyswitches between partitions (from, to, gadget): from one set's big key to another's small key.
     public let partitionKeyswitches: [PartitionKeyswitch]
+    /// Parameter sets whose own keyswitch key (big → small key of the set) no lookup uses, ascending: the client
+    /// does not generate it and the evaluation keys do not carry it.
+    public let setsWithoutOwnKeyswitch: [Int]
 
     /// A keyswitch from the big key (k·N) of one parameter set to the small key (n) of another: lookups of
     /// the second set fed by PBS outputs of the first (reference/tfhe.md §3.3).
@@ -30,16 +33,23 @@ public struct KeyLayout: Hashable, Sendable {
     }
 
     /// Creates a layout.
-    /// - Precondition: at least one parameter set; keyswitch indices within range.
-    public init(parameterSets: [ParameterSet], partitionKeyswitches: [PartitionKeyswitch] = []) {
+    /// - Precondition: at least one parameter set; keyswitch and set indices within range, the latter ascending.
+    public init(parameterSets: [ParameterSet], partitionKeyswitches: [PartitionKeyswitch] = [], setsWithoutOwnKeyswitch: [Int] = []) {
         precondition(!parameterSets.isEmpty, "a key layout needs at least one parameter set")
         for keyswitch in partitionKeyswitches {
             precondition(parameterSets.indices.contains(keyswitch.from) && parameterSets.indices.contains(keyswitch.to),
                          "partition keyswitch \(keyswitch.from)->\(keyswitch.to) outside 0..<\(parameterSets.count)")
         }
+        precondition(setsWithoutOwnKeyswitch.allSatisfy(parameterSets.indices.contains)
+                     && zip(setsWithoutOwnKeyswitch, setsWithoutOwnKeyswitch.dropFirst()).allSatisfy { $0 < $1 },
+                     "sets without own keyswitch \(setsWithoutOwnKeyswitch) are not ascending indices below \(parameterSets.count)")
         self.parameterSets = parameterSets
         self.partitionKeyswitches = partitionKeyswitches
+        self.setsWithoutOwnKeyswitch = setsWithoutOwnKeyswitch
     }
+
+    /// Whether parameter set `index` has its own keyswitch key (big → small key of the set).
+    public func hasOwnKeyswitch(_ index: Int) -> Bool { !setsWithoutOwnKeyswitch.contains(index) }
 
     /// The wire form.
     public var wire: Cml_V1_KeyLayout {
@@ -53,6 +63,7 @@ public struct KeyLayout: Hashable, Sendable {
             keyswitch.levelCount = UInt32($0.decomposition.levelCount.rawValue)
             return keyswitch
         }
+        message.setsWithoutOwnKeyswitch = setsWithoutOwnKeyswitch.map { UInt32($0) }
         return message
     }
 
@@ -86,7 +97,12 @@ public struct KeyLayout: Hashable, Sendable {
                                       decomposition: DecompositionParameters(baseLog: Int(keyswitch.baseLog),
                                                                              levelCount: Int(keyswitch.levelCount)))
         }
-        self.init(parameterSets: sets, partitionKeyswitches: keyswitches)
+        let without = message.setsWithoutOwnKeyswitch.map { Int($0) }
+        guard without.allSatisfy(sets.indices.contains), zip(without, without.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw WireFormatError(.invalidField, field: "\(field).setsWithoutOwnKeyswitch", offset: nil,
+                                  "must be ascending set indices below \(sets.count), found \(without)")
+        }
+        self.init(parameterSets: sets, partitionKeyswitches: keyswitches, setsWithoutOwnKeyswitch: without)
     }
 
     /// Throws unless `hash` is this layout's hash.

@@ -73,18 +73,23 @@ import Testing
         #expect(throws: EncryptedEvaluationError.self) { try evaluator.evaluate([.encrypted(wrong)]) }
     }
 
-    @Test func seededKeysDecompressToTheFullKeysAndSurviveTheWire() throws {
+    /// Both layouts: the program's (every set has its own keyswitch key) and one where set 1 has none.
+    @Test(arguments: [[], [1]])
+    func seededKeysDecompressToTheFullKeysAndSurviveTheWire(setsWithoutOwnKeyswitch: [Int]) throws {
         let (program, _) = Self.program()
-        let layout = program.keyLayout
+        #expect(program.keyLayout.setsWithoutOwnKeyswitch.isEmpty)
+        let layout = KeyLayout(parameterSets: program.partitions, partitionKeyswitches: program.crossKeyswitches,
+                               setsWithoutOwnKeyswitch: setsWithoutOwnKeyswitch)
         let secret = PartitionedSecretKeys(layout: layout, seed: Self.secretSeed)
         let full = secret.evaluationKeys(seeds: Self.seeds)
         let seeded = secret.seededEvaluationKeys(seeds: Self.seeds)
         #expect(full.crossKeyswitchKeys.count == 1)
         #expect(full.crossKeyswitchKeys[0].inputDimension == Self.sets[0].bigLWEDimension)
         #expect(full.crossKeyswitchKeys[0].outputDimension == Self.sets[1].lweDimension)
+        #expect(full.keyswitchKeys.map { $0 == nil } == [false, setsWithoutOwnKeyswitch == [1]])
         func same(_ a: PartitionedEvaluationKeys, _ b: PartitionedEvaluationKeys) -> Bool {
-            zip(a.partitionKeys, b.partitionKeys).allSatisfy { $0.keyswitchKey == $1.keyswitchKey && $0.bootstrapKey.data == $1.bootstrapKey.data }
-                && a.crossKeyswitchKeys == b.crossKeyswitchKeys
+            a.keyswitchKeys == b.keyswitchKeys && a.crossKeyswitchKeys == b.crossKeyswitchKeys
+                && zip(a.bootstrapKeys, b.bootstrapKeys).allSatisfy { $0.data == $1.data }
         }
         #expect(same(seeded.decompressed(), full))
         // Framed, decoded and checked against the layout, as a server receives them.
@@ -92,18 +97,31 @@ import Testing
         let decoded = try SeededPartitionedEvaluationKeys(wire: message, layout: layout)
         #expect(decoded == seeded)
         #expect(same(try PreparedTFHEKeys(wire: message, layout: layout).evaluationKeys, full))
-        // Without its cross key, or for a one-set layout, the upload is refused.
+        // Without its cross key, with a keyswitch key the layout does not list (or without one it lists), or for
+        // a one-set layout, the upload is refused.
         var missing = message
         missing.partitionKeyswitchKeys = []
         #expect(throws: WireFormatError.self) { try SeededPartitionedEvaluationKeys(wire: missing, layout: layout) }
+        var flipped = message
+        if setsWithoutOwnKeyswitch.isEmpty { flipped.parameterSetKeys[1].clearKeyswitchKey() } else {
+            flipped.parameterSetKeys[1].keyswitchKey = message.parameterSetKeys[0].keyswitchKey
+        }
+        #expect(throws: WireFormatError.self) { try SeededPartitionedEvaluationKeys(wire: flipped, layout: layout) }
         #expect(throws: WireFormatError.self) {
             try SeededPartitionedEvaluationKeys(wire: message, layout: KeyLayout(parameterSets: [Self.sets[0]]))
         }
-        // Partition 0 of a layout keeps the seed itself: a one-set layout gets the mono-parameter keys.
-        #expect(secret.partitions[0].lweKey.lweDimension == SecretKeys(parameters: Self.sets[0], seed: Self.secretSeed).lweKey.lweDimension)
+        // The layout itself round-trips, and its hash depends on which own keyswitch keys it lists.
+        #expect(try KeyLayout(wire: layout.wire, field: "layout") == layout)
+        #expect((layout.hash == program.keyLayout.hash) == setsWithoutOwnKeyswitch.isEmpty)
+    }
+
+    @Test func partitionZeroKeepsTheSeed() {
+        // A one-set layout gets exactly the mono-parameter keys of its seed.
         let one = PartitionedSecretKeys(layout: KeyLayout(parameterSets: [Self.sets[0]]), seed: Self.secretSeed)
-        #expect(one.partitions[0].keyswitchKey(seeds: Self.seeds)
-                == SecretKeys(parameters: Self.sets[0], seed: Self.secretSeed).keyswitchKey(seeds: Self.seeds))
+        let mono = SecretKeys(parameters: Self.sets[0], seed: Self.secretSeed)
+        #expect(one.partitions[0].keyswitchKey(seeds: Self.seeds) == mono.keyswitchKey(seeds: Self.seeds))
+        let two = PartitionedSecretKeys(layout: KeyLayout(parameterSets: Self.sets), seed: Self.secretSeed)
+        #expect(two.partitions[0].keyswitchKey(seeds: Self.seeds) == mono.keyswitchKey(seeds: Self.seeds))
     }
 
     @Test func jsonKeepsTheMonoParameterFormAndRoundTripsPartitions() throws {

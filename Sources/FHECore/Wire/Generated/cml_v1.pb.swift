@@ -207,6 +207,10 @@ public nonisolated struct Cml_V1_KeyLayout: Sendable {
 
   public var partitionKeyswitches: [Cml_V1_PartitionKeyswitch] = []
 
+  /// Parameter sets whose own keyswitch key (big -> small key of the set) no lookup uses, ascending:
+  /// their ParameterSetKeys carry no keyswitch_key. Empty in layouts of one set.
+  public var setsWithoutOwnKeyswitch: [UInt32] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -842,7 +846,7 @@ nonisolated extension Cml_V1_TensorSpec: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Cml_V1_KeyLayout: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".KeyLayout"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}parameter_sets\0\u{3}partition_keyswitches\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}parameter_sets\0\u{3}partition_keyswitches\0\u{3}sets_without_own_keyswitch\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -852,6 +856,7 @@ nonisolated extension Cml_V1_KeyLayout: SwiftProtobuf.Message, SwiftProtobuf._Me
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.parameterSets) }()
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.partitionKeyswitches) }()
+      case 3: try { try decoder.decodeRepeatedUInt32Field(value: &self.setsWithoutOwnKeyswitch) }()
       default: break
       }
     }
@@ -864,12 +869,16 @@ nonisolated extension Cml_V1_KeyLayout: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.partitionKeyswitches.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.partitionKeyswitches, fieldNumber: 2)
     }
+    if !self.setsWithoutOwnKeyswitch.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.setsWithoutOwnKeyswitch, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cml_V1_KeyLayout, rhs: Cml_V1_KeyLayout) -> Bool {
     if lhs.parameterSets != rhs.parameterSets {return false}
     if lhs.partitionKeyswitches != rhs.partitionKeyswitches {return false}
+    if lhs.setsWithoutOwnKeyswitch != rhs.setsWithoutOwnKeyswitch {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
