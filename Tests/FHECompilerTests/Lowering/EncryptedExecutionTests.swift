@@ -11,20 +11,21 @@ import Testing
         -> (clear: [IntTensor], encrypted: [IntTensor], program: FHEProgram)
     {
         let (program, _) = try FHELowering.lower(circuit, options: options)
-        try program.parameters.validateSecurity()
+        for set in program.partitions { try set.validateSecurity() }
         let clear = try ClearEvaluator().evaluate(circuit, inputs: inputs)
-        let keys = SecretKeys(parameters: program.parameters)
+        let keys = PartitionedSecretKeys(layout: program.keyLayout)
         let evaluator = EncryptedEvaluator(program: program, keys: keys.evaluationKeys())
         let batch = inputs[0].shape[0]
         var outputs = program.outputEncodings.map { _ in [Int64]() }
         for b in 0..<batch {
-            let arguments: [CircuitArgument] = zip(inputs, program.inputEncodings).map { t, e in
+            let arguments: [CircuitArgument] = zip(inputs, program.inputEncodings).enumerated().map { index, pair in
+                let (t, e) = pair
                 let sample = Array(t.values[b * e.elementCount..<(b + 1) * e.elementCount])
-                return e.isEncrypted ? .encrypted(keys.encrypt(sample, encoding: e)) : .clear(sample)
+                return e.isEncrypted ? .encrypted(keys.encrypt(sample, input: index, of: program)) : .clear(sample)
             }
-            for (i, (result, encoding)) in zip(try evaluator.evaluate(arguments), program.outputEncodings).enumerated() {
+            for (i, result) in try evaluator.evaluate(arguments).enumerated() {
                 guard case .encrypted(let list) = result else { Issue.record("output \(i) came back clear"); continue }
-                outputs[i] += keys.decrypt(list, encoding: encoding)
+                outputs[i] += keys.decrypt(list, output: i, of: program)
             }
         }
         let encrypted = zip(outputs, program.outputEncodings).map { IntTensor(shape: [batch] + $1.shape, values: $0) }

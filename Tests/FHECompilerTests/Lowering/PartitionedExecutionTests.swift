@@ -1,0 +1,37 @@
+@_spi(KeyHolder) import FHECore
+import FHECompiler
+import Foundation
+import Testing
+
+/// Circuits whose lookups have clearly different precisions get several parameter sets when that is cheaper
+/// (reference/tfhe.md §3.3), and still run bit for bit like the clear circuit, on real 128-bit parameters.
+@Suite struct PartitionedExecutionTests {
+    /// x (2 bits, 8 values) → 2-bit table ×8 → sum (6 bits) → 6-bit table ×1: eight cheap lookups feed one wide one.
+    static func mixedPrecisionCircuit() -> Circuit {
+        var c = Circuit()
+        let x = c.addInput(index: 0, shape: [8], range: IntegerRange(min: 0, max: 3), isEncrypted: true, label: "x")
+        let small = c.append(.tableLookup(TableLookup(inputMin: 0, tables: [[0, 2, 5, 7]])), operands: [x],
+                             range: IntegerRange(min: 0, max: 7), label: "small")
+        let w = IntTensor(shape: [8, 1], values: [Int64](repeating: 1, count: 8))
+        let sum = c.append(.matMul(weights: w), operands: [small], range: IntegerRange(min: 0, max: 56), label: "sum")
+        let wide = c.append(.tableLookup(TableLookup(inputMin: 0, tables: [(0...56).map { ($0 * 7) % 13 }])), operands: [sum],
+                            range: IntegerRange(min: 0, max: 12), label: "wide")
+        c.outputs = [wide]
+        return c
+    }
+
+    @Test func mixedPrecisionsSplitIntoPartitionsAndExecuteEqualsDisable() throws {
+        let circuit = Self.mixedPrecisionCircuit()
+        let inputs = [IntTensor(shape: [2, 8], values: [0, 1, 2, 3, 3, 2, 1, 0, 3, 3, 3, 3, 3, 3, 3, 2])]
+        let (clear, encrypted, program) = try EncryptedExecutionTests.run(circuit, inputs)
+        #expect(program.partitions.count == 2)
+        // The 2-bit lookups bootstrap with a smaller polynomial than the 6-bit one, which reads across partitions.
+        let small = circuit.operations.first { $0.label == "small" }!.result, wide = circuit.outputs[0]
+        let smallSet = program.parameters(of: small), wideSet = program.parameters(of: wide)
+        #expect(smallSet.polynomialSize.rawValue < wideSet.polynomialSize.rawValue)
+        #expect(program.crossKeyswitches.count == 1)
+        // Only the 2-bit partition reads its own outputs' key (x is under it); the 6-bit one needs no own keyswitch key.
+        #expect(program.keyLayout.setsWithoutOwnKeyswitch == [program.valuePartitions[wide.rawValue]])
+        #expect(encrypted == clear)
+    }
+}
