@@ -14,11 +14,27 @@ import Testing
     }
 
     @Test func torchMLPOverLoopbackEqualsClear() async throws {
-        let graph = try ONNXImporter.importModel(path: Self.fixtures.appendingPathComponent("mlp.onnx").path)
-        let calibration = try NumPyFormat.readArrays(path: Self.fixtures.appendingPathComponent("mlp_input.npy").path).map(\.tensor)
         var options = CompileOptions()
         options.bits = QuantizationBits(bits: 3)
         options.rounding = try RoundingThreshold.make(bits: 3)
+        let partitions = try await Self.roundTrip(options)
+        #expect(partitions == 1)
+    }
+
+    /// 2-bit hidden layers, 7-bit model inputs and outputs, no rounding: the search gives the output layer's wider
+    /// lookups their own parameter set, and keygen, upload, evaluation and decryption follow both.
+    @Test func twoPartitionMLPOverLoopbackEqualsClear() async throws {
+        var options = CompileOptions()
+        options.bits = QuantizationBits(opInputs: 2, opWeights: 2, modelInputs: 7, modelOutputs: 7)
+        let partitions = try await Self.roundTrip(options)
+        #expect(partitions == 2)
+    }
+
+    /// Compiles the MLP fixture with `options`, serves it, predicts two rows through the client and checks them
+    /// against the clear circuit; returns the number of parameter sets of the compiled program.
+    static func roundTrip(_ options: CompileOptions) async throws -> Int {
+        let graph = try ONNXImporter.importModel(path: Self.fixtures.appendingPathComponent("mlp.onnx").path)
+        let calibration = try NumPyFormat.readArrays(path: Self.fixtures.appendingPathComponent("mlp_input.npy").path).map(\.tensor)
         let model = try Compiler.compile(graph: graph, calibration: calibration, options: options)
         let compiled = try FHELowering.lower(model)
 
@@ -40,5 +56,6 @@ import Testing
         let clear = try ModelCompilation.predictFHE(model, program: compiled.program, inputs: [inputs], mode: .disable)
         #expect(predicted == clear)
         await server.stop()
+        return compiled.program.partitions.count
     }
 }
