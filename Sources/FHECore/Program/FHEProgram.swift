@@ -48,11 +48,15 @@ public struct FHEProgram: Sendable, Codable, Equatable {
     /// The keyswitches from one partition's big key to another's small key that the circuit uses.
     public private(set) var crossKeyswitches: [KeyLayout.PartitionKeyswitch]
 
-    /// The parameter set of partition 0 (the only one of a mono-parameter circuit). Setting it replaces
-    /// that set only (tests swap in toy parameters this way).
+    /// The parameter set of partition 0 (the only one of a mono-parameter circuit). Setting it is for
+    /// mono-parameter programs (tests swap in toy parameters this way).
+    /// - Precondition (set): one partition; another set would break the cross keyswitches' gadgets.
     public var parameters: ParameterSet {
         get { partitions[0] }
-        set { partitions[0] = newValue }
+        set {
+            precondition(partitions.count == 1, "replacing one set of a program of \(partitions.count) partitions")
+            partitions[0] = newValue
+        }
     }
 
     /// A mono-parameter program; `precisions` usually comes from `CircuitEncoding.precisions(of:)`.

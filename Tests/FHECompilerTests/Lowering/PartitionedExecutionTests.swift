@@ -35,3 +35,28 @@ import Testing
         #expect(encrypted == clear)
     }
 }
+
+/// When the keys cannot follow the search's partitions, lowering takes one set for all.
+@Suite struct PartitionFallbackTests {
+    /// x (7 bits) is read by 2-bit lookups after an approximate rounding and by a 7-bit lookup: the search would
+    /// give each its own set, both fed by x alone, so x would have to be under two keys at once.
+    @Test func anInputFeedingTwoPartitionsGetsOneSet() throws {
+        var c = Circuit()
+        let x = c.addInput(index: 0, shape: [8], range: IntegerRange(min: 0, max: 127), isEncrypted: true, label: "x")
+        let roundedRange = IntegerRange(min: IntegerKernels.round(0, lsbs: 5, method: .approximate),
+                                        max: IntegerKernels.round(127, lsbs: 5, method: .approximate))
+        let r = c.append(.round(lsbs: 5, method: .approximate), operands: [x], range: roundedRange, label: "round")
+        let small = c.append(.tableLookup(TableLookup(inputMin: roundedRange.min, tables: [(roundedRange.min...roundedRange.max).map { $0 & 1 }])),
+                             operands: [r], range: IntegerRange(min: 0, max: 1), label: "small")
+        let w = IntTensor(shape: [8, 1], values: [1, 0, 0, 0, 0, 0, 0, 0])
+        let first = c.append(.matMul(weights: w), operands: [x], range: IntegerRange(min: 0, max: 127), label: "first")
+        let wide = c.append(.tableLookup(TableLookup(inputMin: 0, tables: [(0...127).map { $0 % 3 }])), operands: [first],
+                            range: IntegerRange(min: 0, max: 2), label: "wide")
+        c.outputs = [small, wide]
+        let searched = try CircuitParameterSelection.select(FHELowering.parameterRequest(c))
+        #expect(searched.partitions.count == 2)
+        let (program, chosen) = try FHELowering.lower(c)
+        #expect(program.partitions.count == 1 && chosen.partitions.count == 1)
+        #expect(program.partitionProblem == nil)
+    }
+}
