@@ -9,8 +9,10 @@ import Foundation
 /// max-pooling are computed exactly (their PBS run at the same p_error but are not perturbed).
 public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
     public let program: FHEProgram
-    /// Standard deviation of each lookup's input noise, in units of that lookup's input step, indexed by the
-    /// lookup's result (0 for other values).
+    /// Variance (torus units) of each lookup's input at its blind rotation, indexed by the lookup's result (0 for
+    /// other values).
+    private let lookupVariances: [Double]
+    /// The same as a standard deviation in units of the lookup's input step.
     private let noiseInSteps: [Double]
 
     /// A simulator of `program`. A lookup's noise is that of its own partition's keyswitch (the cross key when
@@ -19,7 +21,8 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
     public init(program: FHEProgram) {
         self.program = program
         let weights = NoiseWeights(program.circuit)
-        var noise = [Double](repeating: 0, count: program.circuit.values.count)
+        var variances = [Double](repeating: 0, count: program.circuit.values.count)
+        var noise = variances
         for op in program.circuit.operations {
             guard case .tableLookup = op.kind, program.circuit[op.result].isEncrypted else { continue }
             let input = op.operands[0].rawValue
@@ -31,10 +34,16 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
                 inputDimension: source.bigLWEDimension, decomposition: target.ksDecomposition,
                 keyswitchKeyVariance: target.lweNoiseStandardDeviation * target.lweNoiseStandardDeviation)
             let variance = weights.variance(of: input, parameters: source) + keyswitch + NoiseModel.modulusSwitchVariance(for: target)
+            variances[op.result.rawValue] = variance
             noise[op.result.rawValue] = variance.squareRoot() * exp2(Double(bits + 1))  // Δ = 2^(−1−p) of the torus
         }
+        lookupVariances = variances
         noiseInSteps = noise
     }
+
+    /// The variance the simulator gives the input of the table lookup producing `result`, at its blind rotation
+    /// (what the parameter search bounds by V_max).
+    public func lookupInputVariance(producing result: ValueID) -> Double { lookupVariances[result.rawValue] }
 
     public func evaluate(_ circuit: Circuit, inputs: [IntTensor]) throws -> [IntTensor] {
         guard inputs.count == circuit.inputs.count else {

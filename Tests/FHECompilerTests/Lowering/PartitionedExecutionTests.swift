@@ -34,6 +34,22 @@ import Testing
         #expect(program.keyLayout.setsWithoutOwnKeyswitch == [program.valuePartitions[wide.rawValue]])
         #expect(encrypted == clear)
     }
+
+    /// The simulator charges each lookup the noise the search bounded: its source partition's PBS noise, the cross
+    /// (or own) keyswitch into its partition and that partition's modulus switch.
+    @Test func simulatedNoiseIsTheSearchedNoisePerPartition() throws {
+        let circuit = Self.mixedPrecisionCircuit()
+        let (program, chosen) = try FHELowering.lower(circuit)
+        #expect(program.partitions.count == 2)
+        let simulator = SimulatedEvaluator(program: program)
+        for label in ["small", "wide"] {
+            let op = circuit.operations.first { $0.label == label }!
+            let report = try #require(chosen.report(for: label))
+            let simulated = simulator.lookupInputVariance(producing: op.result)
+            #expect(abs(simulated - report.variance) <= 1e-9 * report.variance, "\(label): \(simulated) vs \(report.variance)")
+            #expect(simulated < report.maximalVariance)
+        }
+    }
 }
 
 /// When the keys cannot follow the search's partitions, lowering takes one set for all.
