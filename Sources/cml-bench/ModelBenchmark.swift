@@ -75,7 +75,8 @@ enum ModelBenchmark {
         /// Accumulator bits kept by the approximate rounding.
         var roundingBits: Int
         var tluCount: Int
-        var parameters: ParameterSet
+        /// The parameter sets, one per partition, joined by " + ".
+        var parameters: String
         var keygenSeconds: Double
         var keySizes: EvaluationKeySizes
         /// Single-thread KS+PBS at the model's parameters (median of 3).
@@ -115,7 +116,8 @@ enum ModelBenchmark {
         let lowered = try FHELowering.lower(model)
         let program = lowered.program
         let tlus = model.circuit.tluCount
-        log("   \(tlus) TLUs per sample, widest TLU input \(model.circuit.maxTLUPrecision) bits, \(program.parameters)")
+        let sets = program.partitions.map(\.description).joined(separator: " + ")
+        log("   \(tlus) TLUs per sample, widest TLU input \(model.circuit.maxTLUPrecision) bits, \(sets)")
 
         // The clear circuit on the whole test set (test rows may leave the calibrated ranges: no overflow check).
         let clear = ClearEvaluator(checksOverflow: false)
@@ -124,17 +126,20 @@ enum ModelBenchmark {
 
         log("   keygen…")
         let keygenStart = clock.now
-        let secret = SecretKeys(parameters: program.parameters)
+        let secret = PartitionedSecretKeys(layout: program.keyLayout)
         let keys = secret.evaluationKeys()
         let keygen = seconds(clock.now - keygenStart)
         log(String(format: "   keygen %.1f s, evaluation keys %.0f MB (seeded %.0f MB)", keygen,
                    Double(lowered.parameters.keySizes.totalBytes) / 1e6, Double(lowered.parameters.keySizes.seededTotalBytes) / 1e6))
 
-        let msPerTLU = measureTLU(secret: secret, keys: keys, bits: model.circuit.maxTLUPrecision) * 1000
+        // The per-TLU figure is taken on the costliest set (its own keys, not timed as keygen).
+        let costliest = program.partitions.max { CostModel.tlu(for: $0) < CostModel.tlu(for: $1) }!
+        let probe = SecretKeys(parameters: costliest)
+        let msPerTLU = measureTLU(secret: probe, keys: probe.evaluationKeys(), bits: model.circuit.maxTLUPrecision) * 1000
         let estimate = Double(tlus) * msPerTLU / 1000 / Double(Parallel.workerCount)
         log(String(format: "   KS+PBS %.1f ms (one thread, lockstep batch); estimate %.1f s per sample on %d cores", msPerTLU, estimate, Parallel.workerCount))
 
-        var result = Result(name: name, roundingBits: roundingBits, tluCount: tlus, parameters: program.parameters, keygenSeconds: keygen,
+        var result = Result(name: name, roundingBits: roundingBits, tluCount: tlus, parameters: sets, keygenSeconds: keygen,
                             keySizes: lowered.parameters.keySizes, millisecondsPerTLU: msPerTLU, secondsPerSample: estimate,
                             measured: false, samples: 0, equalOutputs: 0, equalTop1: 0, clearAccuracy: clearAccuracy,
                             clearTestCount: labels.count, executeAccuracy: nil)
@@ -145,18 +150,18 @@ enum ModelBenchmark {
         let evaluator = EncryptedEvaluator(program: program, keys: keys)
         let count = min(samples, x.shape[0])
         let quantized = model.quantizeInputs([x.slice(rows: 0..<count)])
-        let encoding = program.inputEncodings[0], outputEncoding = program.outputEncodings[0]
+        let encoding = program.inputEncodings[0]
         var evaluation = 0.0, correct = 0
         for sample in 0..<count {
             let per = encoding.elementCount
             let values = Array(quantized[0].values[sample * per..<(sample + 1) * per])
-            let argument: CircuitArgument = encoding.isEncrypted ? .encrypted(secret.encrypt(values, encoding: encoding)) : .clear(values)
+            let argument: CircuitArgument = encoding.isEncrypted ? .encrypted(secret.encrypt(values, input: 0, of: program)) : .clear(values)
             let start = clock.now
             let outputs = try evaluator.evaluate([argument])
             let elapsed = seconds(clock.now - start)
             evaluation += elapsed
             let encrypted: [Int64] = switch outputs[0] {
-            case .encrypted(let list): secret.decrypt(list, encoding: outputEncoding)
+            case .encrypted(let list): secret.decrypt(list, output: 0, of: program)
             case .clear(let values): values
             }
             let reference = try clear.evaluate(model.circuit, inputs: [IntTensor(shape: [1] + encoding.shape, values: values)])[0].values
@@ -218,7 +223,7 @@ enum ModelBenchmark {
             let agreement = r.measured ? "\(r.equalOutputs)/\(r.samples) / \(r.equalTop1)/\(r.samples)" : "not run"
             let execute = r.executeAccuracy.map { String(format: "%.2f (%d)", $0, r.samples) } ?? "-"
             lines.append(String(format: "| %@ | %d | %d | %@ | %.1f | %.0f / %.0f | %.1f | %@ | %@ | %.3f (%d) / %@ |",
-                                r.name, r.roundingBits, r.tluCount, r.parameters.description, r.keygenSeconds,
+                                r.name, r.roundingBits, r.tluCount, r.parameters, r.keygenSeconds,
                                 Double(r.keySizes.totalBytes) / 1e6, Double(r.keySizes.seededTotalBytes) / 1e6, r.millisecondsPerTLU,
                                 latency, agreement, r.clearAccuracy, r.clearTestCount, execute))
         }

@@ -113,23 +113,25 @@ public enum Bootstrap {
 
     /// Many independent KS + PBS on all cores. Each worker takes contiguous chunks of at most `batchSize`
     /// inputs and runs each chunk in lockstep (`programmableBatch`). `lookupTables` holds one table for all
-    /// inputs or one per input.
+    /// inputs or one per input. The inputs are under the keyswitch key's input key: the set's own big key, or
+    /// another partition's for a cross keyswitch key (reference/tfhe.md §3.3); the outputs are under the set's
+    /// big key.
     public static func programmableConcurrent(
         _ inputs: LWECiphertextList, lookupTables: [LookupTable], keys: EvaluationKeys, workers: Int = Parallel.workerCount,
         batchSize: Int? = nil
     ) -> LWECiphertextList {
-        let big = keys.parameters.bigLWEDimension
-        precondition(inputs.lweDimension == big, "KS+PBS works on ciphertexts of \(big), got \(inputs.lweDimension)")
+        let source = keys.keyswitchKey.inputDimension, target = keys.parameters.bigLWEDimension
+        precondition(inputs.lweDimension == source, "KS+PBS reads ciphertexts of \(source), got \(inputs.lweDimension)")
         precondition(lookupTables.count == 1 || lookupTables.count == inputs.count,
                      "\(lookupTables.count) lookup tables for \(inputs.count) inputs")
-        var outputs = LWECiphertextList(lweDimension: big, count: inputs.count)
         let count = inputs.count
+        var outputs = LWECiphertextList(lweDimension: target, count: count)
         if count == 0 { return outputs }
         let batch = max(1, batchSize ?? BootstrapScratch.preferredBatchSize(keys.parameters))
         // Enough chunks to keep every worker busy, none larger than a batch.
         let chunkCount = max(min(workers, count), (count + batch - 1) / batch)
         let chunk = (count + chunkCount - 1) / chunkCount
-        let size = big.lweSize
+        let inputSize = source.lweSize, outputSize = target.lweSize
         inputs.data.withUnsafeBufferPointer { i in
             outputs.data.withUnsafeMutableBufferPointer { o in
                 let ib = i.baseAddress!, ob = o.baseAddress!
@@ -138,9 +140,9 @@ public enum Bootstrap {
                 }) { scratches, c in
                     let first = c * chunk
                     let items = min(chunk, count - first)
-                    programmableBatch(ib + first * size, count: items, lookupTable: {
+                    programmableBatch(ib + first * inputSize, count: items, lookupTable: {
                         lookupTables.count == 1 ? lookupTables[0] : lookupTables[first + $0]
-                    }, keys: keys, scratches: scratches[0..<items], into: ob + first * size)
+                    }, keys: keys, scratches: scratches[0..<items], into: ob + first * outputSize)
                 }
             }
         }

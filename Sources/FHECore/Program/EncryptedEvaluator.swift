@@ -268,9 +268,7 @@ public struct EncryptedEvaluator: Sendable {
         guard let keys = pairKeys[source * program.partitions.count + target] else {
             preconditionFailure("no keys for KS + PBS \(source) → \(target) (FHEProgram.bootstrapPairs lists every pair)")
         }
-        return source == target
-            ? Bootstrap.programmableConcurrent(x, lookupTables: lookupTables, keys: keys, workers: workers)
-            : Bootstrap.programmableConcurrentAcross(x, lookupTables: lookupTables, keys: keys, workers: workers)
+        return Bootstrap.programmableConcurrent(x, lookupTables: lookupTables, keys: keys, workers: workers)
     }
 
     /// A circuit table (indexed by value − inputMin) as a PBS table indexed by the p-bit pattern of the value
