@@ -57,12 +57,20 @@ struct Compile: ParsableCommand {
     @Option(name: .customLong("global-p-error"), help: "Failure probability of the whole circuit (instead of --p-error).")
     var globalPError: Double?
 
+    @Option(name: .customLong("max-key-mb"), help: ArgumentHelp(
+        "Budget for the evaluation keys the client sends (seeded), in MB.",
+        discussion: "The search then picks the cheapest parameters whose keys fit, trading latency for smaller keys; --verbose lists the cheapest set per shape with its keys."))
+    var maxKeyMB: Double?
+
     @Option(name: .shortAndLong, help: "The bundle directory to write.")
     var output: String
 
     func validate() throws {
         if pError != nil && globalPError != nil {
             throw ValidationError("--p-error and --global-p-error are exclusive (as in Concrete ML): set one")
+        }
+        if let maxKeyMB, !(maxKeyMB > 0 && maxKeyMB.isFinite) {
+            throw ValidationError("--max-key-mb must be a positive number of megabytes, got \(maxKeyMB)")
         }
     }
 
@@ -84,7 +92,8 @@ struct Compile: ParsableCommand {
         let compiled = try ModelCompilation.compile(modelPath: model, inputsetPath: inputset, options: options, bundlePath: output,
                                                     artifactsPath: artifacts)
         let lowered = try ModelCompilation.writeProgram(
-            for: compiled, options: FHEOptions(errorProbability: pError, globalErrorProbability: globalPError), to: output,
+            for: compiled, options: FHEOptions(errorProbability: pError, globalErrorProbability: globalPError,
+                                              maximalSeededKeyBytes: maxKeyMB.map { Int($0 * 1e6) }), to: output,
             modelName: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent)
         if showCircuit { print(compiled.circuit) }
         if verbose {

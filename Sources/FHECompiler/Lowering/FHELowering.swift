@@ -9,11 +9,14 @@ public struct FHEOptions: Sendable, Codable, Equatable {
     public var errorProbability: Double?
     /// Failure probability of the whole circuit; exclusive with `errorProbability`.
     public var globalErrorProbability: Double?
+    /// Largest seeded evaluation keys (bytes the client sends) the parameters may need; nil: no budget.
+    public var maximalSeededKeyBytes: Int?
 
     /// Options; see the properties.
-    public init(errorProbability: Double? = nil, globalErrorProbability: Double? = nil) {
+    public init(errorProbability: Double? = nil, globalErrorProbability: Double? = nil, maximalSeededKeyBytes: Int? = nil) {
         self.errorProbability = errorProbability
         self.globalErrorProbability = globalErrorProbability
+        self.maximalSeededKeyBytes = maximalSeededKeyBytes
     }
 }
 
@@ -38,6 +41,9 @@ public enum FHELowering {
         }
         for p in [options.errorProbability, options.globalErrorProbability].compactMap({ $0 }) where !(p > 0 && p < 1) {
             throw CompileOptionError(option: "p_error", "an error probability must be in (0, 1), got \(p)")
+        }
+        if let budget = options.maximalSeededKeyBytes, budget <= 0 {
+            throw CompileOptionError(option: "max_key_size", "the evaluation-key budget must be positive, got \(budget) bytes")
         }
         let (program, parameters) = try lower(model.circuit, options: options)
         return FHECompiledModel(model: model, program: program, parameters: parameters)
@@ -72,8 +78,10 @@ public enum FHELowering {
     public static func alternativeShapes(_ circuit: Circuit, chosen: CircuitParameters, options: FHEOptions = FHEOptions(),
                                          limit: Int = 6) -> [CircuitParameters.ShapeAlternative] {
         guard chosen.totalCost > 0 else { return [] }
-        return CircuitParameterSelection.alternativeShapes(parameterRequest(circuit, options: options),
-                                                          errorProbability: chosen.errorProbabilityTarget).prefix(limit).map {
+        // The trade-off is shown without the key budget, so that the user sees what the budget excluded.
+        var request = parameterRequest(circuit, options: options)
+        request.maximalSeededKeyBytes = nil
+        return CircuitParameterSelection.alternativeShapes(request, errorProbability: chosen.errorProbabilityTarget).prefix(limit).map {
             CircuitParameters.ShapeAlternative(parameters: $0.partitions[0].parameters, relativeCost: $0.totalCost / chosen.totalCost,
                                                keySizes: $0.keySizes)
         }
@@ -96,7 +104,7 @@ public enum FHELowering {
         }
         return CircuitParameterRequest(
             groups: groups, errorProbability: options.errorProbability, globalErrorProbability: options.globalErrorProbability,
-            levelledOperandCount: 0, allowsSeveralParameterSets: true)
+            levelledOperandCount: 0, allowsSeveralParameterSets: true, maximalSeededKeyBytes: options.maximalSeededKeyBytes)
     }
 
     /// The TLU inputs and decrypted outputs of `circuit` as the parameter search sees them.

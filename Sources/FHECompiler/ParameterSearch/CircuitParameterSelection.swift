@@ -67,13 +67,23 @@ public enum CircuitParameterSelection {
     static func solve(_ request: CircuitParameterRequest, errorProbability: Double,
                       cache: inout DecompositionParetoCache) throws -> CircuitParameters {
         let mono = monoParameter(request, errorProbability: errorProbability, cache: &cache)
-        let multi = request.allowsSeveralParameterSets
+        var multi = request.allowsSeveralParameterSets
             ? bestPartitioning(request, errorProbability: errorProbability, cache: &cache) : nil
+        if let budget = request.maximalSeededKeyBytes, let m = multi, m.keySizes.seededTotalBytes > budget { multi = nil }
         switch (mono, multi) {
         case (let m?, let p?): return p.totalCost < m.totalCost ? p : m
         case (let m?, nil): return m
         case (nil, let p?): return p
         case (nil, nil):
+            if let budget = request.maximalSeededKeyBytes {
+                // Does anything fit without the budget? Then the budget is what failed: say how far off it is.
+                var unbounded = request
+                unbounded.maximalSeededKeyBytes = nil
+                if let free = monoParameter(unbounded, errorProbability: errorProbability, cache: &cache) {
+                    throw ParameterSearchError(layer: nil, precision: nil, squaredNorm: nil, errorProbability: errorProbability,
+                                               reason: .keyBudget(budget: budget, cheapestNeeds: free.keySizes.seededTotalBytes))
+                }
+            }
             throw ParameterSearchError.diagnose(groups: request.groups, errorProbability: errorProbability,
                                                 searchSpace: request.searchSpace, cache: &cache)
         }
@@ -88,7 +98,7 @@ public enum CircuitParameterSelection {
               let found = ParameterOptimizer.cheapest(
                 constraints: constraints,
                 objective: CostObjective(levelledOperandCount: request.levelledOperandCount, tluCount: tluCount),
-                searchSpace: request.searchSpace, cache: &cache)
+                searchSpace: request.searchSpace, maximalSeededKeyBytes: request.maximalSeededKeyBytes, cache: &cache)
         else { return nil }
         let assignment = PartitionAssignment(
             sets: [found.parameters], partitionOfGroup: Array(repeating: 0, count: request.groups.count),

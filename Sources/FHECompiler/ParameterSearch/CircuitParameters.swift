@@ -16,13 +16,18 @@ public struct CircuitParameterRequest: Hashable, Sendable, Codable {
     public var allowsSeveralParameterSets: Bool
     /// Which (k, N, n) to try.
     public var searchSpace: ParameterSearchSpace
+    /// Largest seeded evaluation keys (what the client sends, `EvaluationKeySizes.seededTotalBytes`) the answer
+    /// may need; nil: no budget. The search then returns the cheapest answer within the budget.
+    public var maximalSeededKeyBytes: Int?
 
     /// Concrete ML's default per-PBS p_error.
     public static let defaultErrorProbability = exp2(-40.0)
 
     /// A request; see the properties.
     public init(groups: [ValueGroup], errorProbability: Double? = nil, globalErrorProbability: Double? = nil,
-                levelledOperandCount: Int = 0, allowsSeveralParameterSets: Bool = true, searchSpace: ParameterSearchSpace = .cpu) {
+                levelledOperandCount: Int = 0, allowsSeveralParameterSets: Bool = true, searchSpace: ParameterSearchSpace = .cpu,
+                maximalSeededKeyBytes: Int? = nil) {
+        self.maximalSeededKeyBytes = maximalSeededKeyBytes
         self.groups = groups
         self.errorProbability = errorProbability
         self.globalErrorProbability = globalErrorProbability

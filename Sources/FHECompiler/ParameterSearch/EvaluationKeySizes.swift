@@ -44,7 +44,8 @@ public struct EvaluationKeySizes: Hashable, Sendable, Codable {
         let levels = parameters.pbsDecomposition.levelCount.rawValue
         return EvaluationKeySizes(
             bootstrapKeyBytes: n * levels * glweSize * glweSize * bigN * 8,
-            seededBootstrapKeyBytes: n * levels * glweSize * bigN * 8 + 16,
+            seededBootstrapKeyBytes: seededBootstrapKeyBytes(lweDimension: n, glweDimension: glweSize - 1, polynomialSize: bigN,
+                                                             levelCount: levels),
             keyswitchKeyBytes: 0, seededKeyswitchKeyBytes: 0)
     }
 
@@ -52,7 +53,17 @@ public struct EvaluationKeySizes: Hashable, Sendable, Codable {
     public static func keyswitchKey(inputDimension: Int, outputDimension: Int, levelCount: Int) -> EvaluationKeySizes {
         EvaluationKeySizes(bootstrapKeyBytes: 0, seededBootstrapKeyBytes: 0,
                            keyswitchKeyBytes: inputDimension * levelCount * (outputDimension + 1) * 8,
-                           seededKeyswitchKeyBytes: inputDimension * levelCount * 8 + 16)
+                           seededKeyswitchKeyBytes: seededKeyswitchKeyBytes(inputDimension: inputDimension, levelCount: levelCount))
+    }
+
+    /// Seeded bootstrap key bytes: n·l·(k+1)·N·8 + 16 (the search's key budget uses it on raw dimensions).
+    public static func seededBootstrapKeyBytes(lweDimension n: Int, glweDimension k: Int, polynomialSize: Int, levelCount: Int) -> Int {
+        n * levelCount * (k + 1) * polynomialSize * 8 + 16
+    }
+
+    /// Seeded keyswitch key bytes: n_in·l·8 + 16.
+    public static func seededKeyswitchKeyBytes(inputDimension: Int, levelCount: Int) -> Int {
+        inputDimension * levelCount * 8 + 16
     }
 
     /// The keys of both.

@@ -27,10 +27,11 @@ public enum ParameterOptimizer {
     /// the smallest n already breaks a bound), then n ascending (stopped at the first n whose modulus
     /// switch breaks a bound: it grows with n), then the bootstrap front by increasing cost and the
     /// keyswitch front from least noisy to cheapest. A candidate replaces the best one when it costs no
-    /// more and is either strictly cheaper or strictly less noisy.
+    /// more and is either strictly cheaper or strictly less noisy. With `maximalSeededKeyBytes`, candidates whose
+    /// seeded bootstrap key plus own keyswitch key exceed it are skipped.
     public static func cheapest(
         constraints: [NoiseConstraint], objective: CostObjective, searchSpace: ParameterSearchSpace = .cpu,
-        cache: inout DecompositionParetoCache
+        maximalSeededKeyBytes: Int? = nil, cache: inout DecompositionParetoCache
     ) -> AtomicPatternSolution? {
         precondition(!constraints.isEmpty, "the search needs at least one noise constraint")
         let count = constraints.count
@@ -81,6 +82,9 @@ public enum ParameterOptimizer {
                         // The cost increases along the front: nothing further can be cheaper.
                         let pbsCost = pbsCount * (Double(n) * cmux.cost)
                         if levelledCost + pbsCost > bestCost { break }
+                        let bootstrapKeyBytes = EvaluationKeySizes.seededBootstrapKeyBytes(
+                            lweDimension: n, glweDimension: k, polynomialSize: 1 << log2N, levelCount: cmux.levelCount)
+                        if let budget = maximalSeededKeyBytes, bootstrapKeyBytes > budget { continue }
                         // From least noisy (most expensive) to cheapest keyswitch.
                         keyswitchLoop: for keyswitch in keyswitchFront.reversed() {
                             var keyswitchCost = 0.0
@@ -89,6 +93,9 @@ public enum ParameterOptimizer {
                             }
                             let cost = levelledCost + keyswitchCost + pbsCost
                             if cost > bestCost { continue }
+                            if let budget = maximalSeededKeyBytes,
+                               bootstrapKeyBytes + EvaluationKeySizes.seededKeyswitchKeyBytes(
+                                inputDimension: bigDimension, levelCount: keyswitch.levelCount) > budget { continue }
                             var ratio = 0.0
                             for i in 0..<count {
                                 let keyswitchTerm: Double

@@ -30,6 +30,8 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
         case jointConstraints
         /// The global p_error target was not reached (after the optimizer calls allowed).
         case globalErrorNotReached(reached: Double)
+        /// Sets fit, but none within the seeded evaluation-key budget; the cheapest needs `cheapestNeeds` bytes.
+        case keyBudget(budget: Int, cheapestNeeds: Int)
     }
 
     /// The layer, group or output concerned (nil when the error is about the whole request).
@@ -77,6 +79,11 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
                 + "lower the largest precisions or raise p_error"
         case .globalErrorNotReached(let reached):
             return "global_p_error \(p) not reached: the best parameters give \(Self.format(probability: reached))"
+        case .keyBudget(let budget, let needs):
+            return String(format: "no parameter set keeps the seeded evaluation keys within %.1f MB at p_error %@ "
+                          + "(the cheapest set needs %.1f MB); raise the key budget, lower the precision "
+                          + "(rounding_threshold_bits) or the weights' bit width, or raise p_error",
+                          Double(budget) / 1e6, p, Double(needs) / 1e6)
         }
     }
 

@@ -153,4 +153,31 @@ import Testing
         let executed = try ModelCompilation.predictFHE(model, program: lowered.program, inputs: two, mode: .execute)
         #expect(executed == clear)
     }
+
+    /// `--max-key-mb`: a budget below the cheapest set's seeded keys gets the cheapest set within it (dearer,
+    /// smaller keys, still secure and within every bound); a budget nothing meets names the size needed.
+    @Test func keyBudgetTradesCostForSmallerKeys() throws {
+        let graph = try ONNXImporter.importModel(path: Fixtures.path("torch/mlp.onnx"))
+        let x = try NumPyFormat.readArrays(path: Fixtures.path("torch/mlp_input.npy")).map { $0.tensor.asFloat64() }
+        var options = CompileOptions()
+        options.bits = QuantizationBits(bits: 3)
+        options.rounding = try RoundingThreshold.make(bits: 3)
+        let model = try Compiler.compile(graph: graph, calibration: x, options: options)
+        let free = try FHELowering.lower(model).parameters
+        let needed = free.keySizes.seededTotalBytes
+        let budget = needed - 1_000_000
+        let bounded = try FHELowering.lower(model, options: FHEOptions(maximalSeededKeyBytes: budget)).parameters
+        #expect(bounded.keySizes.seededTotalBytes <= budget)
+        #expect(bounded.totalCost > free.totalCost)
+        for partition in bounded.partitions { try partition.parameters.validateSecurity() }
+        for report in bounded.groups { #expect(report.variance <= report.maximalVariance * (1 + 1e-9), "\(report.group.name)") }
+
+        let tooSmall = 1_000_000
+        #expect {
+            try FHELowering.lower(model, options: FHEOptions(maximalSeededKeyBytes: tooSmall))
+        } throws: { error in
+            guard let error = error as? ParameterSearchError, case .keyBudget(let b, let n) = error.reason else { return false }
+            return b == tooSmall && n == needed && error.description.contains("1.0 MB")
+        }
+    }
 }
