@@ -139,13 +139,19 @@ import Testing
 
 /// A PyTorch model through the whole compiler: quantize (3 bits, exact rounding to 3 bits), lower, execute.
 @Suite struct ModelExecutionTests {
-    @Test func torchMLPExecuteEqualsDisable() throws {
+    /// The torch MLP fixture at 3 bits with exact rounding to 3 bits (the main job's model), and its inputs.
+    static func torchMLP() throws -> (CompiledModel, [Tensor]) {
         let graph = try ONNXImporter.importModel(path: Fixtures.path("torch/mlp.onnx"))
         let x = try NumPyFormat.readArrays(path: Fixtures.path("torch/mlp_input.npy")).map { $0.tensor.asFloat64() }
         var options = CompileOptions()
         options.bits = QuantizationBits(bits: 3)
         options.rounding = try RoundingThreshold.make(bits: 3)
         let model = try Compiler.compile(graph: graph, calibration: x, options: options)
+        return (model, x)
+    }
+
+    @Test func torchMLPExecuteEqualsDisable() throws {
+        let (model, x) = try Self.torchMLP()
         let lowered = try FHELowering.lower(model)
         try lowered.program.parameters.validateSecurity()
         let two = [x[0].slice(rows: 0..<2)]
@@ -157,12 +163,7 @@ import Testing
     /// `--max-key-mb`: a budget below the cheapest set's seeded keys gets the cheapest set within it (dearer,
     /// smaller keys, still secure and within every bound); a budget nothing meets names the size needed.
     @Test func keyBudgetTradesCostForSmallerKeys() throws {
-        let graph = try ONNXImporter.importModel(path: Fixtures.path("torch/mlp.onnx"))
-        let x = try NumPyFormat.readArrays(path: Fixtures.path("torch/mlp_input.npy")).map { $0.tensor.asFloat64() }
-        var options = CompileOptions()
-        options.bits = QuantizationBits(bits: 3)
-        options.rounding = try RoundingThreshold.make(bits: 3)
-        let model = try Compiler.compile(graph: graph, calibration: x, options: options)
+        let (model, _) = try Self.torchMLP()
         let free = try FHELowering.lower(model).parameters
         let needed = free.keySizes.seededTotalBytes
         let budget = needed - 1_000_000
