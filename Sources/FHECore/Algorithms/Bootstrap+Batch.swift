@@ -38,8 +38,9 @@ extension BootstrapScratch {
     }
 
     /// Items per lockstep batch for `parameters`: as many as keep the batch's scratches within 8 MiB (a quarter
-    /// of this machine's 32 MiB L3, where they live between their turns), at least 1 and at most 8. Measured
-    /// (`cml-bench pbs --batch`): 8 beats 2 by 10 % at 6 bits; at 8 bits (2.9 MB per scratch) 2 beats 4 by 12 %.
+    /// of this machine's 32 MiB L3, where they live between their turns), at least 1 and at most 8 (32 for
+    /// small sets). Measured (`cml-bench pbs --batch`): 8 beats 2 by 10 % at 6 bits; at 8 bits (2.9 MB per
+    /// scratch) 2 beats 4 by 12 %.
     public static func preferredBatchSize(_ parameters: ParameterSet) -> Int {
         let n = parameters.polynomialSize.rawValue
         let k1 = parameters.glweDimension.glweSize
@@ -47,7 +48,10 @@ extension BootstrapScratch {
         // accumulator + difference ((k+1)·N words each), digits (l·N), digit transforms (l·(k+1)·N), Fourier
         // accumulators ((k+1)·N).
         let scratchBytes = 8 * n * (3 * k1 + l + l * k1)
-        return max(1, min(8, (8 << 20) / max(scratchBytes, 1)))
+        // Small sets (scratch ≤ 256 KB: N ≤ 2048) gain from longer batches: 32 items beat 8 by 3–5 % at 2 and 4
+        // bits (`cml-bench pbs --batch`); at 6 bits 14 items were no better than 8, within this machine's noise.
+        let cap = scratchBytes <= 256 << 10 ? 32 : 8
+        return max(1, min(cap, (8 << 20) / max(scratchBytes, 1)))
     }
 }
 
