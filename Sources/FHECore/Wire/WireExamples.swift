@@ -64,29 +64,63 @@ package enum WireExamples {
         return spec
     }
 
-    /// Evaluation keys of the right shapes for `keyLayout` (random-looking words, not real keys).
-    package static func evaluationKeys(salt: UInt64 = 0) -> Cml_V1_EvaluationKeys {
-        let set = toyParameterSet
+    /// A second toy set (n = 6, k = 2, N = 8), for the two-set layout. Insecure.
+    package static let secondToyParameterSet = ParameterSet(
+        lweDimension: 6, glweDimension: 2, polynomialSize: 8, pbs: (levelCount: 1, baseLog: 8),
+        ks: (levelCount: 2, baseLog: 3), lweNoiseStandardDeviation: 1e-5, glweNoiseStandardDeviation: 1e-9,
+        isInsecureTestSet: true)
+
+    /// Two-set layout: `toyParameterSet` (own keyswitch key) and `secondToyParameterSet` (no own keyswitch key:
+    /// its lookups read set 0's outputs through the partition keyswitch 0 → 1).
+    package static let twoSetKeyLayout = KeyLayout(
+        parameterSets: [toyParameterSet, secondToyParameterSet],
+        partitionKeyswitches: [.init(from: 0, to: 1, decomposition: secondToyParameterSet.ksDecomposition)],
+        setsWithoutOwnKeyswitch: [1])
+
+    /// A seeded keyswitch key message of the given shape (random-looking words).
+    static func keyswitchKey(input: Int, output: Int, decomposition: DecompositionParameters, seedSalt: UInt8,
+                             wordSalt: UInt64) -> Cml_V1_SeededKeyswitchKey {
+        var key = Cml_V1_SeededKeyswitchKey()
+        key.inputLweDimension = UInt32(input)
+        key.outputLweDimension = UInt32(output)
+        key.baseLog = UInt32(decomposition.baseLog.rawValue)
+        key.levelCount = UInt32(decomposition.levelCount.rawValue)
+        key.seed = seed(salt: seedSalt)
+        key.bodies = LittleEndianWords.bytes(of: words(input * decomposition.levelCount.rawValue, salt: wordSalt))
+        return key
+    }
+
+    /// Evaluation keys of the right shapes for `layout` (random-looking words, not real keys): per set its
+    /// bootstrap key and, where the layout has one, its own keyswitch key; then the partition keyswitch keys.
+    package static func evaluationKeys(salt: UInt64 = 0, layout: KeyLayout = keyLayout) -> Cml_V1_EvaluationKeys {
         var keys = Cml_V1_EvaluationKeys()
-        keys.keyLayoutHash = Data(keyLayout.hash)
-        var entry = Cml_V1_ParameterSetKeys()
-        entry.parameterSetIndex = 0
-        entry.keyswitchKey.inputLweDimension = UInt32(set.bigLWEDimension.rawValue)
-        entry.keyswitchKey.outputLweDimension = UInt32(set.lweDimension.rawValue)
-        entry.keyswitchKey.baseLog = UInt32(set.ksDecomposition.baseLog.rawValue)
-        entry.keyswitchKey.levelCount = UInt32(set.ksDecomposition.levelCount.rawValue)
-        entry.keyswitchKey.seed = seed(salt: 1 &+ UInt8(truncatingIfNeeded: salt))
-        entry.keyswitchKey.bodies = LittleEndianWords.bytes(of: words(
-            set.bigLWEDimension.rawValue * set.ksDecomposition.levelCount.rawValue, salt: 100 &+ salt))
-        entry.bootstrapKey.inputLweDimension = UInt32(set.lweDimension.rawValue)
-        entry.bootstrapKey.glweDimension = UInt32(set.glweDimension.rawValue)
-        entry.bootstrapKey.polynomialSize = UInt32(set.polynomialSize.rawValue)
-        entry.bootstrapKey.baseLog = UInt32(set.pbsDecomposition.baseLog.rawValue)
-        entry.bootstrapKey.levelCount = UInt32(set.pbsDecomposition.levelCount.rawValue)
-        entry.bootstrapKey.seed = seed(salt: 2 &+ UInt8(truncatingIfNeeded: salt))
-        let rows = set.lweDimension.rawValue * set.glweDimension.glweSize * set.pbsDecomposition.levelCount.rawValue
-        entry.bootstrapKey.bodies = LittleEndianWords.bytes(of: words(rows * set.polynomialSize.rawValue, salt: 200 &+ salt))
-        keys.parameterSetKeys = [entry]
+        keys.keyLayoutHash = Data(layout.hash)
+        let byte = UInt8(truncatingIfNeeded: salt)
+        for (index, set) in layout.parameterSets.enumerated() {
+            // Set 0 keeps the one-set vector's salts, so that vector's bytes do not change.
+            let extra = UInt64(index) &* 1000, extraByte = UInt8(truncatingIfNeeded: index &* 10)
+            var entry = Cml_V1_ParameterSetKeys()
+            entry.parameterSetIndex = UInt32(index)
+            if layout.hasOwnKeyswitch(index) {
+                entry.keyswitchKey = keyswitchKey(
+                    input: set.bigLWEDimension.rawValue, output: set.lweDimension.rawValue, decomposition: set.ksDecomposition,
+                    seedSalt: 1 &+ byte &+ extraByte, wordSalt: 100 &+ salt &+ extra)
+            }
+            entry.bootstrapKey.inputLweDimension = UInt32(set.lweDimension.rawValue)
+            entry.bootstrapKey.glweDimension = UInt32(set.glweDimension.rawValue)
+            entry.bootstrapKey.polynomialSize = UInt32(set.polynomialSize.rawValue)
+            entry.bootstrapKey.baseLog = UInt32(set.pbsDecomposition.baseLog.rawValue)
+            entry.bootstrapKey.levelCount = UInt32(set.pbsDecomposition.levelCount.rawValue)
+            entry.bootstrapKey.seed = seed(salt: 2 &+ byte &+ extraByte)
+            let rows = set.lweDimension.rawValue * set.glweDimension.glweSize * set.pbsDecomposition.levelCount.rawValue
+            entry.bootstrapKey.bodies = LittleEndianWords.bytes(of: words(rows * set.polynomialSize.rawValue, salt: 200 &+ salt &+ extra))
+            keys.parameterSetKeys.append(entry)
+        }
+        keys.partitionKeyswitchKeys = layout.partitionKeyswitches.enumerated().map { index, keyswitch in
+            keyswitchKey(input: layout.parameterSets[keyswitch.from].bigLWEDimension.rawValue,
+                         output: layout.parameterSets[keyswitch.to].lweDimension.rawValue, decomposition: keyswitch.decomposition,
+                         seedSalt: 3 &+ byte &+ UInt8(truncatingIfNeeded: index), wordSalt: 300 &+ salt &+ UInt64(index) &* 1000)
+        }
         return keys
     }
 
@@ -160,6 +194,8 @@ package enum WireExamples {
             ("v1-evaluate-request.cml", evaluateRequest.framed()),
             ("v1-key-upload-response.cml", response.framed()),
             ("v1-error-report.cml", errorReport.framed()),
+            ("v1-key-layout-two-sets.cml", twoSetKeyLayout.wire.framed()),
+            ("v1-evaluation-keys-two-sets.cml", evaluationKeys(layout: twoSetKeyLayout).framed()),
         ]
     }
 }

@@ -48,6 +48,18 @@ import Testing
         #expect(request.keyID == BLAKE2b.hex(try Frame.decode(try load("v1-evaluation-keys.cml")).checksum))
         #expect(try Cml_V1_KeyUploadResponse.decodeFramed(try load("v1-key-upload-response.cml")).keyID == request.keyID)
         #expect(try Cml_V1_ErrorReport.decodeFramed(try load("v1-error-report.cml")).httpStatus == 404)
+
+        // Several parameter sets: the layout (a partition keyswitch, a set without its own keyswitch key) and
+        // keys that conform to it; the one-set keys do not.
+        let twoSets = try KeyLayout(wire: try Cml_V1_KeyLayout.decodeFramed(try load("v1-key-layout-two-sets.cml")), field: "layout")
+        #expect(twoSets == WireExamples.twoSetKeyLayout)
+        #expect(twoSets.partitionKeyswitches.count == 1 && !twoSets.hasOwnKeyswitch(1) && twoSets.hasOwnKeyswitch(0))
+        let twoSetKeys = try Cml_V1_EvaluationKeys.decodeFramed(try load("v1-evaluation-keys-two-sets.cml"))
+        try twoSetKeys.checkConformance(to: twoSets)
+        #expect(twoSetKeys.partitionKeyswitchKeys[0].inputLweDimension == 16 && twoSetKeys.partitionKeyswitchKeys[0].outputLweDimension == 6)
+        #expect(!twoSetKeys.parameterSetKeys[1].hasKeyswitchKey)
+        #expect(throws: WireFormatError.self) { try keys.checkConformance(to: twoSets) }
+        #expect(throws: WireFormatError.self) { try twoSetKeys.checkConformance(to: layout) }
     }
 
     @Test func headerBytesAreAsSpecified() throws {
