@@ -128,18 +128,22 @@ public enum Bootstrap {
         var outputs = LWECiphertextList(lweDimension: target, count: count)
         if count == 0 { return outputs }
         let batch = max(1, batchSize ?? BootstrapScratch.preferredBatchSize(keys.parameters))
-        // Enough chunks to keep every worker busy, none larger than a batch.
-        let chunkCount = max(min(workers, count), (count + batch - 1) / batch)
-        let chunk = (count + chunkCount - 1) / chunkCount
+        // No chunk larger than a batch, and a multiple of the workers of chunks whose sizes differ by at most one,
+        // so that every worker gets the same work: 32 lookups in batches of at most 7 on 2 workers were 5 chunks
+        // of 7 (one worker did 3 of them, 21 lookups, while the other did 14); now they are 6 chunks of 5 or 6.
+        let workerCount = max(1, workers)
+        let batches = (count + batch - 1) / batch
+        let chunkCount = min(count, (batches + workerCount - 1) / workerCount * workerCount)
+        let largest = (count + chunkCount - 1) / chunkCount
         let inputSize = source.lweSize, outputSize = target.lweSize
         inputs.data.withUnsafeBufferPointer { i in
             outputs.data.withUnsafeMutableBufferPointer { o in
                 let ib = i.baseAddress!, ob = o.baseAddress!
-                Parallel.forEach(count: (count + chunk - 1) / chunk, workers: workers, makeState: {
-                    BootstrapScratch.batch(chunk, parameters: keys.parameters)
+                Parallel.forEach(count: chunkCount, workers: workers, makeState: {
+                    BootstrapScratch.batch(largest, parameters: keys.parameters)
                 }) { scratches, c in
-                    let first = c * chunk
-                    let items = min(chunk, count - first)
+                    let first = c * count / chunkCount
+                    let items = (c + 1) * count / chunkCount - first
                     programmableBatch(ib + first * inputSize, count: items, lookupTable: {
                         lookupTables.count == 1 ? lookupTables[0] : lookupTables[first + $0]
                     }, keys: keys, scratches: scratches[0..<items], into: ob + first * outputSize)
