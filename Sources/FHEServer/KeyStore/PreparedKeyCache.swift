@@ -61,7 +61,8 @@ actor EvaluationLimiter {
     var queued: Int { waiting.count }
 
     /// Runs `work` when a slot is free, waiting for one if the queue has room.
-    /// - Throws: `ServerError` 429 when all slots are busy and the queue is full.
+    /// - Throws: `ServerError` 429 when all slots are busy and the queue is full; `CancellationError` when the
+    ///   calling task was cancelled while it waited (`work` then never runs).
     func run<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
         if running < limit {
             running += 1
@@ -75,6 +76,12 @@ actor EvaluationLimiter {
             await withCheckedContinuation {
                 waiting.append($0)
                 onChange(running, waiting.count)
+            }
+            // A request cancelled while it waited (its client went away) gives its turn to the next one
+            // instead of evaluating for nobody.
+            if Task.isCancelled {
+                release()
+                throw CancellationError()
             }
         }
         defer { release() }
