@@ -107,13 +107,8 @@ public enum FHELowering {
             levelledOperandCount: 0, allowsSeveralParameterSets: true, maximalSeededKeyBytes: options.maximalSeededKeyBytes)
     }
 
-    /// The TLU inputs and decrypted outputs of `circuit` as the parameter search sees them.
-    static func valueGroups(_ circuit: Circuit, precisions: [Int]) -> [ValueGroup] {
-        anchoredValueGroups(circuit, precisions: precisions).map(\.group)
-    }
-
-    /// The groups of `valueGroups` with their sources (the groups whose PBS outputs feed them) and where each sits
-    /// in the circuit. Group names are made unique (a repeated label gets " #2", …) so sources name one group each.
+    /// The TLU inputs and decrypted outputs of `circuit` as the parameter search sees them, with their sources
+    /// (the groups whose PBS outputs feed them) and where each sits in the circuit. Group names are made unique (a repeated label gets " #2", …) so sources name one group each.
     /// A group whose PBS outputs are added back to its own input (exact rounding's bits, max-pooling's relus) lists
     /// itself among its sources: the search then keeps it in its input's partition, as the evaluator needs.
     static func anchoredValueGroups(_ circuit: Circuit, precisions: [Int]) -> [(group: ValueGroup, anchor: GroupAnchor)] {
@@ -125,10 +120,9 @@ public enum FHELowering {
             used[name, default: 0] += 1
             return used[name]! == 1 ? name : "\(name) #\(used[name]!)"
         }
-        func sorted(_ names: Set<String>) -> [String] { names.sorted() }
         func tlus(_ name: String, bits: Int, _ i: Int, count: Int, scale: Double = 1, extra: Double = 0,
                   feeding: Set<String>? = nil) -> ValueGroup {
-            .tlus(name, precision: bits, squaredNorm: (boot[i] + extra) * scale, count: count, sources: sorted(feeding ?? sources[i]),
+            .tlus(name, precision: bits, squaredNorm: (boot[i] + extra) * scale, count: count, sources: (feeding ?? sources[i]).sorted(),
                   freshSquaredNorm: fresh[i] * scale)
         }
         var groups: [(group: ValueGroup, anchor: GroupAnchor)] = []
@@ -152,7 +146,7 @@ public enum FHELowering {
                 let j = op.operands[1].rawValue
                 let name = unique(op.label + "/square")
                 groups.append((.tlus(name, precision: bits, squaredNorm: boot[i] + boot[j], count: 2 * pairs,
-                                     sources: sorted(sources[i].union(sources[j])), freshSquaredNorm: fresh[i] + fresh[j]),
+                                     sources: sources[i].union(sources[j]).sorted(), freshSquaredNorm: fresh[i] + fresh[j]),
                                .lookup(input: first, result: op.result)))
                 sources[r] = [name]
             case .maxPool(let g, _):
@@ -182,7 +176,7 @@ public enum FHELowering {
         for output in circuit.outputs where circuit[output].isEncrypted {
             let i = output.rawValue
             groups.append((.decryptedOutputs(unique("output \(circuit.producer(of: output).label)"), precision: precisions[i],
-                                             squaredNorm: boot[i], count: circuit[output].elementCount, sources: sorted(sources[i]),
+                                             squaredNorm: boot[i], count: circuit[output].elementCount, sources: sources[i].sorted(),
                                              freshSquaredNorm: fresh[i]),
                            .inPlace(result: output)))
         }

@@ -127,10 +127,7 @@ struct PartitionAssignment {
             + NoiseModel.linearCombinationVariance(squaredNorm: group.freshSquaredNorm,
                                                    variance: source.glweNoiseStandardDeviation * source.glweNoiseStandardDeviation)
         guard group.role == .tluInput else { return dotProduct }
-        let keyswitch = NoiseModel.keyswitchVariance(
-            inputDimension: source.bigLWEDimension, decomposition: own.ksDecomposition,
-            keyswitchKeyVariance: own.lweNoiseStandardDeviation * own.lweNoiseStandardDeviation)
-        return dotProduct + keyswitch + NoiseModel.modulusSwitchVariance(for: own)
+        return dotProduct + NoiseModel.keyswitchVariance(from: source, to: own) + NoiseModel.modulusSwitchVariance(for: own)
     }
 
     /// Figures of the circuit under these sets; nil when a group breaks its bound (beyond the rounding

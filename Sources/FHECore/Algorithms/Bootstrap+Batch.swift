@@ -84,16 +84,9 @@ extension KeySwitch {
                     var j = 0
                     while j < l {
                         let rest = l &- j
-                        if rest >= 4 {
-                            subtractMultiples(rows + j &* size, stride: size, digits: d + j, rowCount: 4, from: out, count: size)
-                            j &+= 4
-                        } else if rest >= 2 {
-                            subtractMultiples(rows + j &* size, stride: size, digits: d + j, rowCount: 2, from: out, count: size)
-                            j &+= 2
-                        } else {
-                            subtractMultiples(rows + j &* size, stride: size, digits: d + j, rowCount: 1, from: out, count: size)
-                            j &+= 1
-                        }
+                        let take = rest >= 4 ? 4 : (rest >= 2 ? 2 : 1)
+                        subtractMultiples(rows + j &* size, stride: size, digits: d + j, rowCount: take, from: out, count: size)
+                        j &+= take
                     }
                 }
             }

@@ -13,31 +13,35 @@ public struct EvaluationKeys: Sendable {
     /// Keys for `parameters`.
     /// - Precondition: the keys' dimensions match `parameters`.
     public init(parameters: ParameterSet, keyswitchKey: LWEKeyswitchKey, bootstrapKey: FourierLWEBootstrapKey) {
-        precondition(keyswitchKey.inputDimension == parameters.bigLWEDimension
-                     && keyswitchKey.outputDimension == parameters.lweDimension
-                     && keyswitchKey.decomposition == parameters.ksDecomposition,
-                     "keyswitch key does not match \(parameters)")
-        Self.checkBootstrapKey(bootstrapKey, parameters)
-        self.parameters = parameters
-        self.keyswitchKey = keyswitchKey
-        self.bootstrapKey = bootstrapKey
+        Self.checkOwnKeyswitchKey(keyswitchKey, parameters)
+        self.init(parameters: parameters, crossKeyswitchKey: keyswitchKey, bootstrapKey: bootstrapKey)
     }
 
     /// Keys whose keyswitch key comes from another partition's big key (reference/tfhe.md §3.3): KS + PBS
     /// then reads ciphertexts of the keyswitch key's input dimension and writes ciphertexts under this set's
-    /// big key. Only the raw-pointer batch entry points (`Bootstrap.programmableBatch`) take such keys.
+    /// big key. Only the raw-pointer and list entry points (`Bootstrap.programmableBatch`,
+    /// `Bootstrap.programmableConcurrent`) take such keys.
     /// - Precondition: the keyswitch key ends in this set's small key with its gadget; the bootstrap key matches.
     public init(parameters: ParameterSet, crossKeyswitchKey: LWEKeyswitchKey, bootstrapKey: FourierLWEBootstrapKey) {
         precondition(crossKeyswitchKey.outputDimension == parameters.lweDimension
                      && crossKeyswitchKey.decomposition == parameters.ksDecomposition,
-                     "cross keyswitch key does not end in the small key of \(parameters)")
+                     "keyswitch key does not end in the small key of \(parameters)")
         Self.checkBootstrapKey(bootstrapKey, parameters)
         self.parameters = parameters
         self.keyswitchKey = crossKeyswitchKey
         self.bootstrapKey = bootstrapKey
     }
 
-    private static func checkBootstrapKey(_ bootstrapKey: FourierLWEBootstrapKey, _ parameters: ParameterSet) {
+    /// Traps unless `keyswitchKey` goes from the big key of `parameters` to its small key with its gadget.
+    static func checkOwnKeyswitchKey(_ keyswitchKey: LWEKeyswitchKey, _ parameters: ParameterSet) {
+        precondition(keyswitchKey.inputDimension == parameters.bigLWEDimension
+                     && keyswitchKey.outputDimension == parameters.lweDimension
+                     && keyswitchKey.decomposition == parameters.ksDecomposition,
+                     "keyswitch key does not match \(parameters)")
+    }
+
+    /// Traps unless `bootstrapKey` is a bootstrap key of `parameters`.
+    static func checkBootstrapKey(_ bootstrapKey: FourierLWEBootstrapKey, _ parameters: ParameterSet) {
         precondition(bootstrapKey.inputDimension == parameters.lweDimension
                      && bootstrapKey.glweDimension == parameters.glweDimension
                      && bootstrapKey.polynomialSize == parameters.polynomialSize

@@ -20,14 +20,8 @@ public struct PartitionedEvaluationKeys: Sendable {
         precondition(!parameterSets.isEmpty && bootstrapKeys.count == parameterSets.count && keyswitchKeys.count == parameterSets.count,
                      "\(bootstrapKeys.count) bootstrap and \(keyswitchKeys.count) keyswitch keys for \(parameterSets.count) sets")
         for (index, set) in parameterSets.enumerated() {
-            let bootstrapKey = bootstrapKeys[index]
-            precondition(bootstrapKey.inputDimension == set.lweDimension && bootstrapKey.glweDimension == set.glweDimension
-                         && bootstrapKey.polynomialSize == set.polynomialSize && bootstrapKey.decomposition == set.pbsDecomposition,
-                         "bootstrap key \(index) does not match \(set)")
-            if let key = keyswitchKeys[index] {
-                precondition(key.inputDimension == set.bigLWEDimension && key.outputDimension == set.lweDimension
-                             && key.decomposition == set.ksDecomposition, "keyswitch key \(index) does not match \(set)")
-            }
+            EvaluationKeys.checkBootstrapKey(bootstrapKeys[index], set)
+            if let key = keyswitchKeys[index] { EvaluationKeys.checkOwnKeyswitchKey(key, set) }
         }
         self.parameterSets = parameterSets
         self.bootstrapKeys = bootstrapKeys

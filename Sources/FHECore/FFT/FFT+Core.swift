@@ -83,34 +83,11 @@ func swapPairs(_ x: FFTWideVector) -> FFTWideVector { FFTWideVector(x[2], x[3], 
 @inline(__always) @usableFromInline
 func swapNeighbours(_ x: FFTWideVector) -> FFTWideVector { FFTWideVector(x[1], x[0], x[3], x[2], x[5], x[4], x[7], x[6]) }
 
-/// Loads 16 doubles at p[s…] as four groups of four and returns position t of every group in vector t.
-@inline(__always) @usableFromInline
-func transpose4(_ p: UnsafeMutablePointer<Double>, _ s: Int) -> (FFTVector, FFTVector, FFTVector, FFTVector) {
-    let a = loadVector(p, s), b = loadVector(p, s &+ 4), c = loadVector(p, s &+ 8), d = loadVector(p, s &+ 12)
-    return (FFTVector(a[0], b[0], c[0], d[0]), FFTVector(a[1], b[1], c[1], d[1]),
-            FFTVector(a[2], b[2], c[2], d[2]), FFTVector(a[3], b[3], c[3], d[3]))
-}
-
-/// Inverse of `transpose4`: vector t holds position t of four groups; stores the groups at p[s…].
-@inline(__always) @usableFromInline
-func storeTransposed4(
-    _ t0: FFTVector, _ t1: FFTVector, _ t2: FFTVector, _ t3: FFTVector, _ p: UnsafeMutablePointer<Double>, _ s: Int
-) {
-    storeVector(FFTVector(t0[0], t1[0], t2[0], t3[0]), p, s)
-    storeVector(FFTVector(t0[1], t1[1], t2[1], t3[1]), p, s &+ 4)
-    storeVector(FFTVector(t0[2], t1[2], t2[2], t3[2]), p, s &+ 8)
-    storeVector(FFTVector(t0[3], t1[3], t2[3], t3[3]), p, s &+ 12)
-}
-
 extension FFTPlan {
     /// In-place forward transform (DIF): natural order in, bit-reversed order out, sign −1, unnormalized.
     func forwardInPlace(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
-        forwardStages(re: re, im: im, firstHalf: complexCount >> 1)
-    }
-
-    /// The forward stages from half-size `firstHalf` down (the wider ones already done by the caller).
-    func forwardStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, firstHalf: Int) {
         let m = complexCount
+        let firstHalf = m >> 1
         twiddles.withUnsafeBufferPointer { twB in
             do {
                 let twr = twB.baseAddress!
@@ -167,11 +144,6 @@ extension FFTPlan {
     /// In-place inverse transform (DIT): bit-reversed order in, natural order out, sign +1, unnormalized
     /// (the result is M times the input of `forwardInPlace`).
     func inverseInPlace(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
-        inverseStages(re: re, im: im, upTo: complexCount)
-    }
-
-    /// The inverse stages of half-size below `limit` (the wider ones are left to the caller).
-    func inverseStages(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, upTo limit: Int) {
         let m = complexCount
         twiddles.withUnsafeBufferPointer { twB in
             do {
@@ -192,18 +164,18 @@ extension FFTPlan {
                         Self.ditRadix2Stage(re: re + slot(s), im: im + slot(s), count: block, half: 4, twr: twr, twi: twi)
                         g = 8
                     }
-                    while g < limit && 4 &* g <= block {
+                    while g < m && 4 &* g <= block {
                         Self.ditRadix4Stage(re: re + slot(s), im: im + slot(s), count: block, half: g, twr: twr, twi: twi)
                         g <<= 2
                     }
                     h = g
                     s &+= block
                 }
-                // Wide passes column by column, as in `forwardStages`: each pass connects indices that differ by a
+                // Wide passes column by column, as in `forwardInPlace`: each pass connects indices that differ by a
                 // multiple of the first pass's half.
                 var widePasses = 0
                 var hw = h
-                while hw < limit { widePasses &+= 1; hw <<= 2 }
+                while hw < m { widePasses &+= 1; hw <<= 2 }
                 if widePasses > 0 {
                     let period = h
                     let width = min(period, Self.columnWidth)

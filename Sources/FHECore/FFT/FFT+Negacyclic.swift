@@ -24,27 +24,29 @@ extension FFTPlan {
     ///   - output: N doubles (re then im), overwritten.
     public func forwardTorus(_ input: UnsafePointer<UInt64>, into output: UnsafeMutablePointer<Double>) {
         let m = complexCount
-        twistRe.withUnsafeBufferPointer { wrB in
-            twistIm.withUnsafeBufferPointer { wiB in
-                let wr = wrB.baseAddress!, wi = wiB.baseAddress!
-                var block = 0
-                while block < m {
-                    // One block of 8 points: 8 real parts, then 8 imaginary parts.
-                    let x = Torus.toReal(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<UInt64>.self))
-                    let y = Torus.toReal(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<UInt64>.self))
-                    let twr = load8(wr, block), twi = load8(wi, block)
-                    store8(mulSub(x, twr, y, twi), output, 2 &* block)
-                    store8(mulAdd(x, twi, y, twr), output, 2 &* block &+ 8)
-                    block &+= 8
-                }
-            }
+        foldTwistTransform(into: output) { block in
+            (Torus.toReal(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<UInt64>.self)),
+             Torus.toReal(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<UInt64>.self)))
         }
-        forwardInPlace(re: output, im: output + 8)
     }
 
     /// Forward transform of a polynomial with small signed integer coefficients (decomposition digits),
     /// converted exactly.
     public func forwardInteger(_ input: UnsafePointer<Int64>, into output: UnsafeMutablePointer<Double>) {
+        let m = complexCount
+        foldTwistTransform(into: output) { block in
+            (SIMD8<Double>(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<Int64>.self)),
+             SIMD8<Double>(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<Int64>.self)))
+        }
+    }
+
+    /// The fold, twist and forward transform shared by the forward entry points: `coefficients(block)` gives the
+    /// 8 reals at coefficients block… and at block + M…, which become the real and imaginary parts of points
+    /// block…, multiplied by the twist.
+    @inline(__always)
+    private func foldTwistTransform(
+        into output: UnsafeMutablePointer<Double>, _ coefficients: (Int) -> (SIMD8<Double>, SIMD8<Double>)
+    ) {
         let m = complexCount
         twistRe.withUnsafeBufferPointer { wrB in
             twistIm.withUnsafeBufferPointer { wiB in
@@ -52,8 +54,7 @@ extension FFTPlan {
                 var block = 0
                 while block < m {
                     // One block of 8 points: 8 real parts, then 8 imaginary parts.
-                    let x = SIMD8<Double>(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<Int64>.self))
-                    let y = SIMD8<Double>(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<Int64>.self))
+                    let (x, y) = coefficients(block)
                     let twr = load8(wr, block), twi = load8(wi, block)
                     store8(mulSub(x, twr, y, twi), output, 2 &* block)
                     store8(mulAdd(x, twi, y, twr), output, 2 &* block &+ 8)
@@ -68,28 +69,29 @@ extension FFTPlan {
     /// reduced mod 1 and rounded to 64 bits, is wrapping-added to `output`.
     public func inverseAddTorus(_ fourier: UnsafeMutablePointer<Double>, to output: UnsafeMutablePointer<UInt64>) {
         let m = complexCount
-        inverseInPlace(re: fourier, im: fourier + 8)
-        untwistRe.withUnsafeBufferPointer { urB in
-            untwistIm.withUnsafeBufferPointer { uiB in
-                let ur = urB.baseAddress!, ui = uiB.baseAddress!
-                var block = 0
-                while block < m {
-                    let zr = load8(fourier, 2 &* block), zi = load8(fourier, 2 &* block &+ 8)
-                    let tur = load8(ur, block), tui = load8(ui, block)
-                    let x = Torus.fromReal(mulSub(zr, tur, zi, tui))
-                    let y = Torus.fromReal(mulAdd(zr, tui, zi, tur))
-                    let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
-                    lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ x, as: SIMD8<UInt64>.self)
-                    highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ y, as: SIMD8<UInt64>.self)
-                    block &+= 8
-                }
-            }
+        inverseUntwist(fourier) { block, x, y in
+            let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
+            lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ Torus.fromReal(x), as: SIMD8<UInt64>.self)
+            highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ Torus.fromReal(y), as: SIMD8<UInt64>.self)
         }
     }
 
     /// Inverse transform of `fourier` (destroyed) to real coefficients (`output`, N doubles), for exact
     /// integer products whose values are far below 2^52.
     public func inverseReal(_ fourier: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>) {
+        let m = complexCount
+        inverseUntwist(fourier) { block, x, y in
+            store8(x, output, block)
+            store8(y, output, block &+ m)
+        }
+    }
+
+    /// The inverse transform and untwist shared by the inverse entry points: `coefficients(block, x, y)` receives
+    /// the reals of coefficients block… (x) and block + M… (y).
+    @inline(__always)
+    private func inverseUntwist(
+        _ fourier: UnsafeMutablePointer<Double>, _ coefficients: (Int, SIMD8<Double>, SIMD8<Double>) -> Void
+    ) {
         let m = complexCount
         inverseInPlace(re: fourier, im: fourier + 8)
         untwistRe.withUnsafeBufferPointer { urB in
@@ -99,8 +101,7 @@ extension FFTPlan {
                 while block < m {
                     let zr = load8(fourier, 2 &* block), zi = load8(fourier, 2 &* block &+ 8)
                     let tur = load8(ur, block), tui = load8(ui, block)
-                    store8(mulSub(zr, tur, zi, tui), output, block)
-                    store8(mulAdd(zr, tui, zi, tur), output, block &+ m)
+                    coefficients(block, mulSub(zr, tur, zi, tui), mulAdd(zr, tui, zi, tur))
                     block &+= 8
                 }
             }

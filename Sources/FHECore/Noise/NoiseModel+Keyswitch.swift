@@ -37,8 +37,14 @@ extension NoiseModel {
 
     /// V_KS of a parameter set: big key (k·N) to small key (n), key noise σ_lwe² of the set (§2.2).
     public static func keyswitchVariance(for parameters: ParameterSet) -> Double {
+        keyswitchVariance(from: parameters, to: parameters)
+    }
+
+    /// V_KS from the big key of `source` to the small key of `target` with `target`'s gadget and key noise: a
+    /// set's own keyswitch, or the cross keyswitch between partitions (§3.3).
+    public static func keyswitchVariance(from source: ParameterSet, to target: ParameterSet) -> Double {
         keyswitchVariance(
-            inputDimension: parameters.bigLWEDimension, decomposition: parameters.ksDecomposition,
-            keyswitchKeyVariance: parameters.lweNoiseStandardDeviation * parameters.lweNoiseStandardDeviation)
+            inputDimension: source.bigLWEDimension, decomposition: target.ksDecomposition,
+            keyswitchKeyVariance: target.lweNoiseStandardDeviation * target.lweNoiseStandardDeviation)
     }
 }

@@ -99,12 +99,11 @@ public struct FHEProgram: Sendable, Codable, Equatable {
     public var bootstrapPairs: Set<Pair> {
         var pairs: Set<Pair> = []
         for op in circuit.operations where circuit[op.result].isEncrypted {
+            // Exact rounding and max-pooling bootstrap too, within their input's partition.
             let bootstraps: Bool = switch op.kind {
-            case .tableLookup: true
-            case .multiply, .matMulEncrypted: op.operands.allSatisfy { circuit[$0].isEncrypted }
             case .round(let lsbs, .exact): lsbs > 0
             case .maxPool: true
-            default: false
+            default: Self.bootstrapsAcrossPartitions(op, in: circuit)
             }
             guard bootstraps, let input = op.operands.first(where: { circuit[$0].isEncrypted }) else { continue }
             pairs.insert(Pair(source: valuePartitions[input.rawValue], target: valuePartitions[op.result.rawValue]))

@@ -12,8 +12,6 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
     /// Variance (torus units) of each lookup's input at its blind rotation, indexed by the lookup's result (0 for
     /// other values).
     private let lookupVariances: [Double]
-    /// The same as a standard deviation in units of the lookup's input step.
-    private let noiseInSteps: [Double]
 
     /// A simulator of `program`. A lookup's noise is that of its own partition's keyswitch (the cross key when
     /// its input is under another partition's big key) and modulus switch, on top of its input's noise under
@@ -22,7 +20,6 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
         self.program = program
         let weights = NoiseWeights(program.circuit)
         var variances = [Double](repeating: 0, count: program.circuit.values.count)
-        var noise = variances
         for op in program.circuit.operations {
             guard case .tableLookup = op.kind, program.circuit[op.result].isEncrypted else { continue }
             let input = op.operands[0].rawValue
@@ -30,15 +27,10 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
             guard bits > 0 else { continue }
             let source = program.partitions[program.valuePartitions[input]]
             let target = program.partitions[program.valuePartitions[op.result.rawValue]]
-            let keyswitch = NoiseModel.keyswitchVariance(
-                inputDimension: source.bigLWEDimension, decomposition: target.ksDecomposition,
-                keyswitchKeyVariance: target.lweNoiseStandardDeviation * target.lweNoiseStandardDeviation)
-            let variance = weights.variance(of: input, parameters: source) + keyswitch + NoiseModel.modulusSwitchVariance(for: target)
-            variances[op.result.rawValue] = variance
-            noise[op.result.rawValue] = variance.squareRoot() * exp2(Double(bits + 1))  // Δ = 2^(−1−p) of the torus
+            variances[op.result.rawValue] = weights.variance(of: input, parameters: source)
+                + NoiseModel.keyswitchVariance(from: source, to: target) + NoiseModel.modulusSwitchVariance(for: target)
         }
         lookupVariances = variances
-        noiseInSteps = noise
     }
 
     /// The variance the simulator gives the input of the table lookup producing `result`, at its blind rotation
@@ -67,8 +59,9 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
                 continue
             }
             let input = op.operands[0]
-            let sigma = noiseInSteps[op.result.rawValue]
             let bits = program.precisions[input.rawValue]
+            // The standard deviation in units of the input step Δ = 2^(−1−p) of the torus.
+            let sigma = lookupVariances[op.result.rawValue].squareRoot() * exp2(Double(bits + 1))
             let representable = IntegerRange.representable(bits: bits, signed: circuit[input].isSigned)
             // The value the PBS reads, in input steps, before noise.
             let producer = circuit.producer(of: input)

@@ -3,27 +3,6 @@
 // entities' initialisers would otherwise trap on.
 import Foundation
 
-extension SeededEvaluationKeys {
-    /// The wire form of the keys of parameter set `index`.
-    public func wire(parameterSetIndex index: Int) -> Cml_V1_ParameterSetKeys {
-        var message = Cml_V1_ParameterSetKeys()
-        message.parameterSetIndex = UInt32(index)
-        message.keyswitchKey = keyswitchKey.wire
-        message.bootstrapKey = bootstrapKey.wire
-        return message
-    }
-
-    /// Decodes the keys of `parameters` from a message that passed `checkConformance(to:)`.
-    /// - Throws: `WireFormatError` when a size does not follow from `parameters`.
-    public init(wire message: Cml_V1_ParameterSetKeys, parameters: ParameterSet, field: String) throws {
-        try message.keyswitchKey.checkConformance(
-            input: parameters.bigLWEDimension.rawValue, output: parameters.lweDimension.rawValue,
-            decomposition: parameters.ksDecomposition, field: "\(field).keyswitchKey")
-        self.init(parameters: parameters, keyswitchKey: try SeededLWEKeyswitchKey(wire: message.keyswitchKey, field: "\(field).keyswitchKey"),
-                  bootstrapKey: try SeededLWEBootstrapKey(wire: message.bootstrapKey, parameters: parameters, field: "\(field).bootstrapKey"))
-    }
-}
-
 extension SeededLWEBootstrapKey {
     /// The wire form.
     public var wire: Cml_V1_SeededBootstrapKey {

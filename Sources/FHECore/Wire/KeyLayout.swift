@@ -40,12 +40,16 @@ public struct KeyLayout: Hashable, Sendable {
             precondition(parameterSets.indices.contains(keyswitch.from) && parameterSets.indices.contains(keyswitch.to),
                          "partition keyswitch \(keyswitch.from)->\(keyswitch.to) outside 0..<\(parameterSets.count)")
         }
-        precondition(setsWithoutOwnKeyswitch.allSatisfy(parameterSets.indices.contains)
-                     && zip(setsWithoutOwnKeyswitch, setsWithoutOwnKeyswitch.dropFirst()).allSatisfy { $0 < $1 },
+        precondition(Self.areAscendingIndices(setsWithoutOwnKeyswitch, below: parameterSets.count),
                      "sets without own keyswitch \(setsWithoutOwnKeyswitch) are not ascending indices below \(parameterSets.count)")
         self.parameterSets = parameterSets
         self.partitionKeyswitches = partitionKeyswitches
         self.setsWithoutOwnKeyswitch = setsWithoutOwnKeyswitch
+    }
+
+    /// Whether `indices` are strictly ascending and all in 0..<`count` (`setsWithoutOwnKeyswitch`'s rule).
+    static func areAscendingIndices(_ indices: [Int], below count: Int) -> Bool {
+        indices.allSatisfy { (0..<count).contains($0) } && zip(indices, indices.dropFirst()).allSatisfy { $0 < $1 }
     }
 
     /// Whether parameter set `index` has its own keyswitch key (big → small key of the set).
@@ -98,7 +102,7 @@ public struct KeyLayout: Hashable, Sendable {
                                                                              levelCount: Int(keyswitch.levelCount)))
         }
         let without = message.setsWithoutOwnKeyswitch.map { Int($0) }
-        guard without.allSatisfy(sets.indices.contains), zip(without, without.dropFirst()).allSatisfy({ $0 < $1 }) else {
+        guard Self.areAscendingIndices(without, below: sets.count) else {
             throw WireFormatError(.invalidField, field: "\(field).setsWithoutOwnKeyswitch", offset: nil,
                                   "must be ascending set indices below \(sets.count), found \(without)")
         }
