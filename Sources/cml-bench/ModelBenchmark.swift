@@ -75,7 +75,7 @@ enum ModelBenchmark {
         /// Accumulator bits kept by the approximate rounding.
         var roundingBits: Int
         var tluCount: Int
-        /// The parameter sets, one per partition, joined by " + ".
+        /// The parameter sets, one per partition (`listDescription`).
         var parameters: String
         var keygenSeconds: Double
         var keySizes: EvaluationKeySizes
@@ -116,7 +116,7 @@ enum ModelBenchmark {
         let lowered = try FHELowering.lower(model)
         let program = lowered.program
         let tlus = model.circuit.tluCount
-        let sets = program.partitions.map(\.description).joined(separator: " + ")
+        let sets = program.partitions.listDescription
         log("   \(tlus) TLUs per sample, widest TLU input \(model.circuit.maxTLUPrecision) bits, \(sets)")
 
         // The clear circuit on the whole test set (test rows may leave the calibrated ranges: no overflow check).

@@ -99,7 +99,7 @@ struct BundleInspection: Codable {
         }
         let mb = 1_000_000
         lines.append("bundle \(bundle) (model '\(modelName)'): \(tluCount) TLUs per sample, widest TLU input \(widestTLUInputBits) bits")
-        lines.append("parameters \(parameterSets.map(\.description).joined(separator: "; ")); evaluation keys "
+        lines.append("parameters \(parameterSets.listDescription); evaluation keys "
                      + "\(keySizes.totalBytes / mb) MB (sent seeded: \(keySizes.seededTotalBytes / mb) MB)")
         lines.append(String(format: "estimated latency: %.2f s per sample on %d cores (%.2f s on one; %@ ms per TLU; %@)",
                             estimatedLatency.secondsPerSample, estimatedLatency.cores, estimatedLatency.secondsPerSampleOneCore,

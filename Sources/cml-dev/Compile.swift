@@ -103,7 +103,7 @@ struct Compile: ParsableCommand {
         }
         let keys = lowered.parameters.keySizes
         print("wrote \(output): \(compiled.circuit.tluCount) TLUs per sample, widest TLU input \(compiled.circuit.maxTLUPrecision) bits")
-        print("parameters \(lowered.program.partitions.map(\.description).joined(separator: " | ")); evaluation keys \(keys.totalBytes / 1_000_000) MB (sent seeded: \(keys.seededTotalBytes / 1_000_000) MB)")
+        print("parameters \(lowered.program.partitions.listDescription); evaluation keys \(keys.totalBytes / 1_000_000) MB (sent seeded: \(keys.seededTotalBytes / 1_000_000) MB)")
         print("deploy: \(output)/client (to the data owner), \(output)/server (to the operator)")
     }
 }

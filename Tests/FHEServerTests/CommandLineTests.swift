@@ -204,4 +204,19 @@ import Testing
         #expect(tampered.status == 0 && tampered.output.contains("integrity problems:") && tampered.output.contains("client/spec"),
                 "\(tampered.output)")
     }
+
+    /// With two parameter sets, `inspect` lists them as `compile` did (one line, sets separated by "; ").
+    @Test func inspectListsSeveralParameterSetsAsCompileDid() async throws {
+        let directory = ServerTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bundle = directory.appendingPathComponent("bundle").path
+        let compile = try await Self.run("cml-dev", ["compile", ModelRoundTripTests.fixtures.appendingPathComponent("mlp.onnx").path,
+                                                     "--inputset", Self.inputs, "--n-bits",
+                                                     "op_inputs=2,op_weights=2,model_inputs=7,model_outputs=7", "-o", bundle])
+        #expect(compile.status == 0, "\(compile.output)")
+        let summary = compile.output.split(separator: "\n").filter { $0.hasPrefix("parameters ") }
+        #expect(summary.count == 1 && summary[0].components(separatedBy: "; ").count == 3, "\(summary)")  // 2 sets, then the keys
+        let text = try await Self.run("cml-dev", ["inspect", bundle])
+        #expect(text.status == 0 && summary.count == 1 && text.output.contains(summary[0]), "\(text.output)")
+    }
 }

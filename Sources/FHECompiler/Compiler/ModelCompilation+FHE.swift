@@ -52,7 +52,7 @@ extension ModelCompilation {
             let keys = PartitionedSecretKeys(layout: program.keyLayout)
             let evaluator = EncryptedEvaluator(program: program, keys: keys.evaluationKeys())
             let keygen = Date().timeIntervalSince(started)
-            log(String(format: "keygen: %.2f s (%@)", keygen, program.partitions.map(\.description).joined(separator: "; ")))
+            log(String(format: "keygen: %.2f s (%@)", keygen, program.partitions.listDescription))
             let batch = quantized.first?.shape.first ?? 0
             let inputEncodings = program.inputEncodings, outputEncodings = program.outputEncodings
             var outputs = outputEncodings.map { _ in [Int64]() }

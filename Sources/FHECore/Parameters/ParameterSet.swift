@@ -85,3 +85,9 @@ public struct ParameterSecurityError: Error, CustomStringConvertible, Sendable {
     public let reason: String
     public var description: String { "insecure parameter set (\(parameterSet)): \(reason)" }
 }
+
+extension Sequence where Element == ParameterSet {
+    /// The sets' descriptions joined by "; " (one per partition): how `cml-dev compile`, `cml-dev inspect`, keygen
+    /// logs and the benchmarks list a circuit's parameters, so that their lines match.
+    public var listDescription: String { map(\.description).joined(separator: "; ") }
+}
