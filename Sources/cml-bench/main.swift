@@ -7,7 +7,7 @@ struct Main: ParsableCommand {
         commandName: "cml-bench",
         abstract: "Measure the TFHE engine and the benchmark models (release build).",
         version: CMLVersion.current,
-        subcommands: [Demo.self, PBS.self, Models.self])
+        subcommands: [Demo.self, PBS.self, Models.self, FFTNoise.self])
 }
 
 Main.main()

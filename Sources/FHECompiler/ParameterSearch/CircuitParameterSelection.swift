@@ -212,7 +212,8 @@ extension CircuitParameterSelection {
             for log2N in request.searchSpace.log2PolynomialSizes {
                 var restricted = request
                 restricted.searchSpace = ParameterSearchSpace(
-                    glweDimensions: k...k, log2PolynomialSizes: log2N...log2N, lweDimensions: request.searchSpace.lweDimensions)
+                    glweDimensions: k...k, log2PolynomialSizes: log2N...log2N, lweDimensions: request.searchSpace.lweDimensions,
+                    fourierPrecisions: request.searchSpace.fourierPrecisions)
                 if let answer = monoParameter(restricted, errorProbability: target, cache: &cache) { found.append(answer) }
             }
         }

@@ -25,7 +25,7 @@ public struct CircuitParameterRequest: Hashable, Sendable, Codable {
 
     /// A request; see the properties.
     public init(groups: [ValueGroup], errorProbability: Double? = nil, globalErrorProbability: Double? = nil,
-                levelledOperandCount: Int = 0, allowsSeveralParameterSets: Bool = true, searchSpace: ParameterSearchSpace = .cpu,
+                levelledOperandCount: Int = 0, allowsSeveralParameterSets: Bool = true, searchSpace: ParameterSearchSpace = .cml,
                 maximalSeededKeyBytes: Int? = nil) {
         self.maximalSeededKeyBytes = maximalSeededKeyBytes
         self.groups = groups

@@ -13,19 +13,24 @@ public enum CostModel {
     }
 
     /// C_CMUX = (k+1)·l·C_fft(N) + (k+1)·C_ifft(N) + (k+1)²·l·N: forward FFT of every digit
-    /// polynomial, one inverse FFT per output polynomial, pointwise multiply-accumulate.
-    public static func cmux(glweDimension: Int, polynomialSize: Int, levelCount: Int) -> Double {
+    /// polynomial, one inverse FFT per output polynomial, pointwise multiply-accumulate. A split key
+    /// (`FourierPrecision.split`) doubles the inverse FFTs and the products.
+    public static func cmux(glweDimension: Int, polynomialSize: Int, levelCount: Int,
+                            fourierPrecision: FourierPrecision = .standard) -> Double {
         let glweSize = Double(glweDimension + 1)
         let levels = Double(levelCount)
+        let parts = fourierPrecision == .split ? 2.0 : 1.0
         let fftCost = glweSize * levels * fft(polynomialSize: polynomialSize)
-        let ifftCost = glweSize * fft(polynomialSize: polynomialSize)
-        let productCost = glweSize * glweSize * levels * Double(polynomialSize) * 1.0
+        let ifftCost = parts * glweSize * fft(polynomialSize: polynomialSize)
+        let productCost = parts * glweSize * glweSize * levels * Double(polynomialSize) * 1.0
         return fftCost + ifftCost + productCost + 0.0
     }
 
     /// C_PBS = n·C_CMUX (the blind rotation; modulus switch and sample extraction are free).
-    public static func pbs(lweDimension: Int, glweDimension: Int, polynomialSize: Int, levelCount: Int) -> Double {
-        Double(lweDimension) * cmux(glweDimension: glweDimension, polynomialSize: polynomialSize, levelCount: levelCount)
+    public static func pbs(lweDimension: Int, glweDimension: Int, polynomialSize: Int, levelCount: Int,
+                           fourierPrecision: FourierPrecision = .standard) -> Double {
+        Double(lweDimension) * cmux(glweDimension: glweDimension, polynomialSize: polynomialSize, levelCount: levelCount,
+                                    fourierPrecision: fourierPrecision)
     }
 
     /// C_KS = n_in·l (decompositions) + n_in·l·(n+1) (products) + (n_in·l − 1)·(n+1) + 1 (sums)
@@ -48,6 +53,7 @@ public enum CostModel {
         keyswitch(inputDimension: parameters.bigLWEDimension.rawValue, outputDimension: parameters.lweDimension.rawValue,
                   levelCount: parameters.ksDecomposition.levelCount.rawValue)
             + pbs(lweDimension: parameters.lweDimension.rawValue, glweDimension: parameters.glweDimension.rawValue,
-                  polynomialSize: parameters.polynomialSize.rawValue, levelCount: parameters.pbsDecomposition.levelCount.rawValue)
+                  polynomialSize: parameters.polynomialSize.rawValue, levelCount: parameters.pbsDecomposition.levelCount.rawValue,
+                  fourierPrecision: parameters.fourierPrecision)
     }
 }

@@ -9,6 +9,8 @@ public struct CMUXCandidate: Hashable, Sendable {
     public let levelCount: Int
     /// β of the bootstrap key.
     public let baseLog: Int
+    /// Whole or split key polynomials in the Fourier products.
+    public let fourierPrecision: FourierPrecision
     /// C_CMUX; a PBS costs n times this.
     public let cost: Double
     /// V_CMUX with the curve's minimal bootstrap-key noise; V_BR is n times this.
@@ -43,18 +45,31 @@ public enum DecompositionPareto {
     static let maximalDominatedLevels = 16
 
     /// The front of bootstrap decompositions for GLWE dimension k and polynomial size 2^log2N, with
-    /// bootstrap-key noise Var_min(k·N).
-    public static func cmux(glweDimension k: Int, log2PolynomialSize: Int) -> [CMUXCandidate] {
+    /// bootstrap-key noise Var_min(k·N), over the Fourier precisions `precisions`: each precision's front, merged
+    /// into one whose costs increase and noises decrease.
+    public static func cmux(glweDimension k: Int, log2PolynomialSize: Int,
+                            precisions: [FourierPrecision] = [.standard]) -> [CMUXCandidate] {
         let polynomialSize = 1 << log2PolynomialSize
         let keyVariance = SecurityCurve.minimalVariance(dimension: k * polynomialSize)
-        return front { baseLog, level in
-            NoiseModel.cmuxVarianceTerms(glweDimension: k, polynomialSize: polynomialSize, baseLog: baseLog,
-                                         levelCount: level, bootstrapKeyVariance: keyVariance).total
-        } make: { level, baseLog, variance in
-            CMUXCandidate(levelCount: level, baseLog: baseLog,
-                          cost: CostModel.cmux(glweDimension: k, polynomialSize: polynomialSize, levelCount: level),
-                          variance: variance)
+        let all = precisions.flatMap { precision in
+            front { baseLog, level in
+                NoiseModel.cmuxVarianceTerms(glweDimension: k, polynomialSize: polynomialSize, baseLog: baseLog,
+                                             levelCount: level, bootstrapKeyVariance: keyVariance, fourierPrecision: precision).total
+            } make: { level, baseLog, variance in
+                CMUXCandidate(levelCount: level, baseLog: baseLog, fourierPrecision: precision,
+                              cost: CostModel.cmux(glweDimension: k, polynomialSize: polynomialSize, levelCount: level,
+                                                   fourierPrecision: precision),
+                              variance: variance)
+            }
         }
+        guard precisions.count > 1 else { return all }
+        // Cheapest first (ties: least noisy first); keep a candidate only when it is less noisy than every cheaper one.
+        var merged: [CMUXCandidate] = []
+        for candidate in all.sorted(by: { ($0.cost, $0.variance) < ($1.cost, $1.variance) })
+        where candidate.variance < (merged.last?.variance ?? .infinity) {
+            merged.append(candidate)
+        }
+        return merged
     }
 
     /// The front of keyswitch decompositions into the small key of dimension n, with keyswitch-key
@@ -116,11 +131,11 @@ public struct DecompositionParetoCache: Sendable {
     /// An empty cache.
     public init() {}
 
-    /// The bootstrap front of (k, log2 N), computed once.
-    public mutating func cmux(glweDimension k: Int, log2PolynomialSize: Int) -> [CMUXCandidate] {
-        let key = k << 8 | log2PolynomialSize
+    /// The bootstrap front of (k, log2 N) over `precisions`, computed once.
+    public mutating func cmux(glweDimension k: Int, log2PolynomialSize: Int, precisions: [FourierPrecision]) -> [CMUXCandidate] {
+        let key = precisions.reduce(k << 8 | log2PolynomialSize) { $0 << 2 | ($1 == .split ? 2 : 1) }
         if let front = cmuxFronts[key] { return front }
-        let front = DecompositionPareto.cmux(glweDimension: k, log2PolynomialSize: log2PolynomialSize)
+        let front = DecompositionPareto.cmux(glweDimension: k, log2PolynomialSize: log2PolynomialSize, precisions: precisions)
         cmuxFronts[key] = front
         return front
     }

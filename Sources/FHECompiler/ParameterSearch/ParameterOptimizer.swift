@@ -54,7 +54,7 @@ public enum ParameterOptimizer {
                 if NoiseModel.modulusSwitchVariance(lweDimension: smallestN, log2PolynomialSize: log2N) > modulusSwitchBound {
                     continue
                 }
-                let cmuxFront = cache.cmux(glweDimension: k, log2PolynomialSize: log2N)
+                let cmuxFront = cache.cmux(glweDimension: k, log2PolynomialSize: log2N, precisions: searchSpace.fourierPrecisions)
                 let bigDimension = k << log2N
                 let freshVariance = SecurityCurve.minimalVariance(dimension: bigDimension)
                 let levelledCost = Double(objective.levelledOperandCount * bigDimension)
@@ -123,7 +123,8 @@ public enum ParameterOptimizer {
         guard let best else { return nil }
         let parameters = ParameterSet(
             lweDimension: best.n, glweDimension: best.k, polynomialSize: 1 << best.log2N,
-            pbs: (best.cmux.levelCount, best.cmux.baseLog), ks: (best.ks.levelCount, best.ks.baseLog))
+            pbs: (best.cmux.levelCount, best.cmux.baseLog), ks: (best.ks.levelCount, best.ks.baseLog),
+            fourierPrecision: best.cmux.fourierPrecision)
         return AtomicPatternSolution(
             parameters: parameters, cost: bestCost, pbsOutputVariance: Double(best.n) * best.cmux.variance,
             keyswitchVariance: best.ks.variance(inputDimension: best.k << best.log2N),

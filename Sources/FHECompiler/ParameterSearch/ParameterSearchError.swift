@@ -148,7 +148,8 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
             var rotationFits = false
             for k in searchSpace.glweDimensions where !rotationFits {
                 for log2N in searchSpace.log2PolynomialSizes where !rotationFits {
-                    guard let leastNoisy = cache.cmux(glweDimension: k, log2PolynomialSize: log2N).last else { continue }
+                    guard let leastNoisy = cache.cmux(glweDimension: k, log2PolynomialSize: log2N,
+                                                            precisions: searchSpace.fourierPrecisions).last else { continue }
                     for n in searchSpace.lweDimensions {
                         let ms = throughKeyswitch ? NoiseModel.modulusSwitchVariance(lweDimension: n, log2PolynomialSize: log2N) : 0
                         if ms > vMax { break }

@@ -13,7 +13,8 @@ public enum Bootstrap {
         let count = key.inputDimension.rawValue
         let decomposer = SignedDecomposer(key.decomposition)
         let l = key.decomposition.levelCount.rawValue
-        let ggswSize = l * k1 * k1 * n
+        let split = key.fourierPrecision == .split
+        let ggswSize = (split ? 2 : 1) * l * k1 * k1 * n
         // Items whose ã_i is non-zero (the others skip CMUX i), as indices into `scratches`.
         let active = UnsafeMutablePointer<Int>.allocate(capacity: scratches.count)
         defer { active.deallocate() }
@@ -30,7 +31,7 @@ public enum Bootstrap {
                     active[activeCount] = index
                     activeCount &+= 1
                 }
-                ExternalProduct.accumulateBatch(ggsw: ggsw, glweSize: k1, levelCount: l, scratches: scratches,
+                ExternalProduct.accumulateBatch(ggsw: ggsw, glweSize: k1, levelCount: l, split: split, scratches: scratches,
                                                 active: active, activeCount: activeCount)
             }
         }

@@ -18,7 +18,8 @@ public final class BootstrapScratch {
     let digits: UnsafeMutablePointer<Int64>
     /// Fourier transforms of all digit polynomials of one external product, in GGSW row order (l·(k+1)·N doubles).
     let fourierDigits: UnsafeMutablePointer<Double>
-    /// Fourier accumulators of the external product's output polynomials ((k+1)·N doubles).
+    /// Fourier accumulators of the external product's output polynomials ((k+1)·N doubles; a split key's rests
+    /// add (k+1)·N more).
     let fourierAccumulator: UnsafeMutablePointer<Double>
     /// Keyswitch digits (l words).
     let keyswitchDigits: UnsafeMutablePointer<Int64>
@@ -39,7 +40,7 @@ public final class BootstrapScratch {
         difference = .allocate(capacity: glwe)
         digits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * bigN)
         fourierDigits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * glwe)
-        fourierAccumulator = .allocate(capacity: glwe)
+        fourierAccumulator = .allocate(capacity: (parameters.fourierPrecision == .split ? 2 : 1) * glwe)
         keyswitchDigits = .allocate(capacity: parameters.ksDecomposition.levelCount.rawValue)
     }
 

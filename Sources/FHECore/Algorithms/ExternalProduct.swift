@@ -21,14 +21,15 @@ public enum ExternalProduct {
 
     /// Second half of the CMUX for a lockstep batch: for every item, every output polynomial c gets
     /// Σ_rows digit transform × GGSW row (into the item's `fourierAccumulator`, polynomial c at c·N), then its
-    /// inverse transform is added to the item's ACC.
+    /// inverse transform is added to the item's ACC. With a split key (`split`, the GGSW's rests follow its top
+    /// parts) the rests' sums go to polynomial k + 1 + c, and the top parts' inverse is rounded to its grid.
     ///
     /// The products run chunk by chunk of frequencies, each chunk for every item before the next chunk: a GGSW
     /// (up to 2 MB at 8 bits) then comes from memory once per batch and stays in L2 for the other items, where
     /// finishing one item at a time read it from L3 or memory once per item.
     @inline(__always)
     static func accumulateBatch(
-        ggsw: UnsafePointer<Double>, glweSize k1: Int, levelCount l: Int, scratches: ArraySlice<BootstrapScratch>,
+        ggsw: UnsafePointer<Double>, glweSize k1: Int, levelCount l: Int, split: Bool, scratches: ArraySlice<BootstrapScratch>,
         active: UnsafePointer<Int>, activeCount: Int
     ) {
         guard activeCount > 0 else { return }
@@ -36,22 +37,37 @@ public enum ExternalProduct {
         let n = plan.polynomialSize
         let m = plan.complexCount
         let rows = l &* k1
-        let chunk = accumulationChunk(complexCount: m, ggswRows: rows &* k1)
+        let partSize = rows &* k1 &* n
+        let chunk = accumulationChunk(complexCount: m, ggswRows: rows &* k1 &* (split ? 2 : 1))
         var start = 0
         while start < m {
             let end = min(m, start &+ chunk)
             for a in 0..<activeCount {
                 let scratch = scratches[active[a]]
                 for c in 0..<k1 {
-                    plan.sumOfProducts(scratch.fourierDigits, ggsw + c &* n, rows: rows, rowStride: k1 &* n,
-                                       into: scratch.fourierAccumulator + c &* n, points: start..<end)
+                    if split {
+                        plan.sumOfProducts(scratch.fourierDigits, ggsw + c &* n, ggsw + (partSize &+ c &* n), rows: rows,
+                                           rowStride: k1 &* n, into: scratch.fourierAccumulator + c &* n,
+                                           scratch.fourierAccumulator + (k1 &+ c) &* n, points: start..<end)
+                    } else {
+                        plan.sumOfProducts(scratch.fourierDigits, ggsw + c &* n, rows: rows, rowStride: k1 &* n,
+                                           into: scratch.fourierAccumulator + c &* n, points: start..<end)
+                    }
                 }
             }
             start = end
         }
         for a in 0..<activeCount {
             let scratch = scratches[active[a]]
-            for c in 0..<k1 { plan.inverseAddTorus(scratch.fourierAccumulator + c &* n, to: scratch.accumulator + c &* n) }
+            for c in 0..<k1 {
+                if split {
+                    plan.inverseAddTorus(scratch.fourierAccumulator + c &* n, to: scratch.accumulator + c &* n,
+                                         gridBits: FourierPrecision.splitBits)
+                    plan.inverseAddTorus(scratch.fourierAccumulator + (k1 &+ c) &* n, to: scratch.accumulator + c &* n)
+                } else {
+                    plan.inverseAddTorus(scratch.fourierAccumulator + c &* n, to: scratch.accumulator + c &* n)
+                }
+            }
         }
     }
 

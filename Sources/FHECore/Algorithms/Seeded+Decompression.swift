@@ -78,6 +78,7 @@ extension SeededEvaluationKeys {
     /// The evaluation keys the server computes with: decompressed KSK and Fourier BSK.
     public func decompressed() -> EvaluationKeys {
         EvaluationKeys(parameters: parameters, keyswitchKey: Decompression.decompress(keyswitchKey),
-                       bootstrapKey: BootstrapKeyConversion.fourier(Decompression.decompress(bootstrapKey)))
+                       bootstrapKey: BootstrapKeyConversion.fourier(Decompression.decompress(bootstrapKey),
+                                                                    precision: parameters.fourierPrecision))
     }
 }

@@ -45,7 +45,8 @@ public struct EvaluationKeys: Sendable {
         precondition(bootstrapKey.inputDimension == parameters.lweDimension
                      && bootstrapKey.glweDimension == parameters.glweDimension
                      && bootstrapKey.polynomialSize == parameters.polynomialSize
-                     && bootstrapKey.decomposition == parameters.pbsDecomposition,
+                     && bootstrapKey.decomposition == parameters.pbsDecomposition
+                     && bootstrapKey.fourierPrecision == parameters.fourierPrecision,
                      "bootstrap key does not match \(parameters)")
     }
 

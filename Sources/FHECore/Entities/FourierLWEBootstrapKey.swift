@@ -1,7 +1,8 @@
 // Fourier-domain bootstrap key (reference/tfhe.md §5.5): every GGSW polynomial forward-transformed once.
 
 /// A bootstrap key whose polynomials are Fourier polynomials (N doubles each: M re, then M im), laid out
-/// like `LWEBootstrapKey`: [GGSW i][level j][row r][polynomial c][N].
+/// like `LWEBootstrapKey`: [GGSW i][level j][row r][polynomial c][N]. A split key (`FourierPrecision.split`)
+/// holds two such GGSWs per i, the top parts then the rests: [GGSW i][part][level j][row r][polynomial c][N].
 public struct FourierLWEBootstrapKey: Sendable {
     /// The Fourier polynomials.
     public let data: [Double]
@@ -13,12 +14,15 @@ public struct FourierLWEBootstrapKey: Sendable {
     public let polynomialSize: PolynomialSize
     /// Gadget (β, l).
     public let decomposition: DecompositionParameters
+    /// Whole or split key polynomials.
+    public let fourierPrecision: FourierPrecision
 
     /// A key over existing Fourier data.
-    /// - Precondition: `data.count == n·l·(k+1)²·N`.
+    /// - Precondition: `data.count == n·l·(k+1)²·N`, twice that for a split key.
     public init(data: [Double], inputDimension: LWEDimension, glweDimension: GLWEDimension,
-                polynomialSize: PolynomialSize, decomposition: DecompositionParameters) {
-        let expected = inputDimension.rawValue * GGSWCiphertext.wordCount(
+                polynomialSize: PolynomialSize, decomposition: DecompositionParameters,
+                fourierPrecision: FourierPrecision = .standard) {
+        let expected = inputDimension.rawValue * (fourierPrecision == .split ? 2 : 1) * GGSWCiphertext.wordCount(
             glweDimension: glweDimension, polynomialSize: polynomialSize, decomposition: decomposition)
         precondition(data.count == expected, "Fourier bootstrap key needs \(expected) doubles, got \(data.count)")
         self.data = data
@@ -26,6 +30,7 @@ public struct FourierLWEBootstrapKey: Sendable {
         self.glweDimension = glweDimension
         self.polynomialSize = polynomialSize
         self.decomposition = decomposition
+        self.fourierPrecision = fourierPrecision
     }
 
     /// Size in bytes.

@@ -76,6 +76,18 @@ extension FFTPlan {
         }
     }
 
+    /// `inverseAddTorus` for products that lie on the grid of multiples of 2^−h (a split key's top part times
+    /// integer digits): each coefficient is rounded to that grid, which removes the f64 error while it stays
+    /// below 2^−(h+1).
+    public func inverseAddTorus(_ fourier: UnsafeMutablePointer<Double>, to output: UnsafeMutablePointer<UInt64>, gridBits h: Int) {
+        let m = complexCount
+        inverseUntwist(fourier) { block, x, y in
+            let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
+            lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ Torus.fromReal(x, gridBits: h), as: SIMD8<UInt64>.self)
+            highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ Torus.fromReal(y, gridBits: h), as: SIMD8<UInt64>.self)
+        }
+    }
+
     /// Inverse transform of `fourier` (destroyed) to real coefficients (`output`, N doubles), for exact
     /// integer products whose values are far below 2^52.
     public func inverseReal(_ fourier: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>) {
@@ -138,6 +150,42 @@ extension FFTPlan {
             }
             UnsafeMutableRawPointer(out + 2 &* j).storeBytes(of: cr, as: V.self)
             UnsafeMutableRawPointer(out + (2 &* j &+ 8)).storeBytes(of: ci, as: V.self)
+            j &+= 8
+        }
+    }
+
+    /// `sumOfProducts` against two key parts at once (a split key's top parts `b` and rests `b2`, same row
+    /// layout), into `out` and `out2`: each digit transform is read once for both.
+    @inline(__always)
+    public func sumOfProducts(
+        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ b2: UnsafePointer<Double>, rows: Int, rowStride: Int,
+        into out: UnsafeMutablePointer<Double>, _ out2: UnsafeMutablePointer<Double>, points: Range<Int>
+    ) {
+        typealias V = SIMD8<Double>
+        let n = polynomialSize
+        var j = points.lowerBound
+        while j < points.upperBound {
+            var cr = V(repeating: 0), ci = V(repeating: 0), dr = V(repeating: 0), di = V(repeating: 0)
+            var ap = a, bp = b, bp2 = b2
+            for _ in 0..<rows {
+                let ar = UnsafeRawPointer(ap + 2 &* j).loadUnaligned(as: V.self)
+                let ai = UnsafeRawPointer(ap + (2 &* j &+ 8)).loadUnaligned(as: V.self)
+                let br = UnsafeRawPointer(bp + 2 &* j).loadUnaligned(as: V.self)
+                let bi = UnsafeRawPointer(bp + (2 &* j &+ 8)).loadUnaligned(as: V.self)
+                let er = UnsafeRawPointer(bp2 + 2 &* j).loadUnaligned(as: V.self)
+                let ei = UnsafeRawPointer(bp2 + (2 &* j &+ 8)).loadUnaligned(as: V.self)
+                cr = multiplyAdd(multiplyAdd(cr, ar, br), -ai, bi)
+                ci = multiplyAdd(multiplyAdd(ci, ar, bi), ai, br)
+                dr = multiplyAdd(multiplyAdd(dr, ar, er), -ai, ei)
+                di = multiplyAdd(multiplyAdd(di, ar, ei), ai, er)
+                ap += n
+                bp += rowStride
+                bp2 += rowStride
+            }
+            UnsafeMutableRawPointer(out + 2 &* j).storeBytes(of: cr, as: V.self)
+            UnsafeMutableRawPointer(out + (2 &* j &+ 8)).storeBytes(of: ci, as: V.self)
+            UnsafeMutableRawPointer(out2 + 2 &* j).storeBytes(of: dr, as: V.self)
+            UnsafeMutableRawPointer(out2 + (2 &* j &+ 8)).storeBytes(of: di, as: V.self)
             j &+= 8
         }
     }

@@ -50,6 +50,17 @@ public enum Torus {
         return SIMD8<UInt64>(truncatingIfNeeded: (hi &<< SIMD8<Int64>(repeating: 32)) &+ loI)
     }
 
+    /// round(frac(y)·2^h)·2^(64−h) mod 2^64 on 8 lanes: `y` rounded to the nearest multiple of 2^−h (for products
+    /// known to lie on that grid), |y| < 2^51, h ≤ 32.
+    @inlinable @inline(__always)
+    public static func fromReal(_ y: SIMD8<Double>, gridBits h: Int) -> SIMD8<UInt64> {
+        let m = SIMD8<Double>(repeating: magic)
+        let f = y - ((y + m) - m)
+        let t = f * Double(sign: .plus, exponent: h, significand: 1)
+        let r = unsafeBitCast(t + m, to: SIMD8<Int64>.self) &- SIMD8<Int64>(repeating: magicBits)
+        return SIMD8<UInt64>(truncatingIfNeeded: r &<< SIMD8<Int64>(repeating: Int64(64 - h)))
+    }
+
     /// Δ = 2^(63 − p): the scaling of a p-bit message with one padding bit (reference/tfhe.md §5.1).
     @inlinable
     public static func delta(bits: Int) -> UInt64 {

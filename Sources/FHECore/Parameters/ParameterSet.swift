@@ -20,25 +20,29 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
     public let glweNoiseStandardDeviation: Double
     /// True only for toy sets used by fast tests; such a set is never accepted by `validateSecurity()`.
     public let isInsecureTestSet: Bool
+    /// How the blind rotation multiplies by the bootstrap key in the Fourier domain. It sets the FFT term of
+    /// the PBS noise; the keys themselves do not depend on it.
+    public let fourierPrecision: FourierPrecision
 
     /// A parameter set whose noise is the 128-bit curve minimum for its dimensions (what Concrete uses).
     public init(
         lweDimension: Int, glweDimension: Int, polynomialSize: Int,
-        pbs: (levelCount: Int, baseLog: Int), ks: (levelCount: Int, baseLog: Int)
+        pbs: (levelCount: Int, baseLog: Int), ks: (levelCount: Int, baseLog: Int), fourierPrecision: FourierPrecision = .standard
     ) {
         self.init(
             lweDimension: lweDimension, glweDimension: glweDimension, polynomialSize: polynomialSize,
             pbs: pbs, ks: ks,
             lweNoiseStandardDeviation: SecurityCurve.minimalStandardDeviation(dimension: lweDimension),
             glweNoiseStandardDeviation: SecurityCurve.minimalStandardDeviation(dimension: glweDimension * polynomialSize),
-            isInsecureTestSet: false)
+            isInsecureTestSet: false, fourierPrecision: fourierPrecision)
     }
 
     /// A parameter set with explicit noise; set `isInsecureTestSet` for toy parameters.
     public init(
         lweDimension: Int, glweDimension: Int, polynomialSize: Int,
         pbs: (levelCount: Int, baseLog: Int), ks: (levelCount: Int, baseLog: Int),
-        lweNoiseStandardDeviation: Double, glweNoiseStandardDeviation: Double, isInsecureTestSet: Bool
+        lweNoiseStandardDeviation: Double, glweNoiseStandardDeviation: Double, isInsecureTestSet: Bool,
+        fourierPrecision: FourierPrecision = .standard
     ) {
         self.lweDimension = LWEDimension(lweDimension)
         self.glweDimension = GLWEDimension(glweDimension)
@@ -48,6 +52,50 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
         self.lweNoiseStandardDeviation = lweNoiseStandardDeviation
         self.glweNoiseStandardDeviation = glweNoiseStandardDeviation
         self.isInsecureTestSet = isInsecureTestSet
+        self.fourierPrecision = fourierPrecision
+    }
+
+    /// The same set with the blind rotation's Fourier products at `precision`.
+    public func with(fourierPrecision precision: FourierPrecision) -> ParameterSet {
+        ParameterSet(
+            lweDimension: lweDimension.rawValue, glweDimension: glweDimension.rawValue, polynomialSize: polynomialSize.rawValue,
+            pbs: (pbsDecomposition.levelCount.rawValue, pbsDecomposition.baseLog.rawValue),
+            ks: (ksDecomposition.levelCount.rawValue, ksDecomposition.baseLog.rawValue),
+            lweNoiseStandardDeviation: lweNoiseStandardDeviation, glweNoiseStandardDeviation: glweNoiseStandardDeviation,
+            isInsecureTestSet: isInsecureTestSet, fourierPrecision: precision)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case lweDimension, glweDimension, polynomialSize, pbsDecomposition, ksDecomposition, lweNoiseStandardDeviation,
+             glweNoiseStandardDeviation, isInsecureTestSet, fourierPrecision
+    }
+
+    /// Decodes a set; `fourierPrecision` is absent from sets written before it existed (standard).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lweDimension = try c.decode(LWEDimension.self, forKey: .lweDimension)
+        glweDimension = try c.decode(GLWEDimension.self, forKey: .glweDimension)
+        polynomialSize = try c.decode(PolynomialSize.self, forKey: .polynomialSize)
+        pbsDecomposition = try c.decode(DecompositionParameters.self, forKey: .pbsDecomposition)
+        ksDecomposition = try c.decode(DecompositionParameters.self, forKey: .ksDecomposition)
+        lweNoiseStandardDeviation = try c.decode(Double.self, forKey: .lweNoiseStandardDeviation)
+        glweNoiseStandardDeviation = try c.decode(Double.self, forKey: .glweNoiseStandardDeviation)
+        isInsecureTestSet = try c.decode(Bool.self, forKey: .isInsecureTestSet)
+        fourierPrecision = try c.decodeIfPresent(FourierPrecision.self, forKey: .fourierPrecision) ?? .standard
+    }
+
+    /// Encodes a set; a standard `fourierPrecision` is left out, so such sets read as before.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(lweDimension, forKey: .lweDimension)
+        try c.encode(glweDimension, forKey: .glweDimension)
+        try c.encode(polynomialSize, forKey: .polynomialSize)
+        try c.encode(pbsDecomposition, forKey: .pbsDecomposition)
+        try c.encode(ksDecomposition, forKey: .ksDecomposition)
+        try c.encode(lweNoiseStandardDeviation, forKey: .lweNoiseStandardDeviation)
+        try c.encode(glweNoiseStandardDeviation, forKey: .glweNoiseStandardDeviation)
+        try c.encode(isInsecureTestSet, forKey: .isInsecureTestSet)
+        if fourierPrecision != .standard { try c.encode(fourierPrecision, forKey: .fourierPrecision) }
     }
 
     /// k·N: dimension of the big LWE key (sample-extraction output).
@@ -55,7 +103,8 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
 
     public var description: String {
         "n=\(lweDimension.rawValue) k=\(glweDimension.rawValue) N=\(polynomialSize.rawValue) "
-            + "pbs=\(pbsDecomposition) ks=\(ksDecomposition)" + (isInsecureTestSet ? " [INSECURE TEST SET]" : "")
+            + "pbs=\(pbsDecomposition)\(fourierPrecision == .split ? " fft=split" : "") ks=\(ksDecomposition)"
+            + (isInsecureTestSet ? " [INSECURE TEST SET]" : "")
     }
 
     /// Checks both keys against the 128-bit curve (reference/tfhe.md §1.1).
@@ -77,6 +126,20 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
                                key, dimension, log2(standardDeviation), minimal))
         }
     }
+}
+
+/// How the server's blind rotation multiplies by the bootstrap key in f64 Fourier arithmetic (reference/tfhe.md §2.4).
+public enum FourierPrecision: String, Hashable, Sendable, Codable {
+    /// Each key polynomial is transformed whole: products carry the f64 rounding error of §2.4's FFT term.
+    case standard
+    /// Each key polynomial is split into its top `splitBits` bits and the rest, transformed separately. The top
+    /// part's product is a multiple of 2^−splitBits, so rounding it to that grid removes its f64 error; only
+    /// the rest's error, 2^−splitBits of the whole, remains. Twice the products and inverse transforms per
+    /// level, which pays where it saves levels (larger N, outputs of wide dot products).
+    case split
+
+    /// h: bits of the key's top part.
+    public static let splitBits = 16
 }
 
 /// A parameter set that does not reach 128-bit security.

@@ -142,7 +142,7 @@ extension SecretKeys {
     /// Evaluation keys for the server: keyswitch key and Fourier bootstrap key.
     public func evaluationKeys(seeds: EncryptionSeeds = .random()) -> EvaluationKeys {
         let ksk = keyswitchKey(seeds: seeds.derived(1))
-        let bsk = BootstrapKeyConversion.fourier(bootstrapKey(seeds: seeds.derived(2)))
+        let bsk = BootstrapKeyConversion.fourier(bootstrapKey(seeds: seeds.derived(2)), precision: parameters.fourierPrecision)
         return EvaluationKeys(parameters: parameters, keyswitchKey: ksk, bootstrapKey: bsk)
     }
 

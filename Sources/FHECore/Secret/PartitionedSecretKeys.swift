@@ -37,7 +37,8 @@ public final class PartitionedSecretKeys: Sendable {
         PartitionedEvaluationKeys(
             parameterSets: layout.parameterSets,
             bootstrapKeys: partitions.indices.map {
-                BootstrapKeyConversion.fourier(partitions[$0].bootstrapKey(seeds: Self.partitionSeeds(seeds, $0).derived(2)))
+                BootstrapKeyConversion.fourier(partitions[$0].bootstrapKey(seeds: Self.partitionSeeds(seeds, $0).derived(2)),
+                                               precision: layout.parameterSets[$0].fourierPrecision)
             },
             keyswitchKeys: partitions.indices.map {
                 layout.hasOwnKeyswitch($0) ? partitions[$0].keyswitchKey(seeds: Self.partitionSeeds(seeds, $0).derived(1)) : nil

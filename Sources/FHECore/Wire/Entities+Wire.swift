@@ -148,7 +148,9 @@ extension SeededPartitionedEvaluationKeys {
     /// The keys the server computes with: masks regenerated, bootstrap keys in the Fourier domain.
     public func decompressed() -> PartitionedEvaluationKeys {
         PartitionedEvaluationKeys(parameterSets: parameterSets,
-                                  bootstrapKeys: bootstrapKeys.map { BootstrapKeyConversion.fourier(Decompression.decompress($0)) },
+                                  bootstrapKeys: zip(bootstrapKeys, parameterSets).map {
+                                      BootstrapKeyConversion.fourier(Decompression.decompress($0), precision: $1.fourierPrecision)
+                                  },
                                   keyswitchKeys: keyswitchKeys.map { $0.map(Decompression.decompress) },
                                   crossKeyswitchKeys: crossKeyswitchKeys.map(Decompression.decompress))
     }

@@ -16,6 +16,7 @@ extension ParameterSet {
         message.lweNoiseStandardDeviation = lweNoiseStandardDeviation
         message.glweNoiseStandardDeviation = glweNoiseStandardDeviation
         message.insecureTestSet = isInsecureTestSet
+        message.splitFourierKey = fourierPrecision == .split
         return message
     }
 
@@ -61,6 +62,7 @@ extension ParameterSet {
             ks: try gadget(message.ksBaseLog, message.ksLevelCount, "ks"),
             lweNoiseStandardDeviation: try standardDeviation(message.lweNoiseStandardDeviation, "lweNoiseStandardDeviation"),
             glweNoiseStandardDeviation: try standardDeviation(message.glweNoiseStandardDeviation, "glweNoiseStandardDeviation"),
-            isInsecureTestSet: message.insecureTestSet)
+            isInsecureTestSet: message.insecureTestSet,
+            fourierPrecision: message.splitFourierKey ? .split : .standard)
     }
 }

@@ -71,6 +71,31 @@ import Testing
         #expect(program.precisions[h.rawValue] >= c[h].bitWidth)
     }
 
+    /// A heavy last layer (14-bit outputs decrypted directly, ν² ≈ 2^14 over PBS outputs) needs PBS outputs with
+    /// little noise: the search takes split-key Fourier products (fewer levels than whole keys need) and the
+    /// encrypted outputs still equal the clear ones bit for bit.
+    @Test func splitFourierKeysExecuteExactly() throws {
+        var c = Circuit()
+        var seed: UInt64 = 0x5EED
+        func next(_ range: ClosedRange<Int64>) -> Int64 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return range.lowerBound + Int64((seed >> 33) % UInt64(range.upperBound - range.lowerBound + 1))
+        }
+        let x = c.addInput(index: 0, shape: [4], range: IntegerRange(min: 0, max: 3), isEncrypted: true, label: "x")
+        let w1 = IntTensor(shape: [4, 16], values: (0..<64).map { _ in next(-1...1) })
+        let r1 = Self.matMulRange(w1, input: c[x].range)
+        let h = c.append(.matMul(weights: w1), operands: [x], range: r1, label: "fc1")
+        let a = c.append(.tableLookup(Self.table(over: r1) { min(max($0, 0), 7) }), operands: [h], range: IntegerRange(min: 0, max: 7), label: "relu")
+        let w2 = IntTensor(shape: [16, 4], values: (0..<64).map { _ in next(-63...63) })
+        let y = c.append(.matMul(weights: w2), operands: [a], range: Self.matMulRange(w2, input: IntegerRange(min: 0, max: 7)), label: "fc2")
+        c.outputs = [y]
+        let inputs = [IntTensor(shape: [2, 4], values: (0..<8).map { _ in next(0...3) })]
+        let (clear, encrypted, program) = try Self.run(c, inputs)
+        #expect(program.partitions.allSatisfy { $0.fourierPrecision == .split }, "\(program.partitions.listDescription)")
+        #expect(encrypted == clear)
+        print("split-key circuit: \(program.partitions.listDescription)")
+    }
+
     /// Convolution with padding, a table, then 2×2 max-pooling.
     @Test func convolutionAndMaxPool() throws {
         var c = Circuit()

@@ -182,13 +182,19 @@ import FHECore
     }
 
     @Test func blindRotationFailureNamesTheNorm() throws {
-        let e = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("dense", precision: 4, squaredNorm: exp2(60), count: 3)])))
+        // ν² = 2^60 still fits with split-key Fourier products (no FFT error: 60 levels of base 2 reach V_BR ≈ 2^−92);
+        // 2^100 fits nothing.
+        let e = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("dense", precision: 4, squaredNorm: exp2(100), count: 3)])))
         #expect(e.reason == .blindRotation)
-        #expect(e.layer == "dense" && e.squaredNorm == exp2(60))
-        #expect(e.description.contains("'dense': the dot product feeding its 4-bit values has ν² = 1.15292e+18"))
+        #expect(e.layer == "dense" && e.squaredNorm == exp2(100))
+        #expect(e.description.contains("'dense': the dot product feeding its 4-bit values has ν² = 1.26765e+30"))
+        // Whole keys alone stop earlier, at 2^60.
+        let whole = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("dense", precision: 4, squaredNorm: exp2(60), count: 3)],
+                                                                    searchSpace: .cpu)))
+        #expect(whole.reason == .blindRotation)
         // The v0 reference says: no solution for 8 bits from ln2 ν = 19 on (at p_error 6.3e-5).
         let v0 = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("x", precision: 8, squaredNorm: exp2(38), count: 1)],
-                                                                  errorProbability: 1 - 0.999936657516)))
+                                                                  errorProbability: 1 - 0.999936657516, searchSpace: .cpu)))
         #expect(v0.reason == .blindRotation || v0.reason == .keyswitch)
     }
 

@@ -18,18 +18,25 @@ import Testing
         }
     }
 
-    /// The same property on Concrete's real 128-bit 4-bit set (n=771, k=1, N=2048, pbs (1,23), ks (5,3)).
-    @Test func programmableBootstrapOnTheReal4BitSet() throws {
-        let parameters = try #require(ParameterSet.concrete(bits: 4))
+    /// The same property on real 128-bit sets: Concrete's 4-bit set (n=771, k=1, N=2048, pbs (1,23), ks (5,3)),
+    /// and a 5-bit set with split-key Fourier products (the benchmark MLP's at rounding 5: 2 levels of base 2^20
+    /// where whole keys need 4 of 2^9).
+    @Test(arguments: [
+        (ParameterSet.concrete(bits: 4)!, 4),
+        (ParameterSet(lweDimension: 838, glweDimension: 1, polynomialSize: 4096, pbs: (2, 20), ks: (5, 3), fourierPrecision: .split), 5),
+    ])
+    func programmableBootstrapOnRealSets(parameters: ParameterSet, bits: Int) throws {
         try parameters.validateSecurity()
         let (secret, keys) = TestKeys.shared.keys(parameters)
-        let table: [Int64] = (0..<16).map { ($0 * 7 + 3) % 16 }
-        let lut = LookupTable(table: table, inputBits: 4, outputBits: 4, polynomialSize: parameters.polynomialSize)
+        #expect(keys.bootstrapKey.fourierPrecision == parameters.fourierPrecision)
+        let size = Int64(1) << bits
+        let table: [Int64] = (0..<size).map { ($0 * 7 + 3) % size }
+        let lut = LookupTable(table: table, inputBits: bits, outputBits: bits, polynomialSize: parameters.polynomialSize)
         let scratch = BootstrapScratch(parameters: parameters)
         var out = LWECiphertext(lweDimension: parameters.bigLWEDimension)
-        for m in 0..<16 {
-            Bootstrap.programmable(secret.encrypt(Int64(m), bits: 4), lookupTable: lut, keys: keys, scratch: scratch, into: &out)
-            #expect(secret.decrypt(out, bits: 4) == UInt64(table[m]), "m=\(m)")
+        for m in 0..<Int(size) {
+            Bootstrap.programmable(secret.encrypt(Int64(m), bits: bits), lookupTable: lut, keys: keys, scratch: scratch, into: &out)
+            #expect(secret.decrypt(out, bits: bits) == UInt64(table[m]), "\(parameters) m=\(m)")
         }
     }
 

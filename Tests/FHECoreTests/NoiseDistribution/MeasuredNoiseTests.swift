@@ -47,34 +47,12 @@ import Testing
     @Test func pbsOutputVarianceMatchesTheFormula() {
         let p = Self.realSet
         let (secret, keys) = TestKeys.shared.keys(p)
-        let lut = LookupTable(table: (0..<16).map { Int64(($0 * 5) % 16) }, inputBits: 4, outputBits: 4,
-                              polynomialSize: p.polynomialSize)
-        let n = p.lweDimension.rawValue, bigN = p.polynomialSize.rawValue
-        let scratch = BootstrapScratch(parameters: p)
-        var errors = [UInt64]()
-        for m in 0..<8 {
-            let small = KeySwitch.keyswitch(secret.encrypt(Int64(m), bits: 4), key: keys.keyswitchKey)
-            _ = Bootstrap.programmable(small: small, lookupTable: lut, bootstrapKey: keys.bootstrapKey, scratch: scratch)
-            let glweWords = p.glweDimension.glweSize * bigN
-            let accumulator = GLWECiphertext(data: Array(UnsafeBufferPointer(start: scratch.accumulator, count: glweWords)),
-                                             glweDimension: p.glweDimension, polynomialSize: p.polynomialSize)
-            var mu = scratch.switched[n]
-            for i in 0..<n { mu -= scratch.switched[i] * Int(secret.lweKey.bits[i]) }
-            mu = ((mu % (2 * bigN)) + 2 * bigN) % (2 * bigN)
-            var expected = [UInt64](repeating: 0, count: bigN)
-            lut.coefficients.withUnsafeBufferPointer { l in
-                expected.withUnsafeMutableBufferPointer {
-                    NegacyclicPolynomial.rotate(l.baseAddress!, by: (2 * bigN - mu) % (2 * bigN), count: bigN, into: $0.baseAddress!)
-                }
-            }
-            errors += zip(GLWEEncryption.phase(accumulator, key: secret.glweKey), expected).map { $0 &- $1 }
-        }
+        let measured = NoiseMeasurement.blindRotationVariance(secret: secret, keys: keys, bootstraps: 8)
         let predicted = NoiseModel.pbsOutputVariance(for: p)
         let terms = NoiseModel.cmuxVarianceTerms(glweDimension: p.glweDimension, polynomialSize: p.polynomialSize,
                                                  decomposition: p.pbsDecomposition,
                                                  bootstrapKeyVariance: p.glweNoiseStandardDeviation * p.glweNoiseStandardDeviation)
         let exactPart = Double(p.lweDimension.rawValue) * (terms.keyNoise + terms.rounding)
-        let measured = Self.variance(errors)
         let ratio = measured / predicted
         #expect(ratio > 0.5 && ratio < 2, "PBS measured/predicted = \(ratio) (log2 measured \(log2(measured)), predicted \(log2(predicted)))")
         #expect(measured > 0.9 * exactPart, "PBS noise \(measured) below the exact part of the model \(exactPart)")

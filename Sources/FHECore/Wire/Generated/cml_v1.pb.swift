@@ -102,6 +102,11 @@ public nonisolated struct Cml_V1_ParameterSet: Sendable {
   /// toy sets for tests; never 128-bit secure
   public var insecureTestSet: Bool = false
 
+  /// The server's blind rotation splits each bootstrap-key polynomial into its top 16 bits and the rest
+  /// before the Fourier transform (FourierPrecision.split); the keys are the same either way. Absent/false:
+  /// whole polynomials (standard).
+  public var splitFourierKey: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -607,7 +612,7 @@ nonisolated extension Cml_V1_EncryptionStatus: SwiftProtobuf._ProtoNameProviding
 
 nonisolated extension Cml_V1_ParameterSet: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ParameterSet"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lwe_dimension\0\u{3}glwe_dimension\0\u{3}polynomial_size\0\u{3}pbs_base_log\0\u{3}pbs_level_count\0\u{3}ks_base_log\0\u{3}ks_level_count\0\u{3}lwe_noise_standard_deviation\0\u{3}glwe_noise_standard_deviation\0\u{3}insecure_test_set\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lwe_dimension\0\u{3}glwe_dimension\0\u{3}polynomial_size\0\u{3}pbs_base_log\0\u{3}pbs_level_count\0\u{3}ks_base_log\0\u{3}ks_level_count\0\u{3}lwe_noise_standard_deviation\0\u{3}glwe_noise_standard_deviation\0\u{3}insecure_test_set\0\u{3}split_fourier_key\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -625,6 +630,7 @@ nonisolated extension Cml_V1_ParameterSet: SwiftProtobuf.Message, SwiftProtobuf.
       case 8: try { try decoder.decodeSingularDoubleField(value: &self.lweNoiseStandardDeviation) }()
       case 9: try { try decoder.decodeSingularDoubleField(value: &self.glweNoiseStandardDeviation) }()
       case 10: try { try decoder.decodeSingularBoolField(value: &self.insecureTestSet) }()
+      case 11: try { try decoder.decodeSingularBoolField(value: &self.splitFourierKey) }()
       default: break
       }
     }
@@ -661,6 +667,9 @@ nonisolated extension Cml_V1_ParameterSet: SwiftProtobuf.Message, SwiftProtobuf.
     if self.insecureTestSet != false {
       try visitor.visitSingularBoolField(value: self.insecureTestSet, fieldNumber: 10)
     }
+    if self.splitFourierKey != false {
+      try visitor.visitSingularBoolField(value: self.splitFourierKey, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -675,6 +684,7 @@ nonisolated extension Cml_V1_ParameterSet: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.lweNoiseStandardDeviation != rhs.lweNoiseStandardDeviation {return false}
     if lhs.glweNoiseStandardDeviation != rhs.glweNoiseStandardDeviation {return false}
     if lhs.insecureTestSet != rhs.insecureTestSet {return false}
+    if lhs.splitFourierKey != rhs.splitFourierKey {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
