@@ -19,7 +19,7 @@ extension Main {
         @Flag(help: "Also time the batch on all cores (Bootstrap.programmableConcurrent).")
         var concurrent = false
         @Option(name: .customLong("set"), help: ArgumentHelp(
-            "Also time another set: bits:n,k,N,pbs-levels,pbs-base-log,ks-levels,ks-base-log (repeatable).",
+            "Also time another set: bits:n,k,N,pbs-levels,pbs-base-log,ks-levels,ks-base-log[,split] (repeatable; split: split-key Fourier products).",
             discussion: "E.g. --set 6:896,1,8192,4,9,6,3, the benchmark models' set at 6 rounding bits (cml-dev compile --verbose prints a bundle's)."))
         var extraSets: [String] = []
 
@@ -27,12 +27,16 @@ extension Main {
         func parsedSets() throws -> [(bits: Int, parameters: ParameterSet)] {
             try extraSets.map { text in
                 let parts = text.split(separator: ":")
-                let numbers = parts.count == 2 ? parts[1].split(separator: ",").compactMap { Int($0) } : []
-                guard parts.count == 2, let bits = Int(parts[0]), (1...8).contains(bits), numbers.count == 7 else {
-                    throw ValidationError("--set takes bits:n,k,N,pbs-levels,pbs-base-log,ks-levels,ks-base-log, got '\(text)'")
+                let fields = parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : []
+                let split = fields.count == 8 && fields[7] == "split"
+                let numbers = fields.prefix(7).compactMap { Int($0) }
+                guard parts.count == 2, let bits = Int(parts[0]), (1...8).contains(bits), numbers.count == 7,
+                      fields.count == 7 || split else {
+                    throw ValidationError("--set takes bits:n,k,N,pbs-levels,pbs-base-log,ks-levels,ks-base-log[,split], got '\(text)'")
                 }
                 let set = ParameterSet(lweDimension: numbers[0], glweDimension: numbers[1], polynomialSize: numbers[2],
-                                       pbs: (numbers[3], numbers[4]), ks: (numbers[5], numbers[6]))
+                                       pbs: (numbers[3], numbers[4]), ks: (numbers[5], numbers[6]),
+                                       fourierPrecision: split ? .split : .standard)
                 return (bits, set)
             }
         }
