@@ -28,7 +28,9 @@ public enum CircuitParameterSelection {
         var cache = DecompositionParetoCache()
         var calls = 1
         var result = try solve(request, errorProbability: perPBS, cache: &cache)
-        guard let global = request.globalErrorProbability else { return result.with(calls: calls, global: nil) }
+        guard let global = request.globalErrorProbability else {
+            return result.with(calls: calls, global: nil)
+        }
 
         // §2.7 (Concrete `getSolutionWithGlobalPError`): re-aim the per-PBS target from the effective
         // number of TLUs the last answer implies.
@@ -63,13 +65,44 @@ public enum CircuitParameterSelection {
         return result.with(calls: calls, global: global)
     }
 
+    /// Fewest bootstrap-key body bits tried (`ParameterSet.bootstrapKeyBodyBits`).
+    static let minimalBodyBits = 32
+
+    /// `result` with every set's bootstrap-key bodies rounded to the fewest bits (a multiple of 8, at least
+    /// `minimalBodyBits`) that keep every group within its bound at the same per-PBS target, and the global
+    /// failure probability within `global`: smaller seeded keys for the same cost, from the noise slack the
+    /// chosen sets leave (large N have their key noise at the 2^−62 floor, far below what they need).
+    static func withRoundedBodies(_ result: CircuitParameters, _ request: CircuitParameterRequest, global: Double?) -> CircuitParameters {
+        var assignment = PartitionAssignment(sets: result.partitions.map(\.parameters),
+                                             partitionOfGroup: result.groups.map(\.partition),
+                                             sourceOfGroup: result.groups.map(\.sourcePartition))
+        var best = result
+        for p in assignment.sets.indices {
+            for bits in stride(from: minimalBodyBits, to: 64, by: 8) {
+                var trial = assignment
+                trial.sets[p] = assignment.sets[p].with(bootstrapKeyBodyBits: bits)
+                guard let evaluated = trial.evaluate(request, errorProbability: result.errorProbabilityTarget),
+                      evaluated.globalErrorProbability <= (global ?? 1) else { continue }
+                assignment = trial
+                best = evaluated
+                break
+            }
+        }
+        return best
+    }
+
     /// The cheaper of the mono-parameter answer and the best partition by precision, at a per-PBS target.
     static func solve(_ request: CircuitParameterRequest, errorProbability: Double,
                       cache: inout DecompositionParetoCache) throws -> CircuitParameters {
-        let mono = monoParameter(request, errorProbability: errorProbability, cache: &cache)
+        // Key sizes and budgets count the bodies as sent, rounded.
+        let global = request.globalErrorProbability
+        var mono = monoParameter(request, errorProbability: errorProbability, cache: &cache)
+            .map { withRoundedBodies($0, request, global: global) }
         var multi = request.allowsSeveralParameterSets
-            ? bestPartitioning(request, errorProbability: errorProbability, cache: &cache) : nil
+            ? bestPartitioning(request, errorProbability: errorProbability, cache: &cache).map { withRoundedBodies($0, request, global: global) }
+            : nil
         if let budget = request.maximalSeededKeyBytes, let m = multi, m.keySizes.seededTotalBytes > budget { multi = nil }
+        if let budget = request.maximalSeededKeyBytes, let m = mono, m.keySizes.seededTotalBytes > budget { mono = nil }
         switch (mono, multi) {
         case (let m?, let p?): return p.totalCost < m.totalCost ? p : m
         case (let m?, nil): return m
@@ -79,7 +112,8 @@ public enum CircuitParameterSelection {
                 // Does anything fit without the budget? Then the budget is what failed: say how far off it is.
                 var unbounded = request
                 unbounded.maximalSeededKeyBytes = nil
-                if let free = monoParameter(unbounded, errorProbability: errorProbability, cache: &cache) {
+                if let found = monoParameter(unbounded, errorProbability: errorProbability, cache: &cache) {
+                    let free = withRoundedBodies(found, unbounded, global: global)
                     throw ParameterSearchError(layer: nil, precision: nil, squaredNorm: nil, errorProbability: errorProbability,
                                                reason: .keyBudget(budget: budget, cheapestNeeds: free.keySizes.seededTotalBytes))
                 }
@@ -157,7 +191,8 @@ struct PartitionAssignment {
                 CostModel.keyswitch(inputDimension: sets[source].bigLWEDimension.rawValue, outputDimension: own.lweDimension.rawValue,
                                     levelCount: own.ksDecomposition.levelCount.rawValue)
                 + CostModel.pbs(lweDimension: own.lweDimension.rawValue, glweDimension: own.glweDimension.rawValue,
-                                polynomialSize: own.polynomialSize.rawValue, levelCount: own.pbsDecomposition.levelCount.rawValue))
+                                polynomialSize: own.polynomialSize.rawValue, levelCount: own.pbsDecomposition.levelCount.rawValue,
+                                fourierPrecision: own.fourierPrecision))
             if !keyswitchKeys.contains(where: { $0.source == source && $0.target == partition }) {
                 keyswitchKeys.append((source, partition))
                 keySizes = keySizes + .keyswitchKey(inputDimension: sets[source].bigLWEDimension.rawValue,
@@ -214,7 +249,9 @@ extension CircuitParameterSelection {
                 restricted.searchSpace = ParameterSearchSpace(
                     glweDimensions: k...k, log2PolynomialSizes: log2N...log2N, lweDimensions: request.searchSpace.lweDimensions,
                     fourierPrecisions: request.searchSpace.fourierPrecisions)
-                if let answer = monoParameter(restricted, errorProbability: target, cache: &cache) { found.append(answer) }
+                if let answer = monoParameter(restricted, errorProbability: target, cache: &cache) {
+                    found.append(withRoundedBodies(answer, restricted, global: request.globalErrorProbability))
+                }
             }
         }
         return found.sorted { $0.totalCost < $1.totalCost }

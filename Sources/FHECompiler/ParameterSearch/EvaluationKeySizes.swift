@@ -45,7 +45,7 @@ public struct EvaluationKeySizes: Hashable, Sendable, Codable {
         return EvaluationKeySizes(
             bootstrapKeyBytes: n * levels * glweSize * glweSize * bigN * 8,
             seededBootstrapKeyBytes: seededBootstrapKeyBytes(lweDimension: n, glweDimension: glweSize - 1, polynomialSize: bigN,
-                                                             levelCount: levels),
+                                                             levelCount: levels, bodyBits: parameters.bootstrapKeyBodyBits),
             keyswitchKeyBytes: 0, seededKeyswitchKeyBytes: 0)
     }
 
@@ -56,9 +56,10 @@ public struct EvaluationKeySizes: Hashable, Sendable, Codable {
                            seededKeyswitchKeyBytes: seededKeyswitchKeyBytes(inputDimension: inputDimension, levelCount: levelCount))
     }
 
-    /// Seeded bootstrap key bytes: n·l·(k+1)·N·8 + 16 (the search's key budget uses it on raw dimensions).
-    public static func seededBootstrapKeyBytes(lweDimension n: Int, glweDimension k: Int, polynomialSize: Int, levelCount: Int) -> Int {
-        n * levelCount * (k + 1) * polynomialSize * 8 + 16
+    /// Seeded bootstrap key bytes: n·l·(k+1)·N·bodyBits/8 + 16 (the search's key budget uses it on raw dimensions).
+    public static func seededBootstrapKeyBytes(lweDimension n: Int, glweDimension k: Int, polynomialSize: Int, levelCount: Int,
+                                               bodyBits: Int = 64) -> Int {
+        n * levelCount * (k + 1) * polynomialSize * bodyBits / 8 + 16
     }
 
     /// Seeded keyswitch key bytes: n_in·l·8 + 16.

@@ -1,6 +1,7 @@
 // The parameter search of Concrete's v0 atomic-pattern optimizer, reference/tfhe.md §3.2
 // (`optimization/atomic_pattern.rs`), generalised to several noise constraints and TLU groups.
 import FHECore
+import Foundation
 
 /// A parameter set found by the search, with the quantities it was chosen on.
 public struct AtomicPatternSolution: Hashable, Sendable {
@@ -82,9 +83,11 @@ public enum ParameterOptimizer {
                         // The cost increases along the front: nothing further can be cheaper.
                         let pbsCost = pbsCount * (Double(n) * cmux.cost)
                         if levelledCost + pbsCost > bestCost { break }
-                        let bootstrapKeyBytes = EvaluationKeySizes.seededBootstrapKeyBytes(
-                            lweDimension: n, glweDimension: k, polynomialSize: 1 << log2N, levelCount: cmux.levelCount)
-                        if let budget = maximalSeededKeyBytes, bootstrapKeyBytes > budget { continue }
+                        // With a budget: even with the fewest body bits the bootstrap key must fit.
+                        if let budget = maximalSeededKeyBytes,
+                           EvaluationKeySizes.seededBootstrapKeyBytes(
+                            lweDimension: n, glweDimension: k, polynomialSize: 1 << log2N, levelCount: cmux.levelCount,
+                            bodyBits: CircuitParameterSelection.minimalBodyBits) > budget { continue }
                         // From least noisy (most expensive) to cheapest keyswitch.
                         keyswitchLoop: for keyswitch in keyswitchFront.reversed() {
                             var keyswitchCost = 0.0
@@ -93,10 +96,10 @@ public enum ParameterOptimizer {
                             }
                             let cost = levelledCost + keyswitchCost + pbsCost
                             if cost > bestCost { continue }
-                            if let budget = maximalSeededKeyBytes,
-                               bootstrapKeyBytes + EvaluationKeySizes.seededKeyswitchKeyBytes(
-                                inputDimension: bigDimension, levelCount: keyswitch.levelCount) > budget { continue }
                             var ratio = 0.0
+                            // How much extra CMUX variance (from rounding the key's bodies) every bound still allows:
+                            // the fewest body bits of this set (as CircuitParameterSelection.withRoundedBodies finds).
+                            var extraCMUXVariance = Double.infinity
                             for i in 0..<count {
                                 let keyswitchTerm: Double
                                 switch constraints[i].keyswitch {
@@ -109,6 +112,19 @@ public enum ParameterOptimizer {
                                 // Cheaper keyswitches are noisier: none of the rest fits.
                                 if total > maximalVariances[i] { break keyswitchLoop }
                                 ratio = max(ratio, total / maximalVariances[i])
+                                if case .own = constraints[i].blindRotation, squaredNorms[i] > 0 {
+                                    extraCMUXVariance = min(extraCMUXVariance,
+                                                            (maximalVariances[i] - total) / (Double(n) * squaredNorms[i]))
+                                }
+                            }
+                            if let budget = maximalSeededKeyBytes {
+                                let bits = fewestBodyBits(glweDimension: k, polynomialSize: 1 << log2N, cmux: cmux,
+                                                          extraCMUXVariance: extraCMUXVariance)
+                                let bytes = EvaluationKeySizes.seededBootstrapKeyBytes(
+                                    lweDimension: n, glweDimension: k, polynomialSize: 1 << log2N, levelCount: cmux.levelCount,
+                                    bodyBits: bits)
+                                    + EvaluationKeySizes.seededKeyswitchKeyBytes(inputDimension: bigDimension, levelCount: keyswitch.levelCount)
+                                if bytes > budget { continue }
                             }
                             if cost < bestCost || ratio < bestRatio {
                                 best = (k, log2N, n, cmux, keyswitch)
@@ -130,5 +146,19 @@ public enum ParameterOptimizer {
             keyswitchVariance: best.ks.variance(inputDimension: best.k << best.log2N),
             modulusSwitchVariance: NoiseModel.modulusSwitchVariance(lweDimension: best.n, log2PolynomialSize: best.log2N),
             worstVarianceRatio: bestRatio)
+    }
+
+    /// The fewest bootstrap-key body bits (a multiple of 8, at least `CircuitParameterSelection.minimalBodyBits`)
+    /// whose rounding adds at most `extraCMUXVariance` to V_CMUX (the key-noise term l·(k+1)·N·(B²+2)/12 times
+    /// the rounding's 2^(−2·bits)/12); 64 when none does.
+    static func fewestBodyBits(glweDimension k: Int, polynomialSize: Int, cmux: CMUXCandidate, extraCMUXVariance: Double) -> Int {
+        let base = Foundation.exp2(Double(cmux.baseLog))
+        let digits: Double = Double(cmux.levelCount) * Double(k + 1) * Double(polynomialSize)
+        let perKeyVariance: Double = digits * (base * base + 2) / 12
+        for bits in stride(from: CircuitParameterSelection.minimalBodyBits, to: 64, by: 8) {
+            let rounding: Double = Foundation.exp2(-2 * Double(bits)) / 12
+            if perKeyVariance * rounding <= extraCMUXVariance { return bits }
+        }
+        return 64
     }
 }

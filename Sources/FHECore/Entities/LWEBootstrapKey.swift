@@ -58,11 +58,14 @@ public struct SeededLWEBootstrapKey: Hashable, Sendable {
     public let polynomialSize: PolynomialSize
     /// Gadget (β, l).
     public let decomposition: DecompositionParameters
+    /// Bits of each body that carry information (`ParameterSet.bootstrapKeyBodyBits`): the wire sends bits/8
+    /// bytes per body.
+    public let bodyBits: Int
 
     /// A seeded key from its parts.
-    /// - Precondition: `bodies.count == n·l·(k+1)·N`.
+    /// - Precondition: `bodies.count == n·l·(k+1)·N`; with `bodyBits` < 64 every body is a multiple of 2^(64 − bodyBits).
     public init(maskSeed: Seed, bodies: [UInt64], inputDimension: LWEDimension, glweDimension: GLWEDimension,
-                polynomialSize: PolynomialSize, decomposition: DecompositionParameters) {
+                polynomialSize: PolynomialSize, decomposition: DecompositionParameters, bodyBits: Int = 64) {
         let expected = inputDimension.rawValue * decomposition.levelCount.rawValue * glweDimension.glweSize
             * polynomialSize.rawValue
         precondition(bodies.count == expected, "seeded bootstrap key needs \(expected) body words, got \(bodies.count)")
@@ -72,8 +75,12 @@ public struct SeededLWEBootstrapKey: Hashable, Sendable {
         self.glweDimension = glweDimension
         self.polynomialSize = polynomialSize
         self.decomposition = decomposition
+        precondition(bodyBits % 8 == 0 && (8...64).contains(bodyBits), "body bits must be a multiple of 8 in 8...64, got \(bodyBits)")
+        precondition(bodyBits == 64 || bodies.allSatisfy { $0 & ((1 << UInt64(64 - bodyBits)) - 1) == 0 },
+                     "bodies of a \(bodyBits)-bit seeded bootstrap key must have their low \(64 - bodyBits) bits clear")
+        self.bodyBits = bodyBits
     }
 
-    /// Size in bytes (bodies plus seed).
-    public var byteCount: Int { bodies.count * 8 + Seed.byteCount }
+    /// Size in bytes as sent (bodies at `bodyBits`, plus seed).
+    public var byteCount: Int { bodies.count * bodyBits / 8 + Seed.byteCount }
 }

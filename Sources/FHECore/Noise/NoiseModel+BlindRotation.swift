@@ -122,13 +122,12 @@ extension NoiseModel {
                            bootstrapKeyVariance: bootstrapKeyVariance, fourierPrecision: fourierPrecision)
     }
 
-    /// V_BR of a parameter set with its own GLWE noise σ_glwe² as bootstrap-key variance: the variance
+    /// V_BR of a parameter set with its bootstrap-key variance (σ_glwe², plus the rounding of the bodies): the variance
     /// of every PBS output (§2.4).
     public static func pbsOutputVariance(for parameters: ParameterSet) -> Double {
         blindRotationVariance(
             lweDimension: parameters.lweDimension, glweDimension: parameters.glweDimension,
             polynomialSize: parameters.polynomialSize, decomposition: parameters.pbsDecomposition,
-            bootstrapKeyVariance: parameters.glweNoiseStandardDeviation * parameters.glweNoiseStandardDeviation,
-            fourierPrecision: parameters.fourierPrecision)
+            bootstrapKeyVariance: parameters.bootstrapKeyVariance, fourierPrecision: parameters.fourierPrecision)
     }
 }

@@ -23,18 +23,24 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
     /// How the blind rotation multiplies by the bootstrap key in the Fourier domain. It sets the FFT term of
     /// the PBS noise; the keys themselves do not depend on it.
     public let fourierPrecision: FourierPrecision
+    /// Bits kept of each bootstrap-key body coefficient: 64, or a multiple of 8 below it. The client rounds the
+    /// bodies to multiples of 2^(64 − bits), which adds uniform noise of variance 2^(−2·bits)/12 (torus) to the
+    /// key, and a seeded key then carries bits/8 bytes per body instead of 8. The search lowers it only where
+    /// the noise allows (`bootstrapKeyVariance`).
+    public let bootstrapKeyBodyBits: Int
 
     /// A parameter set whose noise is the 128-bit curve minimum for its dimensions (what Concrete uses).
     public init(
         lweDimension: Int, glweDimension: Int, polynomialSize: Int,
-        pbs: (levelCount: Int, baseLog: Int), ks: (levelCount: Int, baseLog: Int), fourierPrecision: FourierPrecision = .standard
+        pbs: (levelCount: Int, baseLog: Int), ks: (levelCount: Int, baseLog: Int), fourierPrecision: FourierPrecision = .standard,
+        bootstrapKeyBodyBits: Int = 64
     ) {
         self.init(
             lweDimension: lweDimension, glweDimension: glweDimension, polynomialSize: polynomialSize,
             pbs: pbs, ks: ks,
             lweNoiseStandardDeviation: SecurityCurve.minimalStandardDeviation(dimension: lweDimension),
             glweNoiseStandardDeviation: SecurityCurve.minimalStandardDeviation(dimension: glweDimension * polynomialSize),
-            isInsecureTestSet: false, fourierPrecision: fourierPrecision)
+            isInsecureTestSet: false, fourierPrecision: fourierPrecision, bootstrapKeyBodyBits: bootstrapKeyBodyBits)
     }
 
     /// A parameter set with explicit noise; set `isInsecureTestSet` for toy parameters.
@@ -42,8 +48,10 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
         lweDimension: Int, glweDimension: Int, polynomialSize: Int,
         pbs: (levelCount: Int, baseLog: Int), ks: (levelCount: Int, baseLog: Int),
         lweNoiseStandardDeviation: Double, glweNoiseStandardDeviation: Double, isInsecureTestSet: Bool,
-        fourierPrecision: FourierPrecision = .standard
+        fourierPrecision: FourierPrecision = .standard, bootstrapKeyBodyBits: Int = 64
     ) {
+        precondition(bootstrapKeyBodyBits % 8 == 0 && (8...64).contains(bootstrapKeyBodyBits),
+                     "bootstrap-key body bits must be a multiple of 8 in 8...64, got \(bootstrapKeyBodyBits)")
         self.lweDimension = LWEDimension(lweDimension)
         self.glweDimension = GLWEDimension(glweDimension)
         self.polynomialSize = PolynomialSize(polynomialSize)
@@ -53,24 +61,42 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
         self.glweNoiseStandardDeviation = glweNoiseStandardDeviation
         self.isInsecureTestSet = isInsecureTestSet
         self.fourierPrecision = fourierPrecision
+        self.bootstrapKeyBodyBits = bootstrapKeyBodyBits
     }
 
     /// The same set with the blind rotation's Fourier products at `precision`.
     public func with(fourierPrecision precision: FourierPrecision) -> ParameterSet {
+        with(fourierPrecision: precision, bootstrapKeyBodyBits: bootstrapKeyBodyBits)
+    }
+
+    /// The same set with bootstrap-key bodies rounded to `bits`.
+    public func with(bootstrapKeyBodyBits bits: Int) -> ParameterSet {
+        with(fourierPrecision: fourierPrecision, bootstrapKeyBodyBits: bits)
+    }
+
+    private func with(fourierPrecision: FourierPrecision, bootstrapKeyBodyBits: Int) -> ParameterSet {
         ParameterSet(
             lweDimension: lweDimension.rawValue, glweDimension: glweDimension.rawValue, polynomialSize: polynomialSize.rawValue,
             pbs: (pbsDecomposition.levelCount.rawValue, pbsDecomposition.baseLog.rawValue),
             ks: (ksDecomposition.levelCount.rawValue, ksDecomposition.baseLog.rawValue),
             lweNoiseStandardDeviation: lweNoiseStandardDeviation, glweNoiseStandardDeviation: glweNoiseStandardDeviation,
-            isInsecureTestSet: isInsecureTestSet, fourierPrecision: precision)
+            isInsecureTestSet: isInsecureTestSet, fourierPrecision: fourierPrecision, bootstrapKeyBodyBits: bootstrapKeyBodyBits)
+    }
+
+    /// Variance (torus) of the bootstrap key's noise: σ_glwe² plus the rounding of the bodies to
+    /// `bootstrapKeyBodyBits`.
+    public var bootstrapKeyVariance: Double {
+        glweNoiseStandardDeviation * glweNoiseStandardDeviation
+            + (bootstrapKeyBodyBits < 64 ? exp2(-2 * Double(bootstrapKeyBodyBits)) / 12 : 0)
     }
 
     private enum CodingKeys: String, CodingKey {
         case lweDimension, glweDimension, polynomialSize, pbsDecomposition, ksDecomposition, lweNoiseStandardDeviation,
-             glweNoiseStandardDeviation, isInsecureTestSet, fourierPrecision
+             glweNoiseStandardDeviation, isInsecureTestSet, fourierPrecision, bootstrapKeyBodyBits
     }
 
-    /// Decodes a set; `fourierPrecision` is absent from sets written before it existed (standard).
+    /// Decodes a set; `fourierPrecision` and `bootstrapKeyBodyBits` are absent from sets written before they
+    /// existed (standard, 64).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         lweDimension = try c.decode(LWEDimension.self, forKey: .lweDimension)
@@ -82,9 +108,14 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
         glweNoiseStandardDeviation = try c.decode(Double.self, forKey: .glweNoiseStandardDeviation)
         isInsecureTestSet = try c.decode(Bool.self, forKey: .isInsecureTestSet)
         fourierPrecision = try c.decodeIfPresent(FourierPrecision.self, forKey: .fourierPrecision) ?? .standard
+        bootstrapKeyBodyBits = try c.decodeIfPresent(Int.self, forKey: .bootstrapKeyBodyBits) ?? 64
+        guard bootstrapKeyBodyBits % 8 == 0, (8...64).contains(bootstrapKeyBodyBits) else {
+            throw DecodingError.dataCorruptedError(forKey: .bootstrapKeyBodyBits, in: c,
+                                                   debugDescription: "must be a multiple of 8 in 8...64, got \(bootstrapKeyBodyBits)")
+        }
     }
 
-    /// Encodes a set; a standard `fourierPrecision` is left out, so such sets read as before.
+    /// Encodes a set; a standard `fourierPrecision` and 64 body bits are left out, so such sets read as before.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(lweDimension, forKey: .lweDimension)
@@ -96,6 +127,7 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
         try c.encode(glweNoiseStandardDeviation, forKey: .glweNoiseStandardDeviation)
         try c.encode(isInsecureTestSet, forKey: .isInsecureTestSet)
         if fourierPrecision != .standard { try c.encode(fourierPrecision, forKey: .fourierPrecision) }
+        if bootstrapKeyBodyBits != 64 { try c.encode(bootstrapKeyBodyBits, forKey: .bootstrapKeyBodyBits) }
     }
 
     /// k·N: dimension of the big LWE key (sample-extraction output).
@@ -103,7 +135,8 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
 
     public var description: String {
         "n=\(lweDimension.rawValue) k=\(glweDimension.rawValue) N=\(polynomialSize.rawValue) "
-            + "pbs=\(pbsDecomposition)\(fourierPrecision == .split ? " fft=split" : "") ks=\(ksDecomposition)"
+            + "pbs=\(pbsDecomposition)\(fourierPrecision == .split ? " fft=split" : "")"
+            + (bootstrapKeyBodyBits < 64 ? " bsk-bodies=\(bootstrapKeyBodyBits)b" : "") + " ks=\(ksDecomposition)"
             + (isInsecureTestSet ? " [INSECURE TEST SET]" : "")
     }
 

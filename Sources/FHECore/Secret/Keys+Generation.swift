@@ -40,6 +40,12 @@ extension SecretKeys {
                 let row = output + ((j - 1) * (k + 1) + r) * (k + 1) * n
                 GLWEEncryption.encrypt(plaintext, key: glweKey, noise: parameters.glweNoiseStandardDeviation,
                                        generator: generator, into: row)
+                if parameters.bootstrapKeyBodyBits < 64 {
+                    // Round the body to a multiple of 2^(64 − bits): uniform noise the set's bootstrapKeyVariance counts.
+                    let drop = UInt64(64 - parameters.bootstrapKeyBodyBits)
+                    let body = row + k * n
+                    for c in 0..<n { body[c] = (body[c] &+ (1 &<< (drop &- 1))) & ~((1 &<< drop) &- 1) }
+                }
             }
         }
     }
@@ -136,7 +142,7 @@ extension SecretKeys {
         }
         return SeededLWEBootstrapKey(maskSeed: seeds.maskSeed, bodies: bodies, inputDimension: parameters.lweDimension,
                                      glweDimension: parameters.glweDimension, polynomialSize: parameters.polynomialSize,
-                                     decomposition: parameters.pbsDecomposition)
+                                     decomposition: parameters.pbsDecomposition, bodyBits: parameters.bootstrapKeyBodyBits)
     }
 
     /// Evaluation keys for the server: keyswitch key and Fourier bootstrap key.

@@ -13,7 +13,7 @@ extension SeededLWEBootstrapKey {
         message.baseLog = UInt32(decomposition.baseLog.rawValue)
         message.levelCount = UInt32(decomposition.levelCount.rawValue)
         message.seed = Data(maskSeed.bytes)
-        message.bodies = LittleEndianWords.bytes(of: bodies)
+        message.bodies = LittleEndianWords.bytes(of: bodies, topBits: bodyBits)
         return message
     }
 
@@ -22,9 +22,11 @@ extension SeededLWEBootstrapKey {
     public init(wire message: Cml_V1_SeededBootstrapKey, parameters: ParameterSet, field: String) throws {
         try message.checkConformance(to: parameters, field: field)
         self.init(maskSeed: Seed(bytes: Array(message.seed)),
-                  bodies: try LittleEndianWords.words(message.bodies, count: message.bodies.count / 8, field: "\(field).bodies"),
+                  bodies: try LittleEndianWords.words(message.bodies, count: message.bodies.count / (parameters.bootstrapKeyBodyBits / 8),
+                                                      topBits: parameters.bootstrapKeyBodyBits, field: "\(field).bodies"),
                   inputDimension: parameters.lweDimension, glweDimension: parameters.glweDimension,
-                  polynomialSize: parameters.polynomialSize, decomposition: parameters.pbsDecomposition)
+                  polynomialSize: parameters.polynomialSize, decomposition: parameters.pbsDecomposition,
+                  bodyBits: parameters.bootstrapKeyBodyBits)
     }
 }
 

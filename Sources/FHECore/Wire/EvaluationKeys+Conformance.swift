@@ -76,7 +76,8 @@ extension Cml_V1_SeededBootstrapKey {
         try expect(levelCount, set.pbsDecomposition.levelCount.rawValue, "\(field).levelCount")
         try expectSeed(seed, "\(field).seed")
         let rows = set.lweDimension.rawValue * set.glweDimension.glweSize * set.pbsDecomposition.levelCount.rawValue
-        try LittleEndianWords.check(bodies, count: rows * set.polynomialSize.rawValue, field: "\(field).bodies")
+        try LittleEndianWords.check(bodies, count: rows * set.polynomialSize.rawValue, topBits: set.bootstrapKeyBodyBits,
+                                    field: "\(field).bodies")
     }
 }
 

@@ -17,6 +17,7 @@ extension ParameterSet {
         message.glweNoiseStandardDeviation = glweNoiseStandardDeviation
         message.insecureTestSet = isInsecureTestSet
         message.splitFourierKey = fourierPrecision == .split
+        message.bootstrapKeyBodyBits = bootstrapKeyBodyBits == 64 ? 0 : UInt32(bootstrapKeyBodyBits)
         return message
     }
 
@@ -54,6 +55,11 @@ extension ParameterSet {
             throw WireFormatError(.invalidField, field: "\(field).polynomialSize", offset: nil,
                                   "must be a power of two ≥ 2, found \(polynomialSize)")
         }
+        let bodyBits = message.bootstrapKeyBodyBits == 0 ? 64 : Int(message.bootstrapKeyBodyBits)
+        guard bodyBits % 8 == 0, (8...64).contains(bodyBits) else {
+            throw WireFormatError(.invalidField, field: "\(field).bootstrapKeyBodyBits", offset: nil,
+                                  "must be 0 (64) or a multiple of 8 in 8...56, found \(message.bootstrapKeyBodyBits)")
+        }
         self.init(
             lweDimension: try dimension(message.lweDimension, "lweDimension"),
             glweDimension: try dimension(message.glweDimension, "glweDimension"),
@@ -63,6 +69,6 @@ extension ParameterSet {
             lweNoiseStandardDeviation: try standardDeviation(message.lweNoiseStandardDeviation, "lweNoiseStandardDeviation"),
             glweNoiseStandardDeviation: try standardDeviation(message.glweNoiseStandardDeviation, "glweNoiseStandardDeviation"),
             isInsecureTestSet: message.insecureTestSet,
-            fourierPrecision: message.splitFourierKey ? .split : .standard)
+            fourierPrecision: message.splitFourierKey ? .split : .standard, bootstrapKeyBodyBits: bodyBits)
     }
 }

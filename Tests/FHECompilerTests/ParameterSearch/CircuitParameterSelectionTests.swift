@@ -11,12 +11,30 @@ import FHECore
             groups: [.tlus("fc1", precision: 4, squaredNorm: 1, count: 1)], levelledOperandCount: 4096))
         let p = result.partitions[0].parameters
         #expect(result.partitions.count == 1)
-        #expect(p == ParameterSet(lweDimension: 771, glweDimension: 1, polynomialSize: 2048, pbs: (1, 23), ks: (5, 3)))
+        // The same set, its bootstrap-key bodies rounded afterwards (next test).
+        #expect(p.with(bootstrapKeyBodyBits: 64) == ParameterSet(lweDimension: 771, glweDimension: 1, polynomialSize: 2048,
+                                                                 pbs: (1, 23), ks: (5, 3)))
         // Default target: 2^-40 per PBS.
         #expect(result.errorProbabilityTarget == exp2(-40))
         #expect(result.maximalErrorProbability <= exp2(-40) * (1 + 1e-9))
         #expect(Int(result.totalCost / 1_048_576) == 101)
         #expect(result.keySizes == EvaluationKeySizes(for: p))
+    }
+
+    /// The chosen set's bootstrap-key bodies are rounded to the fewest bits (multiples of 8) its bounds allow:
+    /// every group stays within its bound, 8 bits fewer would break one, and the seeded key shrinks accordingly.
+    @Test func bootstrapKeyBodiesAreRoundedAsFarAsTheNoiseAllows() throws {
+        let request = CircuitParameterRequest(groups: [.tlus("fc1", precision: 4, squaredNorm: 1, count: 1)], levelledOperandCount: 4096)
+        let result = try CircuitParameterSelection.select(request)
+        let p = result.partitions[0].parameters
+        #expect(p.bootstrapKeyBodyBits == 48)
+        #expect(p.bootstrapKeyVariance > p.glweNoiseStandardDeviation * p.glweNoiseStandardDeviation)
+        for report in result.groups { #expect(report.variance <= report.maximalVariance * (1 + 1e-9)) }
+        let fewer = PartitionAssignment(sets: [p.with(bootstrapKeyBodyBits: 40)], partitionOfGroup: [0], sourceOfGroup: [0])
+        #expect(fewer.evaluate(request, errorProbability: result.errorProbabilityTarget) == nil)
+        let bodies = 771 * 1 * 2 * 2048
+        #expect(result.keySizes.seededBootstrapKeyBytes == bodies * 6 + 16)
+        #expect(result.keySizes.bootstrapKeyBytes == 771 * 4 * 2048 * 8)
     }
 
     @Test func monoParameterSatisfiesEveryGroup() throws {

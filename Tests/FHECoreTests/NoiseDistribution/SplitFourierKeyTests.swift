@@ -11,23 +11,23 @@ import Testing
                                            fourierPrecision: .split)
 
     /// A toy shape whose whole-key noise is dominated by the FFT term (N = 4096, one level of base 2^24): with a
-    /// split key the measured noise drops to the exact (key + rounding) part, as the model says, and it stays
-    /// below the model; with a whole key it is far above. 4 bootstraps × 4096 coefficients: a relative standard
-    /// deviation of about 2 %, so [0.5, 1.2] is loose.
+    /// split key the measured noise drops to the exact (key + rounding) part, as the model says (its FFT term is 2^−32 of the whole key's);
+    /// with a whole key it is far above. The coefficients of one accumulator are correlated, so 16 bootstraps of
+    /// n = 256 estimate it within about 15 % (measured spread 0.82–1.19 over five runs): [0.6, 1.5].
     @Test func splitKeyRemovesTheFFTErrorFromTheBlindRotation() {
         func toy(_ precision: FourierPrecision) -> ParameterSet {
-            ParameterSet(lweDimension: 64, glweDimension: 1, polynomialSize: 4096, pbs: (1, 24), ks: (3, 4),
+            ParameterSet(lweDimension: 256, glweDimension: 1, polynomialSize: 4096, pbs: (1, 24), ks: (3, 4),
                          lweNoiseStandardDeviation: 0x1p-30, glweNoiseStandardDeviation: SecurityCurve.minimalStandardDeviation(dimension: 4096),
                          isInsecureTestSet: true, fourierPrecision: precision)
         }
         var measured: [FourierPrecision: Double] = [:]
         for precision in [FourierPrecision.standard, .split] {
             let (secret, keys) = TestKeys.shared.keys(toy(precision))
-            measured[precision] = NoiseMeasurement.blindRotationVariance(secret: secret, keys: keys, bootstraps: 4)
+            measured[precision] = NoiseMeasurement.blindRotationVariance(secret: secret, keys: keys, bootstraps: 16)
         }
         let split = measured[.split]!, whole = measured[.standard]!
         let ratio = split / NoiseModel.pbsOutputVariance(for: toy(.split))
-        #expect(ratio > 0.5 && ratio < 1.2, "split measured/model = \(ratio)")
+        #expect(ratio > 0.6 && ratio < 1.5, "split measured/model = \(ratio)")
         #expect(whole / NoiseModel.pbsOutputVariance(for: toy(.standard)) < 1.2)
         #expect(whole > 16 * split, "whole-key noise 2^\(log2(whole)) vs split 2^\(log2(split))")
     }

@@ -107,6 +107,10 @@ public nonisolated struct Cml_V1_ParameterSet: Sendable {
   /// whole polynomials (standard).
   public var splitFourierKey: Bool = false
 
+  /// Bits kept of each bootstrap-key body (a multiple of 8; 0 = 64): the bodies are rounded to multiples
+  /// of 2^(64 - bits) at key generation, and SeededBootstrapKey.bodies holds bits/8 bytes per body.
+  public var bootstrapKeyBodyBits: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -357,7 +361,8 @@ public nonisolated struct Cml_V1_SeededBootstrapKey: Sendable {
   public var seed: Data = Data()
 
   /// input_lwe_dimension * (glwe_dimension + 1) * level_count GLWE rows, each contributing its
-  /// body polynomial of polynomial_size u64 words, LE.
+  /// body polynomial of polynomial_size u64 words, LE; with ParameterSet.bootstrap_key_body_bits = b < 64,
+  /// each body is its top b/8 bytes (body >> (64 - b), LE, b/8 bytes).
   public var bodies: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -612,7 +617,7 @@ nonisolated extension Cml_V1_EncryptionStatus: SwiftProtobuf._ProtoNameProviding
 
 nonisolated extension Cml_V1_ParameterSet: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ParameterSet"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lwe_dimension\0\u{3}glwe_dimension\0\u{3}polynomial_size\0\u{3}pbs_base_log\0\u{3}pbs_level_count\0\u{3}ks_base_log\0\u{3}ks_level_count\0\u{3}lwe_noise_standard_deviation\0\u{3}glwe_noise_standard_deviation\0\u{3}insecure_test_set\0\u{3}split_fourier_key\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lwe_dimension\0\u{3}glwe_dimension\0\u{3}polynomial_size\0\u{3}pbs_base_log\0\u{3}pbs_level_count\0\u{3}ks_base_log\0\u{3}ks_level_count\0\u{3}lwe_noise_standard_deviation\0\u{3}glwe_noise_standard_deviation\0\u{3}insecure_test_set\0\u{3}split_fourier_key\0\u{3}bootstrap_key_body_bits\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -631,6 +636,7 @@ nonisolated extension Cml_V1_ParameterSet: SwiftProtobuf.Message, SwiftProtobuf.
       case 9: try { try decoder.decodeSingularDoubleField(value: &self.glweNoiseStandardDeviation) }()
       case 10: try { try decoder.decodeSingularBoolField(value: &self.insecureTestSet) }()
       case 11: try { try decoder.decodeSingularBoolField(value: &self.splitFourierKey) }()
+      case 12: try { try decoder.decodeSingularUInt32Field(value: &self.bootstrapKeyBodyBits) }()
       default: break
       }
     }
@@ -670,6 +676,9 @@ nonisolated extension Cml_V1_ParameterSet: SwiftProtobuf.Message, SwiftProtobuf.
     if self.splitFourierKey != false {
       try visitor.visitSingularBoolField(value: self.splitFourierKey, fieldNumber: 11)
     }
+    if self.bootstrapKeyBodyBits != 0 {
+      try visitor.visitSingularUInt32Field(value: self.bootstrapKeyBodyBits, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -685,6 +694,7 @@ nonisolated extension Cml_V1_ParameterSet: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.glweNoiseStandardDeviation != rhs.glweNoiseStandardDeviation {return false}
     if lhs.insecureTestSet != rhs.insecureTestSet {return false}
     if lhs.splitFourierKey != rhs.splitFourierKey {return false}
+    if lhs.bootstrapKeyBodyBits != rhs.bootstrapKeyBodyBits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
