@@ -121,71 +121,66 @@ extension FFTPlan {
     }
 
     /// out = Σ_r a_r·b_r pointwise over `rows` pairs of Fourier polynomials (N doubles each): a_r at
-    /// `a + r·N`, b_r at `b + r·rowStride`. One pass with the sum in registers, so `out` is written once
-    /// and every input is read once.
-    /// Only the points in `points` (bounds multiples of 8) are computed: all by default.
+    /// `a + r·N`, b_r at `b + r·rowStride`; only the points in `points` (bounds multiples of 8), all by default.
     @inline(__always)
     public func sumOfProducts(
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, rowStride: Int,
         into out: UnsafeMutablePointer<Double>, points: Range<Int>? = nil
     ) {
-        typealias V = SIMD8<Double>
-        let n = polynomialSize
-        let range = points ?? 0..<complexCount
-        let m = range.upperBound
-        var j = range.lowerBound
-        while j < m {
-            var cr = V(repeating: 0), ci = V(repeating: 0)
-            var ap = a, bp = b
-            for _ in 0..<rows {
-                // Points j…j+7: 8 real parts at 2j, their imaginary parts at 2j + 8.
-                let ar = UnsafeRawPointer(ap + 2 &* j).loadUnaligned(as: V.self)
-                let ai = UnsafeRawPointer(ap + (2 &* j &+ 8)).loadUnaligned(as: V.self)
-                let br = UnsafeRawPointer(bp + 2 &* j).loadUnaligned(as: V.self)
-                let bi = UnsafeRawPointer(bp + (2 &* j &+ 8)).loadUnaligned(as: V.self)
-                cr = multiplyAdd(multiplyAdd(cr, ar, br), -ai, bi)
-                ci = multiplyAdd(multiplyAdd(ci, ar, bi), ai, br)
-                ap += n
-                bp += rowStride
-            }
-            UnsafeMutableRawPointer(out + 2 &* j).storeBytes(of: cr, as: V.self)
-            UnsafeMutableRawPointer(out + (2 &* j &+ 8)).storeBytes(of: ci, as: V.self)
-            j &+= 8
-        }
+        sumOfProducts(a, b, rows: rows, rowStride: rowStride, outputs: 1, into: out, points: points ?? 0..<complexCount)
     }
 
-    /// `sumOfProducts` against two key parts at once (a split key's top parts `b` and rests `b2`, same row
-    /// layout), into `out` and `out2`: each digit transform is read once for both.
+    /// The Fourier products of an external product, for one or two output polynomials and one or two key parts:
+    /// out_c = Σ_r a_r·b_{r,c} for c < `outputs` (1 or 2), with a_r at `a + r·N`, b_{r,c} at `b + r·rowStride + c·N`
+    /// and out_c at `out + c·N`; with a second key part `b2` (a split key's rests, same layout), also
+    /// out2_c = Σ_r a_r·b2_{r,c} at `out2 + c·N`. Each digit transform is read once for everything it multiplies.
+    /// Only the points in `points` (bounds multiples of 8) are computed.
     @inline(__always)
     public func sumOfProducts(
-        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ b2: UnsafePointer<Double>, rows: Int, rowStride: Int,
-        into out: UnsafeMutablePointer<Double>, _ out2: UnsafeMutablePointer<Double>, points: Range<Int>
+        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ b2: UnsafePointer<Double>? = nil, rows: Int, rowStride: Int,
+        outputs: Int, into out: UnsafeMutablePointer<Double>, _ out2: UnsafeMutablePointer<Double>? = nil, points: Range<Int>
     ) {
         typealias V = SIMD8<Double>
         let n = polynomialSize
+        precondition(outputs == 1 || outputs == 2, "sumOfProducts takes 1 or 2 outputs, got \(outputs)")
+        precondition((b2 == nil) == (out2 == nil), "a second key part needs its own outputs")
+        let two = outputs == 2
+        let second = b2 ?? b
+        let zero = V(repeating: 0)
         var j = points.lowerBound
         while j < points.upperBound {
-            var cr = V(repeating: 0), ci = V(repeating: 0), dr = V(repeating: 0), di = V(repeating: 0)
-            var ap = a, bp = b, bp2 = b2
+            // Accumulators: output 0 and 1 of part 1, then of part 2.
+            var r0 = zero, i0 = zero, r1 = zero, i1 = zero, s0 = zero, t0 = zero, s1 = zero, t1 = zero
+            var ap = a, bp = b, bp2 = second
             for _ in 0..<rows {
                 let ar = UnsafeRawPointer(ap + 2 &* j).loadUnaligned(as: V.self)
                 let ai = UnsafeRawPointer(ap + (2 &* j &+ 8)).loadUnaligned(as: V.self)
-                let br = UnsafeRawPointer(bp + 2 &* j).loadUnaligned(as: V.self)
-                let bi = UnsafeRawPointer(bp + (2 &* j &+ 8)).loadUnaligned(as: V.self)
-                let er = UnsafeRawPointer(bp2 + 2 &* j).loadUnaligned(as: V.self)
-                let ei = UnsafeRawPointer(bp2 + (2 &* j &+ 8)).loadUnaligned(as: V.self)
-                cr = multiplyAdd(multiplyAdd(cr, ar, br), -ai, bi)
-                ci = multiplyAdd(multiplyAdd(ci, ar, bi), ai, br)
-                dr = multiplyAdd(multiplyAdd(dr, ar, er), -ai, ei)
-                di = multiplyAdd(multiplyAdd(di, ar, ei), ai, er)
+                @inline(__always) func mac(_ p: UnsafePointer<Double>, _ re: inout V, _ im: inout V) {
+                    let br = UnsafeRawPointer(p + 2 &* j).loadUnaligned(as: V.self)
+                    let bi = UnsafeRawPointer(p + (2 &* j &+ 8)).loadUnaligned(as: V.self)
+                    re = multiplyAdd(multiplyAdd(re, ar, br), -ai, bi)
+                    im = multiplyAdd(multiplyAdd(im, ar, bi), ai, br)
+                }
+                mac(bp, &r0, &i0)
+                if two { mac(bp + n, &r1, &i1) }
+                if b2 != nil {
+                    mac(bp2, &s0, &t0)
+                    if two { mac(bp2 + n, &s1, &t1) }
+                }
                 ap += n
                 bp += rowStride
                 bp2 += rowStride
             }
-            UnsafeMutableRawPointer(out + 2 &* j).storeBytes(of: cr, as: V.self)
-            UnsafeMutableRawPointer(out + (2 &* j &+ 8)).storeBytes(of: ci, as: V.self)
-            UnsafeMutableRawPointer(out2 + 2 &* j).storeBytes(of: dr, as: V.self)
-            UnsafeMutableRawPointer(out2 + (2 &* j &+ 8)).storeBytes(of: di, as: V.self)
+            @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ re: V, _ im: V) {
+                UnsafeMutableRawPointer(p + 2 &* j).storeBytes(of: re, as: V.self)
+                UnsafeMutableRawPointer(p + (2 &* j &+ 8)).storeBytes(of: im, as: V.self)
+            }
+            store(out, r0, i0)
+            if two { store(out + n, r1, i1) }
+            if let out2 {
+                store(out2, s0, t0)
+                if two { store(out2 + n, s1, t1) }
+            }
             j &+= 8
         }
     }
