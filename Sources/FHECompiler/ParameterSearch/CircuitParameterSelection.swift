@@ -28,9 +28,7 @@ public enum CircuitParameterSelection {
         var cache = DecompositionParetoCache()
         var calls = 1
         var result = try solve(request, errorProbability: perPBS, cache: &cache)
-        guard let global = request.globalErrorProbability else {
-            return result.with(calls: calls, global: nil)
-        }
+        guard let global = request.globalErrorProbability else { return result.with(calls: calls, global: nil) }
 
         // §2.7 (Concrete `getSolutionWithGlobalPError`): re-aim the per-PBS target from the effective
         // number of TLUs the last answer implies.

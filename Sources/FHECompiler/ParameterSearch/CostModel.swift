@@ -19,7 +19,7 @@ public enum CostModel {
                             fourierPrecision: FourierPrecision = .standard) -> Double {
         let glweSize = Double(glweDimension + 1)
         let levels = Double(levelCount)
-        let parts = fourierPrecision == .split ? 2.0 : 1.0
+        let parts = Double(fourierPrecision.keyParts)
         let fftCost = glweSize * levels * fft(polynomialSize: polynomialSize)
         let ifftCost = parts * glweSize * fft(polynomialSize: polynomialSize)
         let productCost = parts * glweSize * glweSize * levels * Double(polynomialSize) * 1.0

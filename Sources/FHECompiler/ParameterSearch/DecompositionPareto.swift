@@ -133,7 +133,7 @@ public struct DecompositionParetoCache: Sendable {
 
     /// The bootstrap front of (k, log2 N) over `precisions`, computed once.
     public mutating func cmux(glweDimension k: Int, log2PolynomialSize: Int, precisions: [FourierPrecision]) -> [CMUXCandidate] {
-        let key = precisions.reduce(k << 8 | log2PolynomialSize) { $0 << 2 | ($1 == .split ? 2 : 1) }
+        let key = precisions.reduce(k << 8 | log2PolynomialSize) { $0 << 2 | $1.keyParts }
         if let front = cmuxFronts[key] { return front }
         let front = DecompositionPareto.cmux(glweDimension: k, log2PolynomialSize: log2PolynomialSize, precisions: precisions)
         cmuxFronts[key] = front

@@ -1,7 +1,6 @@
 // The parameter search of Concrete's v0 atomic-pattern optimizer, reference/tfhe.md §3.2
 // (`optimization/atomic_pattern.rs`), generalised to several noise constraints and TLU groups.
 import FHECore
-import Foundation
 
 /// A parameter set found by the search, with the quantities it was chosen on.
 public struct AtomicPatternSolution: Hashable, Sendable {
@@ -149,15 +148,14 @@ public enum ParameterOptimizer {
     }
 
     /// The fewest bootstrap-key body bits (a multiple of 8, at least `CircuitParameterSelection.minimalBodyBits`)
-    /// whose rounding adds at most `extraCMUXVariance` to V_CMUX (the key-noise term l·(k+1)·N·(B²+2)/12 times
-    /// the rounding's 2^(−2·bits)/12); 64 when none does.
+    /// whose rounding adds at most `extraCMUXVariance` to V_CMUX (the key-noise term of §2.4 with the rounding's
+    /// variance as key variance); 64 when none does.
     static func fewestBodyBits(glweDimension k: Int, polynomialSize: Int, cmux: CMUXCandidate, extraCMUXVariance: Double) -> Int {
-        let base = Foundation.exp2(Double(cmux.baseLog))
-        let digits: Double = Double(cmux.levelCount) * Double(k + 1) * Double(polynomialSize)
-        let perKeyVariance: Double = digits * (base * base + 2) / 12
         for bits in stride(from: CircuitParameterSelection.minimalBodyBits, to: 64, by: 8) {
-            let rounding: Double = Foundation.exp2(-2 * Double(bits)) / 12
-            if perKeyVariance * rounding <= extraCMUXVariance { return bits }
+            let added = NoiseModel.cmuxVarianceTerms(
+                glweDimension: k, polynomialSize: polynomialSize, baseLog: cmux.baseLog, levelCount: cmux.levelCount,
+                bootstrapKeyVariance: ParameterSet.bodyRoundingVariance(bits: bits)).keyNoise
+            if added <= extraCMUXVariance { return bits }
         }
         return 64
     }

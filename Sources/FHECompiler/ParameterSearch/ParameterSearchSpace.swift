@@ -35,12 +35,6 @@ public struct ParameterSearchSpace: Hashable, Sendable, Codable {
     public static let cml = ParameterSearchSpace(glweDimensions: 1...6, log2PolynomialSizes: 8...17, lweDimensions: 512...2047,
                                                  fourierPrecisions: [.standard, .split])
 
-    /// The same ranges with other Fourier precisions.
-    public func with(fourierPrecisions: [FourierPrecision]) -> ParameterSearchSpace {
-        ParameterSearchSpace(glweDimensions: glweDimensions, log2PolynomialSizes: log2PolynomialSizes, lweDimensions: lweDimensions,
-                             fourierPrecisions: fourierPrecisions)
-    }
-
     private enum CodingKeys: String, CodingKey { case glweDimensions, log2PolynomialSizes, lweDimensions, fourierPrecisions }
 
     /// Decodes a space; one written before `fourierPrecisions` existed searched whole-key products only.

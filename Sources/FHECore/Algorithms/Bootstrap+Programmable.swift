@@ -14,7 +14,7 @@ public enum Bootstrap {
         let decomposer = SignedDecomposer(key.decomposition)
         let l = key.decomposition.levelCount.rawValue
         let split = key.fourierPrecision == .split
-        let ggswSize = (split ? 2 : 1) * l * k1 * k1 * n
+        let ggswSize = key.fourierPrecision.keyParts * l * k1 * k1 * n
         // Items whose ã_i is non-zero (the others skip CMUX i), as indices into `scratches`.
         let active = UnsafeMutablePointer<Int>.allocate(capacity: scratches.count)
         defer { active.deallocate() }

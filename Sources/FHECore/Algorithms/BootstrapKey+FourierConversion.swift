@@ -7,7 +7,7 @@ public enum BootstrapKeyConversion {
     public static func fourier(_ key: LWEBootstrapKey, precision: FourierPrecision = .standard) -> FourierLWEBootstrapKey {
         let n = key.polynomialSize.rawValue
         let polynomials = key.data.count / n
-        let parts = precision == .split ? 2 : 1
+        let parts = precision.keyParts
         let ggswPolynomials = polynomials / key.inputDimension.rawValue
         let plan = FFTPlan(polynomialSize: key.polynomialSize)
         let h = UInt64(FourierPrecision.splitBits)

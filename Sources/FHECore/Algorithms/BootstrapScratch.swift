@@ -40,7 +40,7 @@ public final class BootstrapScratch {
         difference = .allocate(capacity: glwe)
         digits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * bigN)
         fourierDigits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * glwe)
-        fourierAccumulator = .allocate(capacity: (parameters.fourierPrecision == .split ? 2 : 1) * glwe)
+        fourierAccumulator = .allocate(capacity: parameters.fourierPrecision.keyParts * glwe)
         keyswitchDigits = .allocate(capacity: parameters.ksDecomposition.levelCount.rawValue)
     }
 

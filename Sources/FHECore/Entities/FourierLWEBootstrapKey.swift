@@ -22,7 +22,7 @@ public struct FourierLWEBootstrapKey: Sendable {
     public init(data: [Double], inputDimension: LWEDimension, glweDimension: GLWEDimension,
                 polynomialSize: PolynomialSize, decomposition: DecompositionParameters,
                 fourierPrecision: FourierPrecision = .standard) {
-        let expected = inputDimension.rawValue * (fourierPrecision == .split ? 2 : 1) * GGSWCiphertext.wordCount(
+        let expected = inputDimension.rawValue * fourierPrecision.keyParts * GGSWCiphertext.wordCount(
             glweDimension: glweDimension, polynomialSize: polynomialSize, decomposition: decomposition)
         precondition(data.count == expected, "Fourier bootstrap key needs \(expected) doubles, got \(data.count)")
         self.data = data

@@ -66,25 +66,17 @@ extension FFTPlan {
     }
 
     /// Inverse transform of `fourier` (destroyed) whose product values are in torus units; the result,
-    /// reduced mod 1 and rounded to 64 bits, is wrapping-added to `output`.
-    public func inverseAddTorus(_ fourier: UnsafeMutablePointer<Double>, to output: UnsafeMutablePointer<UInt64>) {
+    /// reduced mod 1 and rounded to 64 bits, is wrapping-added to `output`. With `gridBits` h, for products that lie
+    /// on the grid of multiples of 2^−h (a split key's top part times integer digits), each coefficient is rounded
+    /// to that grid instead, which removes the f64 error while it stays below 2^−(h+1).
+    public func inverseAddTorus(_ fourier: UnsafeMutablePointer<Double>, to output: UnsafeMutablePointer<UInt64>, gridBits: Int? = nil) {
         let m = complexCount
         inverseUntwist(fourier) { block, x, y in
             let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
-            lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ Torus.fromReal(x), as: SIMD8<UInt64>.self)
-            highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ Torus.fromReal(y), as: SIMD8<UInt64>.self)
-        }
-    }
-
-    /// `inverseAddTorus` for products that lie on the grid of multiples of 2^−h (a split key's top part times
-    /// integer digits): each coefficient is rounded to that grid, which removes the f64 error while it stays
-    /// below 2^−(h+1).
-    public func inverseAddTorus(_ fourier: UnsafeMutablePointer<Double>, to output: UnsafeMutablePointer<UInt64>, gridBits h: Int) {
-        let m = complexCount
-        inverseUntwist(fourier) { block, x, y in
-            let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
-            lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ Torus.fromReal(x, gridBits: h), as: SIMD8<UInt64>.self)
-            highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ Torus.fromReal(y, gridBits: h), as: SIMD8<UInt64>.self)
+            let (u, v) = if let h = gridBits { (Torus.fromReal(x, gridBits: h), Torus.fromReal(y, gridBits: h)) }
+                         else { (Torus.fromReal(x), Torus.fromReal(y)) }
+            lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ u, as: SIMD8<UInt64>.self)
+            highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ v, as: SIMD8<UInt64>.self)
         }
     }
 
@@ -130,11 +122,11 @@ extension FFTPlan {
         sumOfProducts(a, b, rows: rows, rowStride: rowStride, outputs: 1, into: out, points: points ?? 0..<complexCount)
     }
 
-    /// The Fourier products of an external product, for one or two output polynomials and one or two key parts:
+    /// The Fourier products of an external product, for two output polynomials or for two key parts:
     /// out_c = Σ_r a_r·b_{r,c} for c < `outputs` (1 or 2), with a_r at `a + r·N`, b_{r,c} at `b + r·rowStride + c·N`
-    /// and out_c at `out + c·N`; with a second key part `b2` (a split key's rests, same layout), also
-    /// out2_c = Σ_r a_r·b2_{r,c} at `out2 + c·N`. Each digit transform is read once for everything it multiplies.
-    /// Only the points in `points` (bounds multiples of 8) are computed.
+    /// and out_c at `out + c·N`; or, with a second key part `b2` (a split key's rests, same layout) and one output,
+    /// also out2 = Σ_r a_r·b2_r. Each digit transform is read once for everything it multiplies (two outputs of
+    /// two parts at once measured slower). Only the points in `points` (bounds multiples of 8) are computed.
     @inline(__always)
     public func sumOfProducts(
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ b2: UnsafePointer<Double>? = nil, rows: Int, rowStride: Int,
@@ -143,14 +135,15 @@ extension FFTPlan {
         typealias V = SIMD8<Double>
         let n = polynomialSize
         precondition(outputs == 1 || outputs == 2, "sumOfProducts takes 1 or 2 outputs, got \(outputs)")
-        precondition((b2 == nil) == (out2 == nil), "a second key part needs its own outputs")
+        precondition((b2 == nil) == (out2 == nil), "a second key part needs its own output")
+        precondition(b2 == nil || outputs == 1, "a second key part goes with one output")
         let two = outputs == 2
         let second = b2 ?? b
         let zero = V(repeating: 0)
         var j = points.lowerBound
         while j < points.upperBound {
-            // Accumulators: output 0 and 1 of part 1, then of part 2.
-            var r0 = zero, i0 = zero, r1 = zero, i1 = zero, s0 = zero, t0 = zero, s1 = zero, t1 = zero
+            // Accumulators: outputs 0 and 1 of the first part, output 0 of the second.
+            var r0 = zero, i0 = zero, r1 = zero, i1 = zero, s0 = zero, t0 = zero
             var ap = a, bp = b, bp2 = second
             for _ in 0..<rows {
                 let ar = UnsafeRawPointer(ap + 2 &* j).loadUnaligned(as: V.self)
@@ -163,10 +156,7 @@ extension FFTPlan {
                 }
                 mac(bp, &r0, &i0)
                 if two { mac(bp + n, &r1, &i1) }
-                if b2 != nil {
-                    mac(bp2, &s0, &t0)
-                    if two { mac(bp2 + n, &s1, &t1) }
-                }
+                if b2 != nil { mac(bp2, &s0, &t0) }
                 ap += n
                 bp += rowStride
                 bp2 += rowStride
@@ -177,10 +167,7 @@ extension FFTPlan {
             }
             store(out, r0, i0)
             if two { store(out + n, r1, i1) }
-            if let out2 {
-                store(out2, s0, t0)
-                if two { store(out2 + n, s1, t1) }
-            }
+            if let out2 { store(out2, s0, t0) }
             j &+= 8
         }
     }

@@ -86,8 +86,12 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
     /// Variance (torus) of the bootstrap key's noise: σ_glwe² plus the rounding of the bodies to
     /// `bootstrapKeyBodyBits`.
     public var bootstrapKeyVariance: Double {
-        glweNoiseStandardDeviation * glweNoiseStandardDeviation
-            + (bootstrapKeyBodyBits < 64 ? exp2(-2 * Double(bootstrapKeyBodyBits)) / 12 : 0)
+        glweNoiseStandardDeviation * glweNoiseStandardDeviation + Self.bodyRoundingVariance(bits: bootstrapKeyBodyBits)
+    }
+
+    /// Variance (torus) that rounding key bodies to `bits` bits adds: 2^(−2·bits)/12, none at 64.
+    public static func bodyRoundingVariance(bits: Int) -> Double {
+        bits < 64 ? exp2(-2 * Double(bits)) / 12 : 0
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -173,6 +177,9 @@ public enum FourierPrecision: String, Hashable, Sendable, Codable {
 
     /// h: bits of the key's top part.
     public static let splitBits = 16
+
+    /// Fourier copies of every key polynomial: 2 for a split key (top part and rest), else 1.
+    public var keyParts: Int { self == .split ? 2 : 1 }
 }
 
 /// A parameter set that does not reach 128-bit security.
