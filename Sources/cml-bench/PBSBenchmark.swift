@@ -22,6 +22,8 @@ extension Main {
             "Also time another set: bits:n,k,N,pbs-levels,pbs-base-log,ks-levels,ks-base-log[,split] (repeatable; split: split-key Fourier products).",
             discussion: "E.g. --set 6:896,1,8192,4,9,6,3, the benchmark models' set at 6 rounding bits (cml-dev compile --verbose prints a bundle's)."))
         var extraSets: [String] = []
+        @Option(help: "Comma-separated polynomial sizes N whose FFT is timed (forward, and forward + inverse).")
+        var fftSizes = "2048"
 
         /// The `--set` values, parsed.
         func parsedSets() throws -> [(bits: Int, parameters: ParameterSet)] {
@@ -49,7 +51,12 @@ extension Main {
                 return b
             }
             let extra = try parsedSets()
-            print(PBSBenchmark.fft(polynomialSize: 2048))
+            for size in fftSizes.split(separator: ",") {
+                guard let n = Int(size), n >= 16, n & (n - 1) == 0 else {
+                    throw ValidationError("--fft-sizes takes powers of two ≥ 16, got '\(size)'")
+                }
+                print(PBSBenchmark.fft(polynomialSize: n))
+            }
             for b in list {
                 for line in PBSBenchmark.run(bits: b, count: count, runs: runs, batch: batch, concurrent: concurrent) { print(line) }
             }
@@ -80,31 +87,39 @@ enum PBSBenchmark {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
-    /// ns per forward + inverse negacyclic FFT of size N (an M = N/2-point complex transform each way).
+    /// ns per forward negacyclic FFT and per forward + inverse of size N (an M = N/2-point complex transform each
+    /// way), with the twist and the conversions, L1/L2-hot, median of 5 rounds.
     static func fft(polynomialSize: Int) -> String {
         let plan = FFTPlan(polynomialSize: PolynomialSize(polynomialSize))
         let digits = (0..<polynomialSize).map { _ in Int64.random(in: -1000...1000) }
-        var fourier = [Double](repeating: 0, count: polynomialSize)
+        // Cache-line aligned, like the engine's Fourier buffers.
+        let fp = allocateAligned(Double.self, count: polynomialSize)
+        defer { fp.deallocate() }
         var out = [UInt64](repeating: 0, count: polynomialSize)
-        let iterations = 20_000
-        var samples = [Double](), wall = [Double]()
+        let iterations = max(200, 40_000_000 / polynomialSize)
+        var forward = [Double](), pair = [Double](), wall = [Double]()
         digits.withUnsafeBufferPointer { d in
-            fourier.withUnsafeMutableBufferPointer { f in
+            do {
+                let f = UnsafeMutableBufferPointer(start: fp, count: polynomialSize)
                 out.withUnsafeMutableBufferPointer { o in
                     for _ in 0..<5 {
-                        let t0 = clock.now, c0 = threadCPUSeconds()
+                        var c0 = threadCPUSeconds()
+                        for _ in 0..<iterations { plan.forwardInteger(d.baseAddress!, into: f.baseAddress!) }
+                        forward.append((threadCPUSeconds() - c0) / Double(iterations) * 1e9)
+                        let t0 = clock.now
+                        c0 = threadCPUSeconds()
                         for _ in 0..<iterations {
                             plan.forwardInteger(d.baseAddress!, into: f.baseAddress!)
                             plan.inverseAddTorus(f.baseAddress!, to: o.baseAddress!)
                         }
-                        samples.append((threadCPUSeconds() - c0) / Double(iterations) * 1e9)
+                        pair.append((threadCPUSeconds() - c0) / Double(iterations) * 1e9)
                         wall.append(seconds(clock.now - t0) / Double(iterations) * 1e9)
                     }
                 }
             }
         }
-        return String(format: "fft n=%d ns=%.0f (forward+inverse incl. twist and torus conversion; wall %.0f)",
-                      polynomialSize, median(samples), median(wall))
+        return String(format: "fft n=%d ns=%.0f forward_ns=%.0f (forward+inverse incl. twist and torus conversion; wall %.0f)",
+                      polynomialSize, median(pair), median(forward), median(wall))
     }
 
     /// One line per measurement for the `bits`-bit Concrete set.

@@ -18,8 +18,8 @@ public enum Bootstrap {
         // Items whose ã_i is non-zero (the others skip CMUX i), as indices into `scratches`.
         let active = UnsafeMutablePointer<Int>.allocate(capacity: scratches.count)
         defer { active.deallocate() }
-        key.data.withUnsafeBufferPointer { bsk in
-            let base = bsk.baseAddress!
+        withExtendedLifetime(key.storage) {
+            let base = key.storage.baseAddress
             for i in 0..<count {
                 let ggsw = base + i &* ggswSize
                 var activeCount = 0

@@ -11,8 +11,7 @@ public enum BootstrapKeyConversion {
         let ggswPolynomials = polynomials / key.inputDimension.rawValue
         let plan = FFTPlan(polynomialSize: key.polynomialSize)
         let h = UInt64(FourierPrecision.splitBits)
-        let data = [Double](unsafeUninitializedCapacity: parts * key.data.count) { buffer, count in
-            let out = buffer.baseAddress!
+        let storage = AlignedBuffer<Double>(count: parts * key.data.count) { out in
             key.data.withUnsafeBufferPointer { input in
                 let chunk = 64
                 Parallel.forEach(count: (polynomials + chunk - 1) / chunk, makeState: { () }) { _, c in
@@ -39,9 +38,8 @@ public enum BootstrapKeyConversion {
                     }
                 }
             }
-            count = parts * key.data.count
         }
-        return FourierLWEBootstrapKey(data: data, inputDimension: key.inputDimension, glweDimension: key.glweDimension,
+        return FourierLWEBootstrapKey(storage: storage, inputDimension: key.inputDimension, glweDimension: key.glweDimension,
                                       polynomialSize: key.polynomialSize, decomposition: key.decomposition,
                                       fourierPrecision: precision)
     }

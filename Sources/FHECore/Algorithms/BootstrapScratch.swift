@@ -34,14 +34,15 @@ public final class BootstrapScratch {
         let n = parameters.lweDimension.lweSize
         let glwe = parameters.glweDimension.glweSize * parameters.polynomialSize.rawValue
         let bigN = parameters.polynomialSize.rawValue
-        small = .allocate(capacity: n)
-        switched = .allocate(capacity: n)
-        accumulator = .allocate(capacity: glwe)
-        difference = .allocate(capacity: glwe)
-        digits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * bigN)
-        fourierDigits = .allocate(capacity: parameters.pbsDecomposition.levelCount.rawValue * glwe)
-        fourierAccumulator = .allocate(capacity: parameters.fourierPrecision.keyParts * glwe)
-        keyswitchDigits = .allocate(capacity: parameters.ksDecomposition.levelCount.rawValue)
+        // Cache-line aligned: the kernels move 8-lane vectors through every buffer (AlignedBuffer.swift).
+        small = allocateAligned(UInt64.self, count: n)
+        switched = allocateAligned(Int.self, count: n)
+        accumulator = allocateAligned(UInt64.self, count: glwe)
+        difference = allocateAligned(UInt64.self, count: glwe)
+        digits = allocateAligned(Int64.self, count: parameters.pbsDecomposition.levelCount.rawValue * bigN)
+        fourierDigits = allocateAligned(Double.self, count: parameters.pbsDecomposition.levelCount.rawValue * glwe)
+        fourierAccumulator = allocateAligned(Double.self, count: parameters.fourierPrecision.keyParts * glwe)
+        keyswitchDigits = allocateAligned(Int64.self, count: parameters.ksDecomposition.levelCount.rawValue)
     }
 
     deinit {

@@ -4,8 +4,8 @@
 /// like `LWEBootstrapKey`: [GGSW i][level j][row r][polynomial c][N]. A split key (`FourierPrecision.split`)
 /// holds two such GGSWs per i, the top parts then the rests: [GGSW i][part][level j][row r][polynomial c][N].
 public struct FourierLWEBootstrapKey: Sendable {
-    /// The Fourier polynomials.
-    public let data: [Double]
+    /// The Fourier polynomials, cache-line aligned for the vector kernels.
+    public let storage: AlignedBuffer<Double>
     /// n.
     public let inputDimension: LWEDimension
     /// k.
@@ -17,15 +17,24 @@ public struct FourierLWEBootstrapKey: Sendable {
     /// Whole or split key polynomials.
     public let fourierPrecision: FourierPrecision
 
-    /// A key over existing Fourier data.
+    /// A key over a copy of `data`.
     /// - Precondition: `data.count == n·l·(k+1)²·N`, twice that for a split key.
     public init(data: [Double], inputDimension: LWEDimension, glweDimension: GLWEDimension,
                 polynomialSize: PolynomialSize, decomposition: DecompositionParameters,
                 fourierPrecision: FourierPrecision = .standard) {
+        self.init(storage: AlignedBuffer(data), inputDimension: inputDimension, glweDimension: glweDimension,
+                  polynomialSize: polynomialSize, decomposition: decomposition, fourierPrecision: fourierPrecision)
+    }
+
+    /// A key over existing Fourier data.
+    /// - Precondition: `storage.count == n·l·(k+1)²·N`, twice that for a split key.
+    public init(storage: AlignedBuffer<Double>, inputDimension: LWEDimension, glweDimension: GLWEDimension,
+                polynomialSize: PolynomialSize, decomposition: DecompositionParameters,
+                fourierPrecision: FourierPrecision = .standard) {
         let expected = inputDimension.rawValue * fourierPrecision.keyParts * GGSWCiphertext.wordCount(
             glweDimension: glweDimension, polynomialSize: polynomialSize, decomposition: decomposition)
-        precondition(data.count == expected, "Fourier bootstrap key needs \(expected) doubles, got \(data.count)")
-        self.data = data
+        precondition(storage.count == expected, "Fourier bootstrap key needs \(expected) doubles, got \(storage.count)")
+        self.storage = storage
         self.inputDimension = inputDimension
         self.glweDimension = glweDimension
         self.polynomialSize = polynomialSize
@@ -34,5 +43,8 @@ public struct FourierLWEBootstrapKey: Sendable {
     }
 
     /// Size in bytes.
-    public var byteCount: Int { data.count * 8 }
+    public var byteCount: Int { storage.count * 8 }
+
+    /// A copy of the Fourier polynomials.
+    public var data: [Double] { storage.array }
 }

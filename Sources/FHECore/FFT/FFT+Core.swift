@@ -59,9 +59,15 @@ func multiplyAdd(_ acc: Double, _ a: Double, _ b: Double) -> Double {
     #endif
 }
 
+/// −x as `−0 − x`, which LLVM reads as a sign flip and folds into a fused multiply-add (vfnmadd). Swift's prefix
+/// minus on SIMD vectors is `0 − x`, which it may not fold (the two differ at x = +0): every complex product of
+/// the FFT paid one extra subtraction for it.
+@inline(__always) @usableFromInline
+func negated<V: SIMD>(_ x: V) -> V where V.Scalar: FloatingPoint { V(repeating: -V.Scalar.zero) - x }
+
 /// a·b − c·d (half the floating-point operations of a complex product with fused multiply-adds).
 @inline(__always) @usableFromInline
-func mulSub<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { multiplyAdd(a * b, -c, d) }
+func mulSub<V: SIMD>(_ a: V, _ b: V, _ c: V, _ d: V) -> V where V.Scalar: FloatingPoint { multiplyAdd(a * b, negated(c), d) }
 
 /// a·b + c·d.
 @inline(__always) @usableFromInline
@@ -83,55 +89,84 @@ func swapPairs(_ x: FFTWideVector) -> FFTWideVector { FFTWideVector(x[2], x[3], 
 @inline(__always) @usableFromInline
 func swapNeighbours(_ x: FFTWideVector) -> FFTWideVector { FFTWideVector(x[1], x[0], x[3], x[2], x[5], x[4], x[7], x[6]) }
 
+/// The input points of a forward transform, read by its first pass: real and imaginary parts of points i…i+7 (i a
+/// multiple of 8). A protocol, not a closure: each source is then specialized into the pass (a closure handed down
+/// through the passes was called per point, which made the PBS 20 % slower).
+protocol FFTPointSource { func points(_ i: Int) -> (FFTWideVector, FFTWideVector) }
+
 extension FFTPlan {
-    /// In-place forward transform (DIF): natural order in, bit-reversed order out, sign −1, unnormalized.
-    func forwardInPlace(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
+    /// Smallest M whose first forward pass is an 8-wide radix-2² pass, which takes its input points from the
+    /// source directly (smaller transforms store them first).
+    static var fusedPassMinimum: Int { 32 }
+
+    /// Forward transform (DIF) of the points `input` gives into `re`/`im`: natural order in, bit-reversed order
+    /// out, sign −1, unnormalized. The first pass computes its input points from `input` (the twist), so they are
+    /// never stored before the transform.
+    @inline(__always)
+    func forwardInPlace<Source: FFTPointSource>(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, input: Source) {
         let m = complexCount
-        let firstHalf = m >> 1
-        twiddles.withUnsafeBufferPointer { twB in
-            do {
-                let twr = twB.baseAddress!
-                let twi = twr + 8
-                var h = firstHalf
-                // Two radix-2 stages per pass (radix-2²) while both have at least one vector of width. The wide
-                // stages run over the whole array; once the butterfly blocks fit in `cacheBlock`, each block is
-                // finished before the next (depth first), so large transforms stay in L1 instead of streaming
-                // the array through L2 once per pass.
-                let block = min(m, Self.cacheBlock)
-                var widePasses = 0
-                while h >= 8 && 2 &* h > block { widePasses &+= 1; h >>= 2 }
-                if widePasses > 0 {
-                    // The wide stages only connect indices that differ by a multiple of their smallest half
-                    // (`period`), so each residue class mod `period` is an independent column of m/period
-                    // points. Finishing all wide passes on a few columns at a time keeps them in L1: the array
-                    // comes from L2 once for all wide passes instead of once per pass.
-                    let period = (h << 2) >> 1
-                    let width = min(period, Self.columnWidth)
-                    var c = 0
-                    while c < period {
-                        var hw = firstHalf
-                        for _ in 0..<widePasses {
-                            Self.difRadix4Stage(re: re, im: im, count: m, half: hw, twr: twr, twi: twi,
-                                                columns: c, width: width, period: period)
-                            hw >>= 2
-                        }
-                        c &+= width
-                    }
-                }
-                var s = 0
-                while s < m {
-                    var g = h
-                    while g >= 8 {
-                        Self.difRadix4Stage(re: re + slot(s), im: im + slot(s), count: block, half: g, twr: twr, twi: twi)
-                        g >>= 2
-                    }
-                    if g == 4 {
-                        Self.difRadix2Stage(re: re + slot(s), im: im + slot(s), count: block, half: 4, twr: twr, twi: twi)
-                    }
-                    Self.difLastTwoStages(re: re + slot(s), im: im + slot(s), count: block)
-                    s &+= block
-                }
+        let fused = m >= Self.fusedPassMinimum
+        if !fused {
+            var block = 0
+            while block < m {
+                let (xr, xi) = input.points(block)
+                store8(xr, re, 2 &* block)
+                store8(xi, im, 2 &* block)
+                block &+= 8
             }
+        }
+        let firstHalf = m >> 1
+        let twr = twiddles.baseAddress
+        let twi = twr + 8
+        var h = firstHalf
+        // Two radix-2 stages per pass (radix-2²) while both have at least one vector of width. The wide
+        // stages run over the whole array; once the butterfly blocks fit in `cacheBlock`, each block is
+        // finished before the next (depth first), so large transforms stay in L1 instead of streaming
+        // the array through L2 once per pass.
+        let block = min(m, Self.cacheBlock)
+        var widePasses = 0
+        while h >= 8 && 2 &* h > block { widePasses &+= 1; h >>= 2 }
+        if widePasses > 0 {
+            // The wide stages only connect indices that differ by a multiple of their smallest half
+            // (`period`), so each residue class mod `period` is an independent column of m/period
+            // points. Finishing all wide passes on a few columns at a time keeps them in L1: the array
+            // comes from L2 once for all wide passes instead of once per pass.
+            let period = (h << 2) >> 1
+            let width = min(period, Self.columnWidth)
+            var c = 0
+            while c < period {
+                var hw = firstHalf
+                for pass in 0..<widePasses {
+                    if pass == 0 && fused {
+                        Self.difFirstRadix4Stage(re: re, im: im, count: m, half: hw, twr: twr, twi: twi,
+                                                 columns: c, width: width, period: period, input: input)
+                    } else {
+                        Self.difRadix4Stage(re: re, im: im, count: m, half: hw, twr: twr, twi: twi,
+                                            columns: c, width: width, period: period)
+                    }
+                    hw >>= 2
+                }
+                c &+= width
+            }
+        }
+        var s = 0
+        while s < m {
+            var g = h
+            if widePasses == 0 && fused {
+                // One block (M ≤ cacheBlock): its first pass is the transform's first.
+                Self.difFirstRadix4Stage(re: re, im: im, count: m, half: g, twr: twr, twi: twi,
+                                         columns: 0, width: g >> 1, period: g >> 1, input: input)
+                g >>= 2
+            }
+            while g >= 8 {
+                Self.difRadix4Stage(re: re + slot(s), im: im + slot(s), count: block, half: g, twr: twr, twi: twi)
+                g >>= 2
+            }
+            if g == 4 {
+                Self.difRadix2Stage(re: re + slot(s), im: im + slot(s), count: block, half: 4, twr: twr, twi: twi)
+            }
+            Self.difLastTwoStages(re: re + slot(s), im: im + slot(s), count: block)
+            s &+= block
         }
     }
 
@@ -142,54 +177,52 @@ extension FFTPlan {
     static var cacheBlock: Int { 1024 }
 
     /// In-place inverse transform (DIT): bit-reversed order in, natural order out, sign +1, unnormalized
-    /// (the result is M times the input of `forwardInPlace`).
+    /// (the result is M times the input of `forwardInPlace`). (Handing the last pass's points straight to the
+    /// untwist, as the forward transform takes its first pass's from the twist, measured no faster in the PBS and
+    /// 15 % slower alone at N = 8192.)
     func inverseInPlace(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
         let m = complexCount
-        twiddles.withUnsafeBufferPointer { twB in
-            do {
-                let twr = twB.baseAddress!
-                let twi = twr + 8
-                // Mirror of the forward pass: one radix-2 stage if the number of vector stages is odd.
-                var vectorStages = 0
-                var t = 4
-                while t < m { vectorStages += 1; t <<= 1 }
-                // Depth first while the butterfly blocks fit in `cacheBlock`, then the wide stages over the array.
-                let block = min(m, Self.cacheBlock)
-                var h = 4
-                var s = 0
-                while s < m {
-                    Self.ditFirstTwoStages(re: re + slot(s), im: im + slot(s), count: block)
-                    var g = 4
-                    if vectorStages % 2 == 1 {
-                        Self.ditRadix2Stage(re: re + slot(s), im: im + slot(s), count: block, half: 4, twr: twr, twi: twi)
-                        g = 8
-                    }
-                    while g < m && 4 &* g <= block {
-                        Self.ditRadix4Stage(re: re + slot(s), im: im + slot(s), count: block, half: g, twr: twr, twi: twi)
-                        g <<= 2
-                    }
-                    h = g
-                    s &+= block
+        let twr = twiddles.baseAddress
+        let twi = twr + 8
+        // Mirror of the forward pass: one radix-2 stage if the number of vector stages is odd.
+        var vectorStages = 0
+        var t = 4
+        while t < m { vectorStages += 1; t <<= 1 }
+        // Depth first while the butterfly blocks fit in `cacheBlock`, then the wide stages over the array.
+        let block = min(m, Self.cacheBlock)
+        var h = 4
+        var s = 0
+        while s < m {
+            Self.ditFirstTwoStages(re: re + slot(s), im: im + slot(s), count: block)
+            var g = 4
+            if vectorStages % 2 == 1 {
+                Self.ditRadix2Stage(re: re + slot(s), im: im + slot(s), count: block, half: 4, twr: twr, twi: twi)
+                g = 8
+            }
+            while g < m && 4 &* g <= block {
+                Self.ditRadix4Stage(re: re + slot(s), im: im + slot(s), count: block, half: g, twr: twr, twi: twi)
+                g <<= 2
+            }
+            h = g
+            s &+= block
+        }
+        // Wide passes column by column, as in `forwardInPlace`: each pass connects indices that differ by a
+        // multiple of the first pass's half.
+        var widePasses = 0
+        var hw = h
+        while hw < m { widePasses &+= 1; hw <<= 2 }
+        if widePasses > 0 {
+            let period = h
+            let width = min(period, Self.columnWidth)
+            var c = 0
+            while c < period {
+                var g = h
+                for _ in 0..<widePasses {
+                    Self.ditRadix4Stage(re: re, im: im, count: m, half: g, twr: twr, twi: twi,
+                                        columns: c, width: width, period: period)
+                    g <<= 2
                 }
-                // Wide passes column by column, as in `forwardInPlace`: each pass connects indices that differ by a
-                // multiple of the first pass's half.
-                var widePasses = 0
-                var hw = h
-                while hw < m { widePasses &+= 1; hw <<= 2 }
-                if widePasses > 0 {
-                    let period = h
-                    let width = min(period, Self.columnWidth)
-                    var c = 0
-                    while c < period {
-                        var g = h
-                        for _ in 0..<widePasses {
-                            Self.ditRadix4Stage(re: re, im: im, count: m, half: g, twr: twr, twi: twi,
-                                                columns: c, width: width, period: period)
-                            g <<= 2
-                        }
-                        c &+= width
-                    }
-                }
+                c &+= width
             }
         }
     }
@@ -260,6 +293,24 @@ extension FFTPlan {
                 loadVector(im, i1, as: V.self), loadVector(re, i2, as: V.self), loadVector(im, i2, as: V.self),
                 loadVector(re, i3, as: V.self), loadVector(im, i3, as: V.self),
                 re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, wA: half &+ j, v: q &+ j, twr: twr, twi: twi)
+        }
+    }
+
+    /// `difRadix4Stage` on 8-wide vectors whose input points come from `input` instead of memory (the transform's
+    /// first pass); `half` ≥ 16, `width` ≥ 8.
+    @inline(__always)
+    static func difFirstRadix4Stage<Source: FFTPointSource>(
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int, half: Int,
+        twr: UnsafePointer<Double>, twi: UnsafePointer<Double>, columns: Int, width: Int, period: Int, input: Source
+    ) {
+        let q = half >> 1
+        forEachRadix4Butterfly(count: count, span: 2 &* half, quarter: q, columns: columns, width: width, period: period,
+                               step: 8) { i0, j in
+            let i1 = i0 &+ q, i2 = i0 &+ half, i3 = i2 &+ q
+            let (x0r, x0i) = input.points(i0), (x1r, x1i) = input.points(i1)
+            let (x2r, x2i) = input.points(i2), (x3r, x3i) = input.points(i3)
+            difButterfly4(x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i,
+                          re: re, im: im, i0: i0, i1: i1, i2: i2, i3: i3, wA: half &+ j, v: q &+ j, twr: twr, twi: twi)
         }
     }
 

@@ -17,52 +17,82 @@ func store8(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
     UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD8<Double>.self)
 }
 
+/// Coefficients block… (x) and block + M… (y) of an input polynomial, as reals.
+protocol CoefficientReader { func coefficients(_ block: Int) -> (SIMD8<Double>, SIMD8<Double>) }
+
+/// Torus coefficients read as signed reals in [−1/2, 1/2).
+struct TorusCoefficients: CoefficientReader {
+    let input: UnsafePointer<UInt64>, m: Int
+    @inline(__always) func coefficients(_ block: Int) -> (SIMD8<Double>, SIMD8<Double>) {
+        (Torus.toReal(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<UInt64>.self)),
+         Torus.toReal(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<UInt64>.self)))
+    }
+}
+
+/// Small signed integers, converted exactly.
+struct IntegerCoefficients: CoefficientReader {
+    let input: UnsafePointer<Int64>, m: Int
+    @inline(__always) func coefficients(_ block: Int) -> (SIMD8<Double>, SIMD8<Double>) {
+        (SIMD8<Double>(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<Int64>.self)),
+         SIMD8<Double>(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<Int64>.self)))
+    }
+}
+
+/// The fold and twist: point j is (x_j + i·x_{j+M})·w_j.
+struct TwistedPoints<Reader: CoefficientReader>: FFTPointSource {
+    let reader: Reader, twistRe: UnsafePointer<Double>, twistIm: UnsafePointer<Double>
+    @inline(__always) func points(_ i: Int) -> (FFTWideVector, FFTWideVector) {
+        let (x, y) = reader.coefficients(i)
+        let twr = load8(twistRe, i), twi = load8(twistIm, i)
+        return (mulSub(x, twr, y, twi), mulAdd(x, twi, y, twr))
+    }
+}
+
+/// Receives the reals of coefficients block… (x) and block + M… (y) of an inverse transform's result.
+protocol CoefficientWriter { func take(_ block: Int, _ x: SIMD8<Double>, _ y: SIMD8<Double>) }
+
+/// Reduces mod 1, rounds to 64 bits (or to the grid of 2^−gridBits) and wrapping-adds to `output`.
+struct TorusAdder: CoefficientWriter {
+    let output: UnsafeMutablePointer<UInt64>, m: Int, gridBits: Int?
+    @inline(__always) func take(_ block: Int, _ x: SIMD8<Double>, _ y: SIMD8<Double>) {
+        let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
+        let (u, v) = if let h = gridBits { (Torus.fromReal(x, gridBits: h), Torus.fromReal(y, gridBits: h)) }
+                     else { (Torus.fromReal(x), Torus.fromReal(y)) }
+        lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ u, as: SIMD8<UInt64>.self)
+        highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ v, as: SIMD8<UInt64>.self)
+    }
+}
+
+/// Stores the reals.
+struct RealWriter: CoefficientWriter {
+    let output: UnsafeMutablePointer<Double>, m: Int
+    @inline(__always) func take(_ block: Int, _ x: SIMD8<Double>, _ y: SIMD8<Double>) {
+        store8(x, output, block)
+        store8(y, output, block &+ m)
+    }
+}
+
 extension FFTPlan {
     /// Forward transform of a torus polynomial (coefficients read as signed reals in [−1/2, 1/2)).
     /// - Parameters:
     ///   - input: N coefficients.
     ///   - output: N doubles (re then im), overwritten.
     public func forwardTorus(_ input: UnsafePointer<UInt64>, into output: UnsafeMutablePointer<Double>) {
-        let m = complexCount
-        foldTwistTransform(into: output) { block in
-            (Torus.toReal(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<UInt64>.self)),
-             Torus.toReal(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<UInt64>.self)))
-        }
+        foldTwistTransform(TorusCoefficients(input: input, m: complexCount), into: output)
     }
 
     /// Forward transform of a polynomial with small signed integer coefficients (decomposition digits),
     /// converted exactly.
     public func forwardInteger(_ input: UnsafePointer<Int64>, into output: UnsafeMutablePointer<Double>) {
-        let m = complexCount
-        foldTwistTransform(into: output) { block in
-            (SIMD8<Double>(UnsafeRawPointer(input + block).loadUnaligned(as: SIMD8<Int64>.self)),
-             SIMD8<Double>(UnsafeRawPointer(input + (block &+ m)).loadUnaligned(as: SIMD8<Int64>.self)))
-        }
+        foldTwistTransform(IntegerCoefficients(input: input, m: complexCount), into: output)
     }
 
-    /// The fold, twist and forward transform shared by the forward entry points: `coefficients(block)` gives the
-    /// 8 reals at coefficients block… and at block + M…, which become the real and imaginary parts of points
-    /// block…, multiplied by the twist.
+    /// The fold, twist and forward transform shared by the forward entry points; the first pass computes its
+    /// points from `reader` (they are never stored untransformed).
     @inline(__always)
-    private func foldTwistTransform(
-        into output: UnsafeMutablePointer<Double>, _ coefficients: (Int) -> (SIMD8<Double>, SIMD8<Double>)
-    ) {
-        let m = complexCount
-        twistRe.withUnsafeBufferPointer { wrB in
-            twistIm.withUnsafeBufferPointer { wiB in
-                let wr = wrB.baseAddress!, wi = wiB.baseAddress!
-                var block = 0
-                while block < m {
-                    // One block of 8 points: 8 real parts, then 8 imaginary parts.
-                    let (x, y) = coefficients(block)
-                    let twr = load8(wr, block), twi = load8(wi, block)
-                    store8(mulSub(x, twr, y, twi), output, 2 &* block)
-                    store8(mulAdd(x, twi, y, twr), output, 2 &* block &+ 8)
-                    block &+= 8
-                }
-            }
-        }
-        forwardInPlace(re: output, im: output + 8)
+    private func foldTwistTransform<Reader: CoefficientReader>(_ reader: Reader, into output: UnsafeMutablePointer<Double>) {
+        forwardInPlace(re: output, im: output + 8,
+                       input: TwistedPoints(reader: reader, twistRe: twistRe.baseAddress, twistIm: twistIm.baseAddress))
     }
 
     /// Inverse transform of `fourier` (destroyed) whose product values are in torus units; the result,
@@ -70,45 +100,27 @@ extension FFTPlan {
     /// on the grid of multiples of 2^−h (a split key's top part times integer digits), each coefficient is rounded
     /// to that grid instead, which removes the f64 error while it stays below 2^−(h+1).
     public func inverseAddTorus(_ fourier: UnsafeMutablePointer<Double>, to output: UnsafeMutablePointer<UInt64>, gridBits: Int? = nil) {
-        let m = complexCount
-        inverseUntwist(fourier) { block, x, y in
-            let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
-            let (u, v) = if let h = gridBits { (Torus.fromReal(x, gridBits: h), Torus.fromReal(y, gridBits: h)) }
-                         else { (Torus.fromReal(x), Torus.fromReal(y)) }
-            lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ u, as: SIMD8<UInt64>.self)
-            highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ v, as: SIMD8<UInt64>.self)
-        }
+        inverseUntwist(fourier, TorusAdder(output: output, m: complexCount, gridBits: gridBits))
     }
 
     /// Inverse transform of `fourier` (destroyed) to real coefficients (`output`, N doubles), for exact
     /// integer products whose values are far below 2^52.
     public func inverseReal(_ fourier: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>) {
-        let m = complexCount
-        inverseUntwist(fourier) { block, x, y in
-            store8(x, output, block)
-            store8(y, output, block &+ m)
-        }
+        inverseUntwist(fourier, RealWriter(output: output, m: complexCount))
     }
 
-    /// The inverse transform and untwist shared by the inverse entry points: `coefficients(block, x, y)` receives
-    /// the reals of coefficients block… (x) and block + M… (y).
+    /// The inverse transform, untwist and unfold shared by the inverse entry points: point j times conj(w_j)/M
+    /// gives coefficients j (real part) and j + M (imaginary part), handed to `writer`.
     @inline(__always)
-    private func inverseUntwist(
-        _ fourier: UnsafeMutablePointer<Double>, _ coefficients: (Int, SIMD8<Double>, SIMD8<Double>) -> Void
-    ) {
-        let m = complexCount
+    private func inverseUntwist<Writer: CoefficientWriter>(_ fourier: UnsafeMutablePointer<Double>, _ writer: Writer) {
         inverseInPlace(re: fourier, im: fourier + 8)
-        untwistRe.withUnsafeBufferPointer { urB in
-            untwistIm.withUnsafeBufferPointer { uiB in
-                let ur = urB.baseAddress!, ui = uiB.baseAddress!
-                var block = 0
-                while block < m {
-                    let zr = load8(fourier, 2 &* block), zi = load8(fourier, 2 &* block &+ 8)
-                    let tur = load8(ur, block), tui = load8(ui, block)
-                    coefficients(block, mulSub(zr, tur, zi, tui), mulAdd(zr, tui, zi, tur))
-                    block &+= 8
-                }
-            }
+        let ur = untwistRe.baseAddress, ui = untwistIm.baseAddress
+        var block = 0
+        while block < complexCount {
+            let zr = load8(fourier, 2 &* block), zi = load8(fourier, 2 &* block &+ 8)
+            let tur = load8(ur, block), tui = load8(ui, block)
+            writer.take(block, mulSub(zr, tur, zi, tui), mulAdd(zr, tui, zi, tur))
+            block &+= 8
         }
     }
 
@@ -151,7 +163,7 @@ extension FFTPlan {
                 @inline(__always) func mac(_ p: UnsafePointer<Double>, _ re: inout V, _ im: inout V) {
                     let br = UnsafeRawPointer(p + 2 &* j).loadUnaligned(as: V.self)
                     let bi = UnsafeRawPointer(p + (2 &* j &+ 8)).loadUnaligned(as: V.self)
-                    re = multiplyAdd(multiplyAdd(re, ar, br), -ai, bi)
+                    re = multiplyAdd(multiplyAdd(re, ar, br), negated(ai), bi)
                     im = multiplyAdd(multiplyAdd(im, ar, bi), ai, br)
                 }
                 mac(bp, &r0, &i0)

@@ -17,13 +17,13 @@ public final class FFTPlan: Sendable {
     public let complexCount: Int
     /// Stage twiddles e^{−2πi·j/(2h)} as complex point h + j (in the transforms' interleaved layout, see
     /// `slot`), for h = 1, 2, 4, …, M/2 and j < h.
-    let twiddles: [Double]
+    let twiddles: AlignedBuffer<Double>
     /// Twist w_j = e^{iπj/N}.
-    let twistRe: [Double]
-    let twistIm: [Double]
+    let twistRe: AlignedBuffer<Double>
+    let twistIm: AlignedBuffer<Double>
     /// Untwist conj(w_j)/M (the inverse's normalization folded in).
-    let untwistRe: [Double]
-    let untwistIm: [Double]
+    let untwistRe: AlignedBuffer<Double>
+    let untwistIm: AlignedBuffer<Double>
 
     /// A plan for polynomials of size `polynomialSize`.
     /// - Precondition: N ≥ 16 (M ≥ 8, so the vector stages and the fused last two stages both exist).
@@ -44,7 +44,7 @@ public final class FFTPlan: Sendable {
             }
             h *= 2
         }
-        twiddles = tw
+        twiddles = AlignedBuffer(tw)
         var wr = [Double](repeating: 0, count: m)
         var wi = [Double](repeating: 0, count: m)
         var ur = [Double](repeating: 0, count: m)
@@ -56,9 +56,9 @@ public final class FFTPlan: Sendable {
             ur[j] = cos(angle) / Double(m)
             ui[j] = -sin(angle) / Double(m)
         }
-        twistRe = wr
-        twistIm = wi
-        untwistRe = ur
-        untwistIm = ui
+        twistRe = AlignedBuffer(wr)
+        twistIm = AlignedBuffer(wi)
+        untwistRe = AlignedBuffer(ur)
+        untwistIm = AlignedBuffer(ui)
     }
 }
