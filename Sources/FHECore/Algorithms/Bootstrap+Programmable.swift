@@ -13,7 +13,6 @@ public enum Bootstrap {
         let count = key.inputDimension.rawValue
         let decomposer = SignedDecomposer(key.decomposition)
         let l = key.decomposition.levelCount.rawValue
-        let split = key.fourierPrecision == .split
         let ggswSize = key.fourierPrecision.keyParts * l * k1 * k1 * n
         // Items whose ã_i is non-zero (the others skip CMUX i), as indices into `scratches`.
         let active = UnsafeMutablePointer<Int>.allocate(capacity: scratches.count)
@@ -31,7 +30,7 @@ public enum Bootstrap {
                     active[activeCount] = index
                     activeCount &+= 1
                 }
-                ExternalProduct.accumulateBatch(ggsw: ggsw, glweSize: k1, levelCount: l, split: split, scratches: scratches,
+                ExternalProduct.accumulateBatch(ggsw: ggsw, glweSize: k1, levelCount: l, precision: key.fourierPrecision, scratches: scratches,
                                                 active: active, activeCount: activeCount)
             }
         }

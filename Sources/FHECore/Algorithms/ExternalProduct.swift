@@ -21,15 +21,16 @@ public enum ExternalProduct {
 
     /// Second half of the CMUX for a lockstep batch: for every item, every output polynomial c gets
     /// Σ_rows digit transform × GGSW row (into the item's `fourierAccumulator`, polynomial c at c·N), then its
-    /// inverse transform is added to the item's ACC. With a split key (`split`, the GGSW's rests follow its top
-    /// parts) the rests' sums go to polynomial k + 1 + c, and the top parts' inverse is rounded to its grid.
+    /// inverse transform is added to the item's ACC. With a split key (`precision` `.split`, the GGSW's rests follow
+    /// its top parts) the rests' sums go to polynomial k + 1 + c, and the top parts' inverse is rounded to its grid.
     ///
     /// The products run chunk by chunk of frequencies, each chunk for every item before the next chunk: a GGSW
     /// (up to 2 MB at 8 bits) then comes from memory once per batch and stays in L2 for the other items, where
     /// finishing one item at a time read it from L3 or memory once per item.
     @inline(__always)
     static func accumulateBatch(
-        ggsw: UnsafePointer<Double>, glweSize k1: Int, levelCount l: Int, split: Bool, scratches: ArraySlice<BootstrapScratch>,
+        ggsw: UnsafePointer<Double>, glweSize k1: Int, levelCount l: Int, precision: FourierPrecision,
+        scratches: ArraySlice<BootstrapScratch>,
         active: UnsafePointer<Int>, activeCount: Int
     ) {
         guard activeCount > 0 else { return }
@@ -38,7 +39,8 @@ public enum ExternalProduct {
         let m = plan.complexCount
         let rows = l &* k1
         let partSize = rows &* k1 &* n
-        let chunk = accumulationChunk(complexCount: m, ggswRows: rows &* k1 &* (split ? 2 : 1))
+        let split = precision == .split
+        let chunk = accumulationChunk(complexCount: m, ggswRows: rows &* k1 &* precision.keyParts)
         var start = 0
         while start < m {
             let end = min(m, start &+ chunk)

@@ -48,30 +48,6 @@ struct TwistedPoints<Reader: CoefficientReader>: FFTPointSource {
     }
 }
 
-/// Receives the reals of coefficients block… (x) and block + M… (y) of an inverse transform's result.
-protocol CoefficientWriter { func take(_ block: Int, _ x: SIMD8<Double>, _ y: SIMD8<Double>) }
-
-/// Reduces mod 1, rounds to 64 bits (or to the grid of 2^−gridBits) and wrapping-adds to `output`.
-struct TorusAdder: CoefficientWriter {
-    let output: UnsafeMutablePointer<UInt64>, m: Int, gridBits: Int?
-    @inline(__always) func take(_ block: Int, _ x: SIMD8<Double>, _ y: SIMD8<Double>) {
-        let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
-        let (u, v) = if let h = gridBits { (Torus.fromReal(x, gridBits: h), Torus.fromReal(y, gridBits: h)) }
-                     else { (Torus.fromReal(x), Torus.fromReal(y)) }
-        lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ u, as: SIMD8<UInt64>.self)
-        highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ v, as: SIMD8<UInt64>.self)
-    }
-}
-
-/// Stores the reals.
-struct RealWriter: CoefficientWriter {
-    let output: UnsafeMutablePointer<Double>, m: Int
-    @inline(__always) func take(_ block: Int, _ x: SIMD8<Double>, _ y: SIMD8<Double>) {
-        store8(x, output, block)
-        store8(y, output, block &+ m)
-    }
-}
-
 extension FFTPlan {
     /// Forward transform of a torus polynomial (coefficients read as signed reals in [−1/2, 1/2)).
     /// - Parameters:
@@ -100,26 +76,40 @@ extension FFTPlan {
     /// on the grid of multiples of 2^−h (a split key's top part times integer digits), each coefficient is rounded
     /// to that grid instead, which removes the f64 error while it stays below 2^−(h+1).
     public func inverseAddTorus(_ fourier: UnsafeMutablePointer<Double>, to output: UnsafeMutablePointer<UInt64>, gridBits: Int? = nil) {
-        inverseUntwist(fourier, TorusAdder(output: output, m: complexCount, gridBits: gridBits))
+        let m = complexCount
+        inverseUntwist(fourier) { block, x, y in
+            let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
+            let (u, v) = if let h = gridBits { (Torus.fromReal(x, gridBits: h), Torus.fromReal(y, gridBits: h)) }
+                         else { (Torus.fromReal(x), Torus.fromReal(y)) }
+            lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ u, as: SIMD8<UInt64>.self)
+            highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ v, as: SIMD8<UInt64>.self)
+        }
     }
 
     /// Inverse transform of `fourier` (destroyed) to real coefficients (`output`, N doubles), for exact
     /// integer products whose values are far below 2^52.
     public func inverseReal(_ fourier: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>) {
-        inverseUntwist(fourier, RealWriter(output: output, m: complexCount))
+        let m = complexCount
+        inverseUntwist(fourier) { block, x, y in
+            store8(x, output, block)
+            store8(y, output, block &+ m)
+        }
     }
 
     /// The inverse transform, untwist and unfold shared by the inverse entry points: point j times conj(w_j)/M
-    /// gives coefficients j (real part) and j + M (imaginary part), handed to `writer`.
+    /// gives the reals of coefficients j (real part, x) and j + M (imaginary part, y), handed to
+    /// `coefficients(block, x, y)` 8 at a time.
     @inline(__always)
-    private func inverseUntwist<Writer: CoefficientWriter>(_ fourier: UnsafeMutablePointer<Double>, _ writer: Writer) {
+    private func inverseUntwist(
+        _ fourier: UnsafeMutablePointer<Double>, _ coefficients: (Int, SIMD8<Double>, SIMD8<Double>) -> Void
+    ) {
         inverseInPlace(re: fourier, im: fourier + 8)
         let ur = untwistRe.baseAddress, ui = untwistIm.baseAddress
         var block = 0
         while block < complexCount {
             let zr = load8(fourier, 2 &* block), zi = load8(fourier, 2 &* block &+ 8)
             let tur = load8(ur, block), tui = load8(ui, block)
-            writer.take(block, mulSub(zr, tur, zi, tui), mulAdd(zr, tui, zi, tur))
+            coefficients(block, mulSub(zr, tur, zi, tui), mulAdd(zr, tui, zi, tur))
             block &+= 8
         }
     }

@@ -38,11 +38,8 @@ public final class AlignedBuffer<Element: BitwiseCopyable>: @unchecked Sendable 
         }
     }
 
-    /// The elements as a read-only buffer (valid while `self` lives).
-    public var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: baseAddress, count: count) }
-
     /// A copy of the elements.
-    public var array: [Element] { Array(buffer) }
+    public var array: [Element] { Array(UnsafeBufferPointer(start: baseAddress, count: count)) }
 
     deinit { UnsafeMutablePointer(mutating: baseAddress).deallocate() }
 }
