@@ -18,6 +18,14 @@ public final class FFTPlan: Sendable {
     /// Stage twiddles e^{−2πi·j/(2h)} as complex point h + j (in the transforms' interleaved layout, see
     /// `slot`), for h = 1, 2, 4, …, M/2 and j < h.
     let twiddles: AlignedBuffer<Double>
+    /// Third powers e^{−2πi·3j/(4q)} as complex point q + j, for q = 1, 2, 4, …, M/4 and j < q (the radix-4
+    /// passes' third twiddle).
+    let twiddles3: AlignedBuffer<Double>
+    /// The in-vector stages' constant lane vectors (`KernelConstant`).
+    let kernelConstants: AlignedBuffer<Double>
+    /// The forward transform's passes over memory, and how many of them are wide (`FFTPlan.passes`).
+    let passes: [Pass]
+    let widePassCount: Int
     /// Twist w_j = e^{iπj/N}.
     let twistRe: AlignedBuffer<Double>
     let twistIm: AlignedBuffer<Double>
@@ -45,6 +53,19 @@ public final class FFTPlan: Sendable {
             h *= 2
         }
         twiddles = AlignedBuffer(tw)
+        var tw3 = [Double](repeating: 0, count: 2 * m)
+        var q = 1
+        while 4 * q <= m {
+            for j in 0..<q {
+                let angle = -Double.pi * Double(3 * j) / Double(2 * q)
+                tw3[slot(q + j)] = cos(angle)
+                tw3[slot(q + j) + 8] = sin(angle)
+            }
+            q *= 2
+        }
+        twiddles3 = AlignedBuffer(tw3)
+        kernelConstants = AlignedBuffer(KernelConstant.allCases.flatMap(\.lanes))
+        (passes, widePassCount) = Self.passes(complexCount: m)
         var wr = [Double](repeating: 0, count: m)
         var wi = [Double](repeating: 0, count: m)
         var ur = [Double](repeating: 0, count: m)
