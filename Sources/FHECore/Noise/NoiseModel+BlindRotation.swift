@@ -61,7 +61,7 @@ extension NoiseModel {
 
     /// The f64 error variance (torus) of each coefficient of an external product's output GLWE. §2.4's V_FFT is
     /// the variance of the phase, which sums the body's error and k·N/2 mask errors on average (binary key):
-    /// V_FFT / (1 + k·N/2). Concrete's fit scaled so is within 0.45…1.23 of this engine's measured values
+    /// V_FFT / (1 + k·N/2). Concrete's fit scaled so is within 0.35…0.98 of this engine's measured values
     /// (`NoiseMeasurement.fftErrorVariance`, `cml-bench fft-noise`, k ≤ 3, N 512…32768); twice it bounds them.
     public static func fftCoefficientVariance(glweDimension k: Int, polynomialSize: Int, baseLog: Int, levelCount: Int) -> Double {
         2 * fftVariance(.concrete, glweDimension: k, polynomialSize: polynomialSize, baseLog: baseLog, levelCount: levelCount)

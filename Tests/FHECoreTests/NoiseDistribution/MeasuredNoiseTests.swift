@@ -42,20 +42,33 @@ import Testing
 
     /// PBS output variance V_BR = n·V_CMUX (§2.4), measured on every coefficient of the final accumulator: its
     /// phase minus X^(−μ̃)·LUT, with μ̃ = b̃ − Σ ã_i·s_i (mod 2N) recomputed from the switched input and the key.
-    /// The FFT term is Concrete's empirical fit for its FFT, so the bound is two-sided but loose: measured/predicted
-    /// in [0.5, 2]; and the measured value must exceed the exact (non-FFT) part of the model.
+    /// The model's FFT term is Concrete's empirical fit for Concrete's FFT, an upper bound that this engine's FFT
+    /// stays below (since the radix-4 FFT by about 2.4× at this N: `cml-bench fft-noise`). So the measured value
+    /// must (1) not exceed the model, which parameter choices rely on; (2) match, within [0.7, 1.25], the same
+    /// formula with this engine's measured FFT error in place of the fit (per-coefficient error × (1 + k·N/2) for
+    /// the phase, as in `NoiseModel.fftCoefficientVariance`); (3) exceed the exact (non-FFT) part of the model.
+    /// 128 bootstraps: with 8, whose errors are correlated through the lookup table's structure, the estimate moved
+    /// by ±25 % between runs; with 128, 0.83–0.90 of (2) over three runs.
     @Test func pbsOutputVarianceMatchesTheFormula() {
         let p = Self.realSet
         let (secret, keys) = TestKeys.shared.keys(p)
-        let measured = NoiseMeasurement.blindRotationVariance(secret: secret, keys: keys, bootstraps: 8)
+        let measured = NoiseMeasurement.blindRotationVariance(secret: secret, keys: keys, bootstraps: 128)
         let predicted = NoiseModel.pbsOutputVariance(for: p)
         let terms = NoiseModel.cmuxVarianceTerms(glweDimension: p.glweDimension, polynomialSize: p.polynomialSize,
                                                  decomposition: p.pbsDecomposition,
                                                  bootstrapKeyVariance: p.glweNoiseStandardDeviation * p.glweNoiseStandardDeviation)
-        let exactPart = Double(p.lweDimension.rawValue) * (terms.keyNoise + terms.rounding)
+        let n = Double(p.lweDimension.rawValue)
+        let exactPart = n * (terms.keyNoise + terms.rounding)
+        let engineFFT = n * (1 + Double(p.glweDimension.rawValue * p.polynomialSize.rawValue) / 2)
+            * NoiseMeasurement.fftErrorVariance(glweDimension: p.glweDimension, polynomialSize: p.polynomialSize,
+                                                decomposition: p.pbsDecomposition, trials: 2)
         let ratio = measured / predicted
-        #expect(ratio > 0.5 && ratio < 2, "PBS measured/predicted = \(ratio) (log2 measured \(log2(measured)), predicted \(log2(predicted)))")
+        let engineRatio = measured / (exactPart + engineFFT)
+        #expect(ratio <= 1, "PBS measured/model = \(ratio) (log2 measured \(log2(measured)), model \(log2(predicted)))")
+        #expect(engineRatio > 0.7 && engineRatio < 1.25,
+                "PBS measured/(exact part + measured FFT error) = \(engineRatio) (log2 measured \(log2(measured)))")
         #expect(measured > 0.9 * exactPart, "PBS noise \(measured) below the exact part of the model \(exactPart)")
-        print("PBS noise: log2 V measured \(log2(measured)), predicted \(log2(predicted)) (exact part \(log2(exactPart))), ratio \(ratio)")
+        print("PBS noise: log2 V measured \(log2(measured)), model \(log2(predicted)) (exact part \(log2(exactPart)), "
+              + "with the measured FFT error \(log2(exactPart + engineFFT))), ratios \(ratio), \(engineRatio)")
     }
 }
