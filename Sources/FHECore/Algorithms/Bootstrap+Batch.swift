@@ -45,9 +45,9 @@ extension BootstrapScratch {
         let n = parameters.polynomialSize.rawValue
         let k1 = parameters.glweDimension.glweSize
         let l = parameters.pbsDecomposition.levelCount.rawValue
-        // accumulator + difference ((k+1)·N words each), digits (l·N), digit transforms (l·(k+1)·N), Fourier
-        // accumulators ((k+1)·N).
-        let scratchBytes = 8 * n * (3 * k1 + l + l * k1)
+        // accumulator ((k+1)·N words), digit transforms (l·(k+1)·N doubles), Fourier accumulators ((k+1)·N, twice
+        // for a split key).
+        let scratchBytes = 8 * n * k1 * (1 + l + parameters.fourierPrecision.keyParts)
         // Small sets (scratch ≤ 256 KB: N ≤ 2048) gain from longer batches: 32 items beat 8 by 3–5 % at 2 and 4
         // bits (`cml-bench pbs --batch`); at 6 bits 14 items were no better than 8, within this machine's noise.
         let cap = scratchBytes <= 256 << 10 ? 32 : 8

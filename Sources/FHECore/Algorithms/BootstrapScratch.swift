@@ -12,10 +12,6 @@ public final class BootstrapScratch {
     let switched: UnsafeMutablePointer<Int>
     /// The accumulator GLWE ((k+1)·N words).
     let accumulator: UnsafeMutablePointer<UInt64>
-    /// X^a·ACC − ACC ((k+1)·N words).
-    let difference: UnsafeMutablePointer<UInt64>
-    /// Decomposition digits of one polynomial, level-major (l·N).
-    let digits: UnsafeMutablePointer<Int64>
     /// Fourier transforms of all digit polynomials of one external product, in GGSW row order (l·(k+1)·N doubles).
     let fourierDigits: UnsafeMutablePointer<Double>
     /// Fourier accumulators of the external product's output polynomials ((k+1)·N doubles; a split key's rests
@@ -33,13 +29,10 @@ public final class BootstrapScratch {
         self.plan = plan
         let n = parameters.lweDimension.lweSize
         let glwe = parameters.glweDimension.glweSize * parameters.polynomialSize.rawValue
-        let bigN = parameters.polynomialSize.rawValue
         // Cache-line aligned: the kernels move 8-lane vectors through every buffer (AlignedBuffer.swift).
         small = allocateAligned(UInt64.self, count: n)
         switched = allocateAligned(Int.self, count: n)
         accumulator = allocateAligned(UInt64.self, count: glwe)
-        difference = allocateAligned(UInt64.self, count: glwe)
-        digits = allocateAligned(Int64.self, count: parameters.pbsDecomposition.levelCount.rawValue * bigN)
         fourierDigits = allocateAligned(Double.self, count: parameters.pbsDecomposition.levelCount.rawValue * glwe)
         fourierAccumulator = allocateAligned(Double.self, count: parameters.fourierPrecision.keyParts * glwe)
         keyswitchDigits = allocateAligned(Int64.self, count: parameters.ksDecomposition.levelCount.rawValue)
@@ -49,8 +42,6 @@ public final class BootstrapScratch {
         small.deallocate()
         switched.deallocate()
         accumulator.deallocate()
-        difference.deallocate()
-        digits.deallocate()
         fourierDigits.deallocate()
         fourierAccumulator.deallocate()
         keyswitchDigits.deallocate()

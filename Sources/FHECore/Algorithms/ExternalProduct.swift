@@ -6,16 +6,40 @@ public enum ExternalProduct {
     /// First half of the CMUX ACC ← ACC + ggsw ⊡ (X^power·ACC − ACC) (reference/tfhe.md §5.6 step 3): the
     /// difference, its decomposition and the digit transforms, into `scratch.fourierDigits` (row j·(k+1) + r for
     /// level j + 1 of polynomial r, the GGSW row it multiplies). `scratch.accumulator` is the ACC.
+    ///
+    /// One pass per polynomial computes, 8 coefficients at a time, the rotated difference, its digits and their
+    /// folded and twisted points, stored straight into the transforms' rows, which then run in place: the
+    /// difference and the digits never go through memory (the buffers they took were a third of an item's
+    /// working set), and the transforms' first pass reads only points.
     @inline(__always)
     static func transformRotatedDifference(power: Int, glweSize k1: Int, decomposer: SignedDecomposer, scratch: BootstrapScratch) {
         let plan = scratch.plan
         let n = plan.polynomialSize
+        let m = plan.complexCount
         let l = decomposer.levelCount
-        let acc = scratch.accumulator, diff = scratch.difference, digits = scratch.digits, fd = scratch.fourierDigits
-        for r in 0..<k1 {
-            rotateMinusSelf(acc + r &* n, by: power, count: n, into: diff + r &* n)
-            decomposer.decomposePolynomial(diff + r &* n, count: n, into: digits)
-            for j in 0..<l { plan.forwardInteger(digits + j &* n, into: fd + (j &* k1 &+ r) &* n) }
+        let acc = scratch.accumulator, fd = scratch.fourierDigits
+        withUnsafeTemporaryAllocation(of: SIMD8<Int64>.self, capacity: l) { lowDigits in
+            let low = lowDigits.baseAddress!
+            for r in 0..<k1 {
+                let difference = RotatedDifference(input: acc + r &* n, power: power, count: n)
+                let rows = fd + r &* n
+                let rowStride = k1 &* n
+                var c = 0
+                while c < m {
+                    // Point c… folds coefficients c… (real parts) and c + M… (imaginary parts).
+                    let x = difference.coefficients(c), y = difference.coefficients(c &+ m)
+                    if l == 1 {
+                        plan.storeTwisted(Torus.exactReal(decomposer.digits(x)), Torus.exactReal(decomposer.digits(y)), at: c, into: rows)
+                    } else {
+                        decomposer.forEachDigitVector(x) { j, d in low[j] = d }
+                        decomposer.forEachDigitVector(y) { j, d in
+                            plan.storeTwisted(Torus.exactReal(low[j]), Torus.exactReal(d), at: c, into: rows + j &* rowStride)
+                        }
+                    }
+                    c &+= 8
+                }
+                for j in 0..<l { plan.forwardTwistedInPlace(rows + j &* rowStride) }
+            }
         }
     }
 
@@ -86,94 +110,109 @@ public enum ExternalProduct {
         let points = (256 << 10) / (16 &* max(ggswRows, 1))
         return min(m, max(8, points & ~7))
     }
+}
 
-    /// output = X^power·input − input mod X^N + 1, for power in [0, 2N): the rotation and the subtraction of the
-    /// CMUX in one pass.
+/// X^power·input − input mod X^N + 1, for power in [0, 2N), read 8 coefficients at a time: the CMUX's rotation and
+/// subtraction without storing the difference.
+struct RotatedDifference {
+    let input: UnsafePointer<UInt64>
+    let count: Int
+    /// power mod N.
+    let shift: Int
+    /// All ones when coefficients j ≥ shift come negated (power ≥ N: X^(p+N) = −X^p), else zero; the wrapped
+    /// coefficients j < shift take the other sign.
+    let negateShifted: UInt64
+
+    init(input: UnsafePointer<UInt64>, power: Int, count n: Int) {
+        self.input = input
+        self.count = n
+        self.negateShifted = power >= n ? ~0 : 0
+        self.shift = power >= n ? power &- n : power
+    }
+
+    /// Coefficients c…c+7 (c a multiple of 8): coefficient j of X^p·x is x[j − p] for j ≥ p and −x[j − p + N] for
+    /// j < p. A sign is applied as (v ^ s) − s with s all zeros (keep) or all ones (negate).
     @inline(__always)
-    static func rotateMinusSelf(
-        _ input: UnsafePointer<UInt64>, by power: Int, count n: Int, into output: UnsafeMutablePointer<UInt64>
-    ) {
-        // Coefficient j of X^p·x is x[j − p] for j ≥ p and −x[j − p + N] for j < p; X^(p+N) = −X^p. A sign is
-        // applied as (v ^ s) − s with s all zeros (keep) or all ones (negate).
-        let negateAll: UInt64 = power >= n ? ~0 : 0
-        let p = power >= n ? power &- n : power
-        let wrapped = ~negateAll
-        for j in 0..<p { output[j] = ((input[j &+ n &- p] ^ wrapped) &- wrapped) &- input[j] }
-        for j in p..<n { output[j] = ((input[j &- p] ^ negateAll) &- negateAll) &- input[j] }
+    func coefficients(_ c: Int) -> SIMD8<UInt64> {
+        typealias U = SIMD8<UInt64>
+        let own = UnsafeRawPointer(input + c).loadUnaligned(as: U.self)
+        if c >= shift {
+            let s = U(repeating: negateShifted)
+            return ((UnsafeRawPointer(input + (c &- shift)).loadUnaligned(as: U.self) ^ s) &- s) &- own
+        }
+        if c &+ 8 <= shift {
+            let s = U(repeating: ~negateShifted)
+            return ((UnsafeRawPointer(input + (c &- shift &+ count)).loadUnaligned(as: U.self) ^ s) &- s) &- own
+        }
+        // The one block that straddles the wrap.
+        var v = U()
+        for t in 0..<8 {
+            let j = c &+ t
+            let (x, s) = j >= shift ? (input[j &- shift], negateShifted) : (input[j &- shift &+ count], ~negateShifted)
+            v[t] = ((x ^ s) &- s) &- input[j]
+        }
+        return v
     }
 }
 
 extension SignedDecomposer {
-    /// Decomposes `count` coefficients; digit of level j + 1 of coefficient c goes to `digits[j·count + c]`.
+    /// The digit of 8 values when l = 1: the top β bits rounded, balanced into [−B/2, B/2].
     @inline(__always)
-    public func decomposePolynomial(_ input: UnsafePointer<UInt64>, count: Int, into digits: UnsafeMutablePointer<Int64>) {
-        if levelCount == 1 {
-            // One level: the balanced digit is the top β bits rounded, centred; vectorizable.
-            let beta = UInt64(baseLog)
-            let shift = 63 &- beta
-            let half = 1 &<< (beta &- 1)
-            let base = 1 &<< beta
-            for c in 0..<count {
-                let x = input[c]
-                let rounding = (x >> shift) & 1
-                let r = (((x >> shift) &+ 1) >> 1) & (base &- 1)
-                // r > half, or r == half with the rounding bit set (branch-free, as below).
-                let negate = ((half &- (r &+ rounding)) >> 63) &* base
-                digits[c] = Int64(bitPattern: r &- negate)
-            }
-            return
-        }
-        // Several levels: level by level over the whole polynomial on explicit 8-lane vectors, branch-free (the
-        // compiler does not vectorize the scalar form because the state row is also the level-1 output). The
-        // balanced state lives in the level-1 row, which is written last. A tail of count mod 8 coefficients
-        // (never in the bootstrap, where N ≥ 16) goes through the per-value decomposition.
+    func digits(_ x: SIMD8<UInt64>) -> SIMD8<Int64> {
+        var result = SIMD8<Int64>()
+        forEachDigitVector(x) { _, d in result = d }
+        return result
+    }
+
+    /// The digits of 8 values, branch-free on vectors: `body(j, d)` gets the digits of level j + 1, for j from l − 1
+    /// down to 0. The value rounded to its top β·l bits is balanced as a whole, then split from the lowest level
+    /// up, each digit above B/2 (or at B/2 with the next digit at least B/2) carried into the next.
+    @inline(__always)
+    func forEachDigitVector(_ x: SIMD8<UInt64>, _ body: (Int, SIMD8<Int64>) -> Void) {
         typealias U = SIMD8<UInt64>
         typealias I = SIMD8<Int64>
-        let beta = UInt64(baseLog)
         let totalBits = UInt64(baseLog &* levelCount)
-        let shift = U(repeating: 63 &- totalBits)
-        let mask = U(repeating: (1 &<< totalBits) &- 1)
-        let half = U(repeating: 1 &<< (totalBits &- 1))
-        let one = U(repeating: 1)
-        let top = U(repeating: 63)
-        let wrap = U(repeating: totalBits)
-        let vectorCount = count & ~7
-        var c = 0
-        while c < vectorCount {
-            let x = UnsafeRawPointer(input + c).loadUnaligned(as: U.self)
-            let r = (((x &>> shift) &+ one) &>> one) & mask
-            let rounding = (x &>> shift) & one
-            // r > half, or r == half with the rounding bit set: r + rounding > half.
-            let negate = (half &- (r &+ rounding)) &>> top
-            UnsafeMutableRawPointer(digits + c).storeBytes(of: r &- (negate &<< wrap), as: U.self)
-            c &+= 8
+        let top = x &>> U(repeating: 63 &- totalBits)
+        let r = ((top &+ 1) &>> 1) & U(repeating: (1 &<< totalBits) &- 1)
+        // r > half, or r == half with the rounding bit set: r + rounding > half.
+        let negate = (U(repeating: 1 &<< (totalBits &- 1)) &- (r &+ (top & 1))) &>> 63
+        var state = I(truncatingIfNeeded: r &- (negate &<< U(repeating: totalBits)))
+        if levelCount == 1 {
+            body(0, state)
+            return
         }
-        let b = I(repeating: Int64(beta))
-        let digitMask = I(repeating: (Int64(1) &<< Int64(beta)) &- 1)
-        let halfBase = I(repeating: Int64(1) &<< Int64(beta &- 1))
-        let halfBaseMinusOne = halfBase &- I(repeating: 1)
-        let oneI = I(repeating: 1)
-        let signShift = I(repeating: 63)
+        let b = I(repeating: Int64(baseLog))
+        let digitMask = I(repeating: (Int64(1) &<< Int64(baseLog)) &- 1)
+        let halfBase = I(repeating: Int64(1) &<< Int64(baseLog &- 1))
+        let halfBaseMinusOne = halfBase &- 1
+        let sign = I(repeating: 63)
         var level = levelCount
         while level > 0 {
             level &-= 1
-            let row = digits + level &* count
-            c = 0
-            while c < vectorCount {
-                let state = UnsafeRawPointer(digits + c).loadUnaligned(as: I.self)
-                let d = state & digitMask
-                let next = state &>> b
-                // Carry when d > B/2, or d == B/2 and the next digit is ≥ B/2; as d ≤ B − 1 this is
-                // (d > B/2) | (d ≥ B/2 & next ≥ B/2), from sign bits.
-                let above = ((halfBase &- d) &>> signShift) & oneI
-                let atLeast = ((halfBaseMinusOne &- d) &>> signShift) & oneI
-                let nextAtLeast = ((halfBaseMinusOne &- (next & digitMask)) &>> signShift) & oneI
-                let carry = above | (atLeast & nextAtLeast)
-                UnsafeMutableRawPointer(digits + c).storeBytes(of: next &+ carry, as: I.self)
-                UnsafeMutableRawPointer(row + c).storeBytes(of: d &- (carry &<< b), as: I.self)
-                c &+= 8
-            }
+            let d = state & digitMask
+            let next = state &>> b
+            // Carry when d > B/2, or d == B/2 and the next digit is ≥ B/2; as d ≤ B − 1 this is
+            // (d > B/2) | (d ≥ B/2 & next ≥ B/2), from sign bits.
+            let above = ((halfBase &- d) &>> sign) & 1
+            let atLeast = ((halfBaseMinusOne &- d) &>> sign) & 1
+            let nextAtLeast = ((halfBaseMinusOne &- (next & digitMask)) &>> sign) & 1
+            let carry = above | (atLeast & nextAtLeast)
+            body(level, d &- (carry &<< b))
+            state = next &+ carry
         }
+    }
+
+    /// Decomposes `count` coefficients; digit of level j + 1 of coefficient c goes to `digits[j·count + c]`.
+    public func decomposePolynomial(_ input: UnsafePointer<UInt64>, count: Int, into digits: UnsafeMutablePointer<Int64>) {
+        let vectorCount = count & ~7
+        var c = 0
+        while c < vectorCount {
+            forEachDigitVector(UnsafeRawPointer(input + c).loadUnaligned(as: SIMD8<UInt64>.self)) { j, d in
+                UnsafeMutableRawPointer(digits + (j &* count &+ c)).storeBytes(of: d, as: SIMD8<Int64>.self)
+            }
+            c &+= 8
+        }
+        // A tail of count mod 8 coefficients (never in the bootstrap, where N ≥ 16) goes value by value.
         if vectorCount < count {
             withUnsafeTemporaryAllocation(of: Int64.self, capacity: levelCount) { one in
                 for c in vectorCount..<count {

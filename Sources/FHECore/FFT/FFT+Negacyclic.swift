@@ -43,8 +43,7 @@ struct TwistedPoints<Reader: CoefficientReader>: FFTPointSource {
     let reader: Reader, twistRe: UnsafePointer<Double>, twistIm: UnsafePointer<Double>
     @inline(__always) func points(_ i: Int) -> (FFTWideVector, FFTWideVector) {
         let (x, y) = reader.coefficients(i)
-        let twr = load8(twistRe, i), twi = load8(twistIm, i)
-        return (mulSub(x, twr, y, twi), mulAdd(x, twi, y, twr))
+        return FFTPlan.twisted(x, y, at: i, twistRe: twistRe, twistIm: twistIm)
     }
 }
 
@@ -69,6 +68,30 @@ extension FFTPlan {
     private func foldTwistTransform<Reader: CoefficientReader>(_ reader: Reader, into output: UnsafeMutablePointer<Double>) {
         forwardInPlace(re: output, im: output + 8,
                        input: TwistedPoints(reader: reader, twistRe: twistRe.baseAddress, twistIm: twistIm.baseAddress))
+    }
+
+    /// Points i…i+7 of the fold and twist of coefficients x (i…) and y (i + M…): (x + i·y)·w_i….
+    @inline(__always)
+    static func twisted(
+        _ x: SIMD8<Double>, _ y: SIMD8<Double>, at i: Int, twistRe: UnsafePointer<Double>, twistIm: UnsafePointer<Double>
+    ) -> (SIMD8<Double>, SIMD8<Double>) {
+        let twr = load8(twistRe, i), twi = load8(twistIm, i)
+        return (mulSub(x, twr, y, twi), mulAdd(x, twi, y, twr))
+    }
+
+    /// Stores points i…i+7 of the fold and twist of coefficients x (i…) and y (i + M…) into `points` (a Fourier
+    /// polynomial's layout), for `forwardTwistedInPlace`.
+    @inline(__always)
+    func storeTwisted(_ x: SIMD8<Double>, _ y: SIMD8<Double>, at i: Int, into points: UnsafeMutablePointer<Double>) {
+        let (re, im) = Self.twisted(x, y, at: i, twistRe: twistRe.baseAddress, twistIm: twistIm.baseAddress)
+        store8(re, points, 2 &* i)
+        store8(im, points, 2 &* i &+ 8)
+    }
+
+    /// Forward transform in place of the M folded and twisted points `storeTwisted` wrote.
+    @inline(__always)
+    func forwardTwistedInPlace(_ points: UnsafeMutablePointer<Double>) {
+        forwardInPlace(re: points, im: points + 8, input: StoredPoints(re: points, im: points + 8))
     }
 
     /// Inverse transform of `fourier` (destroyed) whose product values are in torus units; the result,

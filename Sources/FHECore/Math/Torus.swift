@@ -30,6 +30,14 @@ public enum Torus {
         return UInt64(bitPattern: (hi &<< 32) &+ loI)
     }
 
+    /// Integers |d| < 2^51 as doubles, exactly: the bits of d + 1.5·2^52 read as a double, minus 1.5·2^52. Two
+    /// vector operations that always inline, where the generic integer-to-double conversion was left as a call in
+    /// the bootstrap's digit loop (and is a libm-free but lane-by-lane sequence without AVX-512).
+    @inlinable @inline(__always)
+    public static func exactReal(_ d: SIMD8<Int64>) -> SIMD8<Double> {
+        unsafeBitCast(d &+ SIMD8<Int64>(repeating: magicBits), to: SIMD8<Double>.self) - SIMD8<Double>(repeating: magic)
+    }
+
     /// `toReal` on 8 lanes.
     @inlinable @inline(__always)
     public static func toReal(_ x: SIMD8<UInt64>) -> SIMD8<Double> {
