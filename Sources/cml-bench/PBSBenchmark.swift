@@ -14,7 +14,7 @@ extension Main {
         var count: Int = 32
         @Option(help: "Runs; the median is printed.")
         var runs: Int = 5
-        @Option(help: "PBS run in lockstep, sharing each key read (Bootstrap.programmableBatch); 0 picks the engine's default for the set, 1 runs them one by one.")
+        @Option(help: "PBS run in lockstep, sharing each bootstrap-key read (Bootstrap.programmableBatch, which keyswitches all --count inputs in groups sharing each keyswitch-key read); 0 picks the engine's default for the set, 1 runs them one by one (keyswitch included).")
         var batch: Int = 0
         @Flag(help: "Also time the batch on all cores (Bootstrap.programmableConcurrent).")
         var concurrent = false
@@ -144,11 +144,13 @@ enum PBSBenchmark {
             outputs.data.withUnsafeMutableBufferPointer { o in
                 for _ in 0..<runs {
                     let start = clock.now, c0 = threadCPUSeconds()
+                    // As the evaluator runs a layer: all the lookups in one call (one by one for --batch 1).
+                    let step = batch == 1 ? 1 : count
                     var first = 0
                     while first < count {
-                        let items = min(batch, count - first)
-                        Bootstrap.programmableBatch(i.baseAddress! + first * size, count: items, lookupTable: { _ in lut },
-                                                    keys: keys, scratches: scratches[0..<items], into: o.baseAddress! + first * size)
+                        let items = min(step, count - first)
+                        Bootstrap.programmableBatch(i.baseAddress! + first * size, count: items, lookupTable: { _ in lut }, keys: keys,
+                                                    scratches: scratches[0..<min(batch, items)], into: o.baseAddress! + first * size)
                         first += items
                     }
                     samples.append((threadCPUSeconds() - c0) / Double(count) * 1e3)
@@ -166,8 +168,9 @@ enum PBSBenchmark {
         var lines = [
             String(format: "pbs bits=%d n=%d k=%d N=%d ms=%.2f", bits, p.lweDimension.rawValue, k, n, median(samples))
                 + (ParameterSet.concrete(bits: bits) == p ? "" : " [\(p)]")
-                + String(format: " (thread CPU time; wall %.2f; min %.2f max %.2f; %d runs × %d in lockstep batches of %d; wrong decryptions %d)",
-                         median(wall), samples.min()!, samples.max()!, runs, count, batch, failures),
+                + String(format: " (thread CPU time; wall %.2f; min %.2f max %.2f; %d runs × %d, keyswitched in groups of up to %d, bootstrapped in lockstep batches of %d; wrong decryptions %d)",
+                         median(wall), samples.min()!, samples.max()!, runs, count,
+                         batch == 1 ? 1 : max(batch, KeySwitch.preferredBatchSize(keys.keyswitchKey)), batch, failures),
             String(format: "keys bits=%d full_MB=%.1f seeded_MB=%.1f ksk_MB=%.1f bsk_MB=%.1f keygen_s=%.1f", bits,
                    Double(keys.byteCount) / 1e6, Double(seededKSK + seededBSK) / 1e6,
                    Double(keys.keyswitchKey.byteCount) / 1e6, Double(keys.bootstrapKey.byteCount) / 1e6, keygen),

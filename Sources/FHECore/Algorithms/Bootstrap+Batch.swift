@@ -4,27 +4,50 @@
 
 extension Bootstrap {
     /// KS + PBS of `count` ciphertexts (each k·N + 1 words, contiguous at `inputs`) into `outputs` (same
-    /// layout), item b through `lookupTable(b)` with `scratches[b]`.
-    /// - Precondition: `scratches` has `count` distinct scratches sized for `keys.parameters`.
+    /// layout), item b through `lookupTable(b)`. The keyswitches go in groups of up to
+    /// `KeySwitch.preferredBatchSize` items (at least `scratches.count`) sharing each keyswitch-key row; each
+    /// group's blind rotations then run in lockstep, as many at a time as there are `scratches` (in rounds of
+    /// equal size). The keyswitch key is the larger key from 6 bits on (248 MB; 1.4 GB at 8 bits) and is read
+    /// once per group, so a group longer than a lockstep round reads it fewer times.
+    /// - Precondition: `scratches` holds at least one scratch, all distinct and sized for `keys.parameters`.
     public static func programmableBatch(
         _ inputs: UnsafePointer<UInt64>, count: Int, lookupTable: (Int) -> LookupTable, keys: EvaluationKeys,
         scratches: ArraySlice<BootstrapScratch>, into outputs: UnsafeMutablePointer<UInt64>
     ) {
-        precondition(scratches.count == count, "\(scratches.count) scratches for a batch of \(count)")
-        let size = keys.parameters.bigLWEDimension.lweSize
+        precondition(!scratches.isEmpty, "a batch needs at least one scratch")
         for scratch in scratches {
             precondition(scratch.parameters == keys.parameters, "scratch sized for \(scratch.parameters), keys for \(keys.parameters)")
         }
-        KeySwitch.keyswitchBatch(inputs, count: count, key: keys.keyswitchKey, outputs: scratches.map(\.small),
-                                 digits: scratches.map(\.keyswitchDigits))
+        guard count > 0 else { return }
+        let ksk = keys.keyswitchKey
+        let inputSize = ksk.inputDimension.lweSize, smallSize = ksk.outputDimension.lweSize
+        let outputSize = keys.parameters.bigLWEDimension.lweSize
+        let group = max(scratches.count, KeySwitch.preferredBatchSize(ksk))
+        let groups = (count + group - 1) / group
+        let largest = (count + groups - 1) / groups
+        let smalls = allocateAligned(UInt64.self, count: largest * smallSize)
+        let digits = allocateAligned(Int64.self, count: largest * ksk.decomposition.levelCount.rawValue)
+        defer { smalls.deallocate(); digits.deallocate() }
         let key = keys.bootstrapKey
-        for (b, scratch) in scratches.enumerated() {
-            startRotation(lookupTable: lookupTable(b), key: key, scratch: scratch)
-        }
-        blindRotate(key: key, scratches: scratches)
-        for (b, scratch) in scratches.enumerated() {
-            SampleExtraction.extractConstant(scratch.accumulator, glweDimension: key.glweDimension.rawValue,
-                                             polynomialSize: key.polynomialSize.rawValue, into: outputs + b &* size)
+        for g in 0..<groups {
+            let first = g * count / groups
+            let items = (g + 1) * count / groups - first
+            KeySwitch.keyswitchBatch(inputs + first * inputSize, count: items, key: ksk, outputs: smalls, digits: digits)
+            let rounds = (items + scratches.count - 1) / scratches.count
+            for r in 0..<rounds {
+                let start = r * items / rounds
+                let size = (r + 1) * items / rounds - start
+                let round = scratches.prefix(size)
+                for (b, scratch) in zip(start..., round) {
+                    startRotation(lookupTable: lookupTable(first + b), key: key, small: smalls + b * smallSize, scratch: scratch)
+                }
+                blindRotate(key: key, scratches: round)
+                for (b, scratch) in zip(start..., round) {
+                    SampleExtraction.extractConstant(scratch.accumulator, glweDimension: key.glweDimension.rawValue,
+                                                     polynomialSize: key.polynomialSize.rawValue,
+                                                     into: outputs + (first + b) * outputSize)
+                }
+            }
         }
     }
 }
@@ -56,12 +79,18 @@ extension BootstrapScratch {
 }
 
 extension KeySwitch {
-    /// KS of `count` ciphertexts (k·N + 1 words each, contiguous at `inputs`) into `outputs[b]` (n + 1 words),
-    /// with `digits[b]` (l words) as scratch: every keyswitch-key row is applied to the whole batch while it is
-    /// in L1.
+    /// Items per keyswitch group (`Bootstrap.programmableBatch`): as many as keep their outputs within 256 KB, a
+    /// quarter of this machine's 1 MB L2, where each key row is applied to all of them (34 at n = 944).
+    public static func preferredBatchSize(_ key: LWEKeyswitchKey) -> Int {
+        max(1, (256 << 10) / (8 * key.outputDimension.lweSize))
+    }
+
+    /// KS of `count` ciphertexts (k·N + 1 words each, contiguous at `inputs`) into `outputs` (n + 1 words each,
+    /// contiguous), with `digits` (l words per item) as scratch: every keyswitch-key row is applied to the whole
+    /// batch while it is in L1.
     static func keyswitchBatch(
-        _ inputs: UnsafePointer<UInt64>, count: Int, key: LWEKeyswitchKey, outputs: [UnsafeMutablePointer<UInt64>],
-        digits: [UnsafeMutablePointer<Int64>]
+        _ inputs: UnsafePointer<UInt64>, count: Int, key: LWEKeyswitchKey, outputs: UnsafeMutablePointer<UInt64>,
+        digits: UnsafeMutablePointer<Int64>
     ) {
         let inputCount = key.inputDimension.rawValue
         let inputSize = inputCount &+ 1
@@ -69,18 +98,19 @@ extension KeySwitch {
         let l = key.decomposition.levelCount.rawValue
         let decomposer = SignedDecomposer(key.decomposition)
         for b in 0..<count {
-            outputs[b].update(repeating: 0, count: size)
-            outputs[b][size &- 1] = inputs[b &* inputSize &+ inputCount]
+            let out = outputs + b &* size
+            out.update(repeating: 0, count: size)
+            out[size &- 1] = inputs[b &* inputSize &+ inputCount]
         }
         key.data.withUnsafeBufferPointer { kskBuffer in
             let ksk = kskBuffer.baseAddress!
             for i in 0..<inputCount {
-                for b in 0..<count { decomposer.decompose(inputs[b &* inputSize &+ i], into: digits[b]) }
+                for b in 0..<count { decomposer.decompose(inputs[b &* inputSize &+ i], into: digits + b &* l) }
                 let rows = ksk + i &* l &* size
                 // Each output takes all l levels of coefficient i in passes of up to 4 rows, so it is read and
                 // written once per 4 levels instead of once per level (8 outputs do not fit in L1 together).
                 for b in 0..<count {
-                    let d = digits[b], out = outputs[b]
+                    let d = digits + b &* l, out = outputs + b &* size
                     var j = 0
                     while j < l {
                         let rest = l &- j

@@ -36,9 +36,11 @@ public enum Bootstrap {
         }
     }
 
-    /// Modulus-switches the small ciphertext in `scratch.small` (already keyswitched) and sets the accumulator
-    /// to X^(−b̃)·LUT.
-    static func startRotation(lookupTable: LookupTable, key: FourierLWEBootstrapKey, scratch: BootstrapScratch) {
+    /// Modulus-switches the small ciphertext `small` (n + 1 words, already keyswitched; a signed table's offset is
+    /// added to its body in place) into `scratch.switched` and sets the accumulator to X^(−b̃)·LUT.
+    static func startRotation(
+        lookupTable: LookupTable, key: FourierLWEBootstrapKey, small: UnsafeMutablePointer<UInt64>, scratch: BootstrapScratch
+    ) {
         let n = key.polynomialSize.rawValue
         precondition(lookupTable.polynomialSize == n, "lookup table has \(lookupTable.polynomialSize) coefficients, N = \(n)")
         let k = key.glweDimension.rawValue
@@ -46,9 +48,9 @@ public enum Bootstrap {
         if lookupTable.isSignedInput {
             // Move [−2^(p−1), 2^(p−1)) to [0, 2^p) (reference/tfhe.md §5.8).
             let p = lookupTable.inputBits
-            scratch.small[count] = scratch.small[count] &+ (Torus.delta(bits: p) &<< UInt64(p - 1))
+            small[count] = small[count] &+ (Torus.delta(bits: p) &<< UInt64(p - 1))
         }
-        ModulusSwitch.toTwiceN(scratch.small, count: count + 1, log2TwiceN: key.polynomialSize.log2 + 1, into: scratch.switched)
+        ModulusSwitch.toTwiceN(small, count: count + 1, log2TwiceN: key.polynomialSize.log2 + 1, into: scratch.switched)
         let acc = scratch.accumulator
         acc.update(repeating: 0, count: k * n)
         let b = scratch.switched[count]
@@ -61,7 +63,7 @@ public enum Bootstrap {
     static func programmableFromScratch(
         lookupTable: LookupTable, key: FourierLWEBootstrapKey, scratch: BootstrapScratch, into output: UnsafeMutablePointer<UInt64>
     ) {
-        startRotation(lookupTable: lookupTable, key: key, scratch: scratch)
+        startRotation(lookupTable: lookupTable, key: key, small: scratch.small, scratch: scratch)
         blindRotate(key: key, scratches: [scratch])
         SampleExtraction.extractConstant(scratch.accumulator, glweDimension: key.glweDimension.rawValue,
                                          polynomialSize: key.polynomialSize.rawValue, into: output)
@@ -111,11 +113,11 @@ public enum Bootstrap {
         return out
     }
 
-    /// Many independent KS + PBS on all cores. Each worker takes contiguous chunks of at most `batchSize`
-    /// inputs and runs each chunk in lockstep (`programmableBatch`). `lookupTables` holds one table for all
-    /// inputs or one per input. The inputs are under the keyswitch key's input key: the set's own big key, or
-    /// another partition's for a cross keyswitch key (reference/tfhe.md §3.3); the outputs are under the set's
-    /// big key.
+    /// Many independent KS + PBS on all cores. Each worker takes contiguous chunks of up to one keyswitch group
+    /// (`KeySwitch.preferredBatchSize`, at least `batchSize`) and runs each through `programmableBatch` with
+    /// `batchSize` scratches. `lookupTables` holds one table for all inputs or one per input. The inputs are under
+    /// the keyswitch key's input key: the set's own big key, or another partition's for a cross keyswitch key
+    /// (reference/tfhe.md §3.3); the outputs are under the set's big key.
     public static func programmableConcurrent(
         _ inputs: LWECiphertextList, lookupTables: [LookupTable], keys: EvaluationKeys, workers: Int = Parallel.workerCount,
         batchSize: Int? = nil
@@ -128,25 +130,26 @@ public enum Bootstrap {
         var outputs = LWECiphertextList(lweDimension: target, count: count)
         if count == 0 { return outputs }
         let batch = max(1, batchSize ?? BootstrapScratch.preferredBatchSize(keys.parameters))
-        // No chunk larger than a batch, and a multiple of the workers of chunks whose sizes differ by at most one,
-        // so that every worker gets the same work: 32 lookups in batches of at most 7 on 2 workers were 5 chunks
-        // of 7 (one worker did 3 of them, 21 lookups, while the other did 14); now they are 6 chunks of 5 or 6.
+        let group = max(batch, KeySwitch.preferredBatchSize(keys.keyswitchKey))
+        // No chunk larger than a group, and a multiple of the workers of chunks whose sizes differ by at most one,
+        // so that every worker gets the same work (32 lookups in chunks of at most 7 on 2 workers were once 5
+        // chunks of 7: one worker did 21 lookups while the other did 14; now they would be 6 chunks of 5 or 6).
         let workerCount = max(1, workers)
-        let batches = (count + batch - 1) / batch
-        let chunkCount = min(count, (batches + workerCount - 1) / workerCount * workerCount)
+        let groups = (count + group - 1) / group
+        let chunkCount = min(count, (groups + workerCount - 1) / workerCount * workerCount)
         let largest = (count + chunkCount - 1) / chunkCount
         let inputSize = source.lweSize, outputSize = target.lweSize
         inputs.data.withUnsafeBufferPointer { i in
             outputs.data.withUnsafeMutableBufferPointer { o in
                 let ib = i.baseAddress!, ob = o.baseAddress!
                 Parallel.forEach(count: chunkCount, workers: workers, makeState: {
-                    BootstrapScratch.batch(largest, parameters: keys.parameters)
+                    BootstrapScratch.batch(min(batch, largest), parameters: keys.parameters)
                 }) { scratches, c in
                     let first = c * count / chunkCount
                     let items = (c + 1) * count / chunkCount - first
                     programmableBatch(ib + first * inputSize, count: items, lookupTable: {
                         lookupTables.count == 1 ? lookupTables[0] : lookupTables[first + $0]
-                    }, keys: keys, scratches: scratches[0..<items], into: ob + first * outputSize)
+                    }, keys: keys, scratches: scratches[0..<min(scratches.count, items)], into: ob + first * outputSize)
                 }
             }
         }

@@ -6,7 +6,7 @@ public final class BootstrapScratch {
     public let parameters: ParameterSet
     /// FFT plan for N.
     public let plan: FFTPlan
-    /// Keyswitch output (n+1 words).
+    /// The small ciphertext of the PBS-only entry point (n+1 words; batches keyswitch into their own buffer).
     let small: UnsafeMutablePointer<UInt64>
     /// Modulus-switched small ciphertext (n+1 values in [0, 2N)).
     let switched: UnsafeMutablePointer<Int>
@@ -17,8 +17,6 @@ public final class BootstrapScratch {
     /// Fourier accumulators of the external product's output polynomials ((k+1)·N doubles; a split key's rests
     /// add (k+1)·N more).
     let fourierAccumulator: UnsafeMutablePointer<Double>
-    /// Keyswitch digits (l words).
-    let keyswitchDigits: UnsafeMutablePointer<Int64>
 
     /// Buffers sized for `parameters`, with `plan` (immutable, so scratches may share one) or a new one.
     public init(parameters: ParameterSet, plan: FFTPlan? = nil) {
@@ -35,7 +33,6 @@ public final class BootstrapScratch {
         accumulator = allocateAligned(UInt64.self, count: glwe)
         fourierDigits = allocateAligned(Double.self, count: parameters.pbsDecomposition.levelCount.rawValue * glwe)
         fourierAccumulator = allocateAligned(Double.self, count: parameters.fourierPrecision.keyParts * glwe)
-        keyswitchDigits = allocateAligned(Int64.self, count: parameters.ksDecomposition.levelCount.rawValue)
     }
 
     deinit {
@@ -44,6 +41,5 @@ public final class BootstrapScratch {
         accumulator.deallocate()
         fourierDigits.deallocate()
         fourierAccumulator.deallocate()
-        keyswitchDigits.deallocate()
     }
 }

@@ -12,7 +12,7 @@ public enum KeySwitch {
         _ input: UnsafePointer<UInt64>, key: LWEKeyswitchKey, into output: UnsafeMutablePointer<UInt64>,
         digits: UnsafeMutablePointer<Int64>
     ) {
-        keyswitchBatch(input, count: 1, key: key, outputs: [output], digits: [digits])
+        keyswitchBatch(input, count: 1, key: key, outputs: output, digits: digits)
     }
 
     /// KS(input) as a new ciphertext under the small key.
