@@ -95,15 +95,15 @@ extension FFTPlan {
     }
 
     /// Inverse transform of `fourier` (destroyed) whose product values are in torus units; the result,
-    /// reduced mod 1 and rounded to 64 bits, is wrapping-added to `output`. With `gridBits` h, for products that lie
+    /// reduced mod 1 and rounded to 52 bits (`Torus.fromReal`), is wrapping-added to `output`. With `gridBits` h, for products that lie
     /// on the grid of multiples of 2^−h (a split key's top part times integer digits), each coefficient is rounded
     /// to that grid instead, which removes the f64 error while it stays below 2^−(h+1).
     public func inverseAddTorus(_ fourier: UnsafeMutablePointer<Double>, to output: UnsafeMutablePointer<UInt64>, gridBits: Int? = nil) {
-        let m = complexCount
+        let m = complexCount, s = log2ComplexCount
         inverseUntwist(fourier) { block, x, y in
             let lowHalf = UnsafeMutableRawPointer(output + block), highHalf = UnsafeMutableRawPointer(output + (block &+ m))
-            let (u, v) = if let h = gridBits { (Torus.fromReal(x, gridBits: h), Torus.fromReal(y, gridBits: h)) }
-                         else { (Torus.fromReal(x), Torus.fromReal(y)) }
+            let h = gridBits ?? 52
+            let u = Torus.fromReal(x, gridBits: h, scaledDownBy: s), v = Torus.fromReal(y, gridBits: h, scaledDownBy: s)
             lowHalf.storeBytes(of: lowHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ u, as: SIMD8<UInt64>.self)
             highHalf.storeBytes(of: highHalf.loadUnaligned(as: SIMD8<UInt64>.self) &+ v, as: SIMD8<UInt64>.self)
         }
@@ -113,26 +113,27 @@ extension FFTPlan {
     /// integer products whose values are far below 2^52.
     public func inverseReal(_ fourier: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>) {
         let m = complexCount
+        let scale = SIMD8<Double>(repeating: 1 / Double(m))
         inverseUntwist(fourier) { block, x, y in
-            store8(x, output, block)
-            store8(y, output, block &+ m)
+            store8(x * scale, output, block)
+            store8(y * scale, output, block &+ m)
         }
     }
 
-    /// The inverse transform, untwist and unfold shared by the inverse entry points: point j times conj(w_j)/M
-    /// gives the reals of coefficients j (real part, x) and j + M (imaginary part, y), handed to
-    /// `coefficients(block, x, y)` 8 at a time.
+    /// The inverse transform, untwist and unfold shared by the inverse entry points: point j times conj(w_j) gives
+    /// M times the reals of coefficients j (real part, x) and j + M (imaginary part, y), handed to
+    /// `coefficients(block, x, y)` 8 at a time (the writers divide by M).
     @inline(__always)
     private func inverseUntwist(
         _ fourier: UnsafeMutablePointer<Double>, _ coefficients: (Int, SIMD8<Double>, SIMD8<Double>) -> Void
     ) {
         inverseInPlace(re: fourier, im: fourier + 8)
-        let ur = untwistRe.baseAddress, ui = untwistIm.baseAddress
+        let wr = twistRe.baseAddress, wi = twistIm.baseAddress
         var block = 0
         while block < complexCount {
             let zr = load8(fourier, 2 &* block), zi = load8(fourier, 2 &* block &+ 8)
-            let tur = load8(ur, block), tui = load8(ui, block)
-            coefficients(block, mulSub(zr, tur, zi, tui), mulAdd(zr, tui, zi, tur))
+            let twr = load8(wr, block), twi = load8(wi, block)
+            coefficients(block, mulAdd(zr, twr, zi, twi), mulSub(zi, twr, zr, twi))
             block &+= 8
         }
     }

@@ -29,9 +29,10 @@ public final class FFTPlan: Sendable {
     /// Twist w_j = e^{iπj/N}.
     let twistRe: AlignedBuffer<Double>
     let twistIm: AlignedBuffer<Double>
-    /// Untwist conj(w_j)/M (the inverse's normalization folded in).
-    let untwistRe: AlignedBuffer<Double>
-    let untwistIm: AlignedBuffer<Double>
+    /// log2 M: the inverse's normalization 1/M is folded into its conversion back (`Torus.fromReal(_:gridBits:
+    /// scaledDownBy:)`), so the untwist multiplies by conj(w_j) from the twist table (a separate untwist table took
+    /// as much cache as the twist: 256 KB at N = 32768).
+    let log2ComplexCount: Int
 
     /// A plan for polynomials of size `polynomialSize`.
     /// - Precondition: N ≥ 16 (M ≥ 8, so the vector stages and the fused last two stages both exist).
@@ -68,18 +69,13 @@ public final class FFTPlan: Sendable {
         (passes, widePassCount) = Self.passes(complexCount: m)
         var wr = [Double](repeating: 0, count: m)
         var wi = [Double](repeating: 0, count: m)
-        var ur = [Double](repeating: 0, count: m)
-        var ui = [Double](repeating: 0, count: m)
         for j in 0..<m {
             let angle = Double.pi * Double(j) / Double(n)
             wr[j] = cos(angle)
             wi[j] = sin(angle)
-            ur[j] = cos(angle) / Double(m)
-            ui[j] = -sin(angle) / Double(m)
         }
         twistRe = AlignedBuffer(wr)
         twistIm = AlignedBuffer(wi)
-        untwistRe = AlignedBuffer(ur)
-        untwistIm = AlignedBuffer(ui)
+        log2ComplexCount = m.trailingZeroBitCount
     }
 }

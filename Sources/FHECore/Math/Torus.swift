@@ -50,13 +50,16 @@ public enum Torus {
     @inlinable @inline(__always)
     public static func fromReal(_ y: SIMD8<Double>) -> SIMD8<UInt64> { fromReal(y, gridBits: 52) }
 
-    /// round(frac(y)·2^h)·2^(64−h) mod 2^64 on 8 lanes: `y` rounded to the nearest multiple of 2^−h, |y| < 2^51,
-    /// h ≤ 52 (then |frac(y)·2^h| ≤ 2^51, where the 1.5·2^52 trick still rounds exactly).
+    /// round(frac(y·2^−s)·2^h)·2^(64−h) mod 2^64 on 8 lanes: y·2^−s rounded to the nearest multiple of 2^−h,
+    /// |y| < 2^(51+s), h ≤ 52. The scaling by 2^−s is exact and free: y is reduced modulo 2^s by the 1.5·2^(52+s)
+    /// trick, and the remainder, at most 2^(s−1), is scaled by 2^(h−s) (then at most 2^51, where the 1.5·2^52 trick
+    /// still rounds exactly).
     @inlinable @inline(__always)
-    public static func fromReal(_ y: SIMD8<Double>, gridBits h: Int) -> SIMD8<UInt64> {
+    public static func fromReal(_ y: SIMD8<Double>, gridBits h: Int, scaledDownBy s: Int = 0) -> SIMD8<UInt64> {
+        let reduce = SIMD8<Double>(repeating: magic * Double(sign: .plus, exponent: s, significand: 1))
+        let f = y - ((y + reduce) - reduce)
         let m = SIMD8<Double>(repeating: magic)
-        let f = y - ((y + m) - m)
-        let t = multiplyAdd(m, f, SIMD8<Double>(repeating: Double(sign: .plus, exponent: h, significand: 1)))
+        let t = multiplyAdd(m, f, SIMD8<Double>(repeating: Double(sign: .plus, exponent: h - s, significand: 1)))
         let r = unsafeBitCast(t, to: SIMD8<Int64>.self) &- SIMD8<Int64>(repeating: magicBits)
         return SIMD8<UInt64>(truncatingIfNeeded: r &<< SIMD8<Int64>(repeating: Int64(64 - h)))
     }
