@@ -1,7 +1,9 @@
 // External product GGSW ⊡ GLWE and CMUX (reference/tfhe.md §5.4), Fourier-domain GGSW.
 
 /// External product and CMUX on Fourier GGSWs, in two halves so that a lockstep batch shares each GGSW read:
-/// `transformRotatedDifference` per item, then `accumulateBatch` for all items.
+/// `transformRotatedDifference` per item, then `accumulateBatch` for all items. Both stay out of line: inlined
+/// into the blind rotation they measured no faster, and forcing the FFT kernel in as well made the PBS 1.6 times
+/// slower (register pressure); apart, a profile also names each part.
 public enum ExternalProduct {
     /// First half of the CMUX ACC ← ACC + ggsw ⊡ (X^power·ACC − ACC) (reference/tfhe.md §5.6 step 3): the
     /// difference, its decomposition and the digit transforms, into `scratch.fourierDigits` (row j·(k+1) + r for
@@ -11,7 +13,7 @@ public enum ExternalProduct {
     /// folded and twisted points, stored straight into the transforms' rows, which then run in place: the
     /// difference and the digits never go through memory (the buffers they took were a third of an item's
     /// working set), and the transforms' first pass reads only points.
-    @inline(__always)
+    @inline(never)
     static func transformRotatedDifference(power: Int, glweSize k1: Int, decomposer: SignedDecomposer, scratch: BootstrapScratch) {
         let plan = scratch.plan
         let n = plan.polynomialSize
@@ -51,7 +53,7 @@ public enum ExternalProduct {
     /// The products run chunk by chunk of frequencies, each chunk for every item before the next chunk: a GGSW
     /// (up to 2 MB at 8 bits) then comes from memory once per batch and stays in L2 for the other items, where
     /// finishing one item at a time read it from L3 or memory once per item.
-    @inline(__always)
+    @inline(never)
     static func accumulateBatch(
         ggsw: UnsafePointer<Double>, glweSize k1: Int, levelCount l: Int, precision: FourierPrecision,
         scratches: ArraySlice<BootstrapScratch>,
