@@ -129,7 +129,7 @@ extension FFTPlan {
     static var kernelPoints: Int { 64 }
 
     /// Columns per step of the column-blocked wide passes.
-    static var columnWidth: Int { 32 }
+    static var columnWidth: Int { 64 }
 
     /// Complex points per depth-first block: re + im of 1024 points are 16 KiB, half of a 32 KiB L1.
     static var cacheBlock: Int { 1024 }
