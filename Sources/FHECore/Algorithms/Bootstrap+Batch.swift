@@ -62,8 +62,8 @@ extension BootstrapScratch {
 
     /// Items per lockstep batch for `parameters`: as many as keep the batch's scratches within 8 MiB (a quarter
     /// of this machine's 32 MiB L3, where they live between their turns), at least 1 and at most 8 (32 for
-    /// small sets). Measured (`cml-bench pbs --batch`): 8 beats 2 by 10 % at 6 bits; at 8 bits (2.9 MB per
-    /// scratch) 2 beats 4 by 12 %.
+    /// small sets). Measured (`cml-bench pbs --batch`): 8 beats 2 by 10 % at 6 bits; at 8 bits (2 MB per scratch
+    /// since the difference and digit buffers went) 4 and 2 are within 3 % of each other, 1 is 25 % slower.
     public static func preferredBatchSize(_ parameters: ParameterSet) -> Int {
         let n = parameters.polynomialSize.rawValue
         let k1 = parameters.glweDimension.glweSize
