@@ -150,7 +150,7 @@ enum PBSBenchmark {
                     while first < count {
                         let items = min(step, count - first)
                         Bootstrap.programmableBatch(i.baseAddress! + first * size, count: items, lookupTable: { _ in lut }, keys: keys,
-                                                    scratches: scratches[0..<min(batch, items)], into: o.baseAddress! + first * size)
+                                                    scratches: scratches[...], into: o.baseAddress! + first * size)
                         first += items
                     }
                     samples.append((threadCPUSeconds() - c0) / Double(count) * 1e3)
@@ -170,7 +170,7 @@ enum PBSBenchmark {
                 + (ParameterSet.concrete(bits: bits) == p ? "" : " [\(p)]")
                 + String(format: " (thread CPU time; wall %.2f; min %.2f max %.2f; %d runs × %d, keyswitched in groups of up to %d, bootstrapped in lockstep batches of %d; wrong decryptions %d)",
                          median(wall), samples.min()!, samples.max()!, runs, count,
-                         batch == 1 ? 1 : max(batch, KeySwitch.preferredBatchSize(keys.keyswitchKey)), batch, failures),
+                         batch == 1 ? 1 : KeySwitch.groupSize(keys.keyswitchKey, lockstep: batch), batch, failures),
             String(format: "keys bits=%d full_MB=%.1f seeded_MB=%.1f ksk_MB=%.1f bsk_MB=%.1f keygen_s=%.1f", bits,
                    Double(keys.byteCount) / 1e6, Double(seededKSK + seededBSK) / 1e6,
                    Double(keys.keyswitchKey.byteCount) / 1e6, Double(keys.bootstrapKey.byteCount) / 1e6, keygen),

@@ -4,8 +4,8 @@
 
 extension Bootstrap {
     /// KS + PBS of `count` ciphertexts (each k·N + 1 words, contiguous at `inputs`) into `outputs` (same
-    /// layout), item b through `lookupTable(b)`. The keyswitches go in groups of up to
-    /// `KeySwitch.preferredBatchSize` items (at least `scratches.count`) sharing each keyswitch-key row; each
+    /// layout), item b through `lookupTable(b)`. The keyswitches go in groups of up to `KeySwitch.groupSize`
+    /// items sharing each keyswitch-key row; each
     /// group's blind rotations then run in lockstep, as many at a time as there are `scratches` (in rounds of
     /// equal size). The keyswitch key is the larger key from 6 bits on (248 MB; 1.4 GB at 8 bits) and is read
     /// once per group, so a group longer than a lockstep round reads it fewer times.
@@ -22,7 +22,7 @@ extension Bootstrap {
         let ksk = keys.keyswitchKey
         let inputSize = ksk.inputDimension.lweSize, smallSize = ksk.outputDimension.lweSize
         let outputSize = keys.parameters.bigLWEDimension.lweSize
-        let group = max(scratches.count, KeySwitch.preferredBatchSize(ksk))
+        let group = KeySwitch.groupSize(ksk, lockstep: scratches.count)
         let groups = (count + group - 1) / group
         let largest = (count + groups - 1) / groups
         let smalls = allocateAligned(UInt64.self, count: largest * smallSize)
@@ -84,6 +84,10 @@ extension KeySwitch {
     public static func preferredBatchSize(_ key: LWEKeyswitchKey) -> Int {
         max(1, (256 << 10) / (8 * key.outputDimension.lweSize))
     }
+
+    /// The most items `Bootstrap.programmableBatch` keyswitches together when it bootstraps `lockstep` at a time:
+    /// `preferredBatchSize`, and never fewer than one lockstep round.
+    public static func groupSize(_ key: LWEKeyswitchKey, lockstep: Int) -> Int { max(lockstep, preferredBatchSize(key)) }
 
     /// KS of `count` ciphertexts (k·N + 1 words each, contiguous at `inputs`) into `outputs` (n + 1 words each,
     /// contiguous), with `digits` (l words per item) as scratch: every keyswitch-key row is applied to the whole

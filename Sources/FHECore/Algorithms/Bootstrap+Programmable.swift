@@ -114,7 +114,7 @@ public enum Bootstrap {
     }
 
     /// Many independent KS + PBS on all cores. Each worker takes contiguous chunks of up to one keyswitch group
-    /// (`KeySwitch.preferredBatchSize`, at least `batchSize`) and runs each through `programmableBatch` with
+    /// (`KeySwitch.groupSize`) and runs each through `programmableBatch` with
     /// `batchSize` scratches. `lookupTables` holds one table for all inputs or one per input. The inputs are under
     /// the keyswitch key's input key: the set's own big key, or another partition's for a cross keyswitch key
     /// (reference/tfhe.md §3.3); the outputs are under the set's big key.
@@ -130,7 +130,7 @@ public enum Bootstrap {
         var outputs = LWECiphertextList(lweDimension: target, count: count)
         if count == 0 { return outputs }
         let batch = max(1, batchSize ?? BootstrapScratch.preferredBatchSize(keys.parameters))
-        let group = max(batch, KeySwitch.preferredBatchSize(keys.keyswitchKey))
+        let group = KeySwitch.groupSize(keys.keyswitchKey, lockstep: batch)
         // No chunk larger than a group, and a multiple of the workers of chunks whose sizes differ by at most one,
         // so that every worker gets the same work (32 lookups in chunks of at most 7 on 2 workers were once 5
         // chunks of 7: one worker did 21 lookups while the other did 14; now they would be 6 chunks of 5 or 6).
@@ -149,7 +149,7 @@ public enum Bootstrap {
                     let items = (c + 1) * count / chunkCount - first
                     programmableBatch(ib + first * inputSize, count: items, lookupTable: {
                         lookupTables.count == 1 ? lookupTables[0] : lookupTables[first + $0]
-                    }, keys: keys, scratches: scratches[0..<min(scratches.count, items)], into: ob + first * outputSize)
+                    }, keys: keys, scratches: scratches[...], into: ob + first * outputSize)
                 }
             }
         }

@@ -35,36 +35,15 @@ public final class FFTPlan: Sendable {
     let log2ComplexCount: Int
 
     /// A plan for polynomials of size `polynomialSize`.
-    /// - Precondition: N ≥ 16 (M ≥ 8, so the vector stages and the fused last two stages both exist).
+    /// - Precondition: N ≥ 16 (M ≥ 8: points are read 8 at a time; below 64 the transforms take the scalar path).
     public init(polynomialSize: PolynomialSize) {
         let n = polynomialSize.rawValue
         precondition(n >= 16, "the FFT needs N ≥ 16, got \(n)")
         self.polynomialSize = n
         let m = n / 2
         self.complexCount = m
-        var tw = [Double](repeating: 0, count: 2 * m)
-        var h = 1
-        while h < m {
-            for j in 0..<h {
-                // Computed from the exact angle of each entry (not by repeated multiplication) for accuracy.
-                let angle = -Double.pi * Double(j) / Double(h)
-                tw[slot(h + j)] = cos(angle)
-                tw[slot(h + j) + 8] = sin(angle)
-            }
-            h *= 2
-        }
-        twiddles = AlignedBuffer(tw)
-        var tw3 = [Double](repeating: 0, count: 2 * m)
-        var q = 1
-        while 4 * q <= m {
-            for j in 0..<q {
-                let angle = -Double.pi * Double(3 * j) / Double(2 * q)
-                tw3[slot(q + j)] = cos(angle)
-                tw3[slot(q + j) + 8] = sin(angle)
-            }
-            q *= 2
-        }
-        twiddles3 = AlignedBuffer(tw3)
+        twiddles = Self.pointTable(complexCount: m, largest: m / 2) { h, j in -Double.pi * Double(j) / Double(h) }
+        twiddles3 = Self.pointTable(complexCount: m, largest: m / 4) { q, j in -Double.pi * Double(3 * j) / Double(2 * q) }
         kernelConstants = AlignedBuffer(KernelConstant.allCases.flatMap(\.lanes))
         (passes, widePassCount) = Self.passes(complexCount: m)
         var wr = [Double](repeating: 0, count: m)
@@ -77,5 +56,20 @@ public final class FFTPlan: Sendable {
         twistRe = AlignedBuffer(wr)
         twistIm = AlignedBuffer(wi)
         log2ComplexCount = m.trailingZeroBitCount
+    }
+
+    /// Complex points h + j (j < h) for h = 1, 2, 4, … up to `largest`, in the transforms' layout (`slot`):
+    /// e^{i·angle(h, j)}, each from its exact angle (not by repeated multiplication) for accuracy.
+    private static func pointTable(complexCount m: Int, largest: Int, angle: (Int, Int) -> Double) -> AlignedBuffer<Double> {
+        var table = [Double](repeating: 0, count: 2 * m)
+        var h = 1
+        while h <= largest {
+            for j in 0..<h {
+                table[slot(h + j)] = cos(angle(h, j))
+                table[slot(h + j) + 8] = sin(angle(h, j))
+            }
+            h *= 2
+        }
+        return AlignedBuffer(table)
     }
 }

@@ -44,12 +44,6 @@ public enum Torus {
         SIMD8<Double>(SIMD8<Int64>(truncatingIfNeeded: x)) * (1.0 / scale)
     }
 
-    /// `fromReal` on 8 lanes to 52 bits: y rounded to the nearest multiple of 2^−52 (an error of at most 2^−53,
-    /// far below the f64 error of the Fourier products it converts back), in 6 vector operations where all 64 bits
-    /// took 13; the inverse FFT's conversion back to the torus is one of the bootstrap's hot loops.
-    @inlinable @inline(__always)
-    public static func fromReal(_ y: SIMD8<Double>) -> SIMD8<UInt64> { fromReal(y, gridBits: 52) }
-
     /// round(frac(y·2^−s)·2^h)·2^(64−h) mod 2^64 on 8 lanes: y·2^−s rounded to the nearest multiple of 2^−h,
     /// |y| < 2^(51+s), h ≤ 52. The scaling by 2^−s is exact and free: y is reduced modulo 2^s by the 1.5·2^(52+s)
     /// trick, and the remainder, at most 2^(s−1), is scaled by 2^(h−s) (then at most 2^51, where the 1.5·2^52 trick
