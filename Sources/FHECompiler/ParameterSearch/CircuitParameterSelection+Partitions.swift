@@ -125,7 +125,9 @@ extension CircuitParameterSelection {
                             blindRotation: .own,
                             keyswitch: .fixedPerInputCoefficient(NoiseModel.keyswitchVariancePerInputCoefficient(
                                 decomposition: consumer.ksDecomposition,
-                                keyswitchKeyVariance: SecurityCurve.minimalVariance(dimension: consumer.lweDimension.rawValue))),
+                                keyswitchKeyVariance: NoiseModel.keyswitchKeyVariance(
+                                    noiseVariance: SecurityCurve.minimalVariance(dimension: consumer.lweDimension.rawValue),
+                                    outputDimension: consumer.lweDimension.rawValue))),
                             modulusSwitch: .fixed(NoiseModel.modulusSwitchVariance(for: consumer))))
                     }
                 }

@@ -73,9 +73,10 @@ public enum DecompositionPareto {
     }
 
     /// The front of keyswitch decompositions into the small key of dimension n, with keyswitch-key
-    /// noise Var_min(n).
-    public static func keyswitch(lweDimension n: Int) -> [KeyswitchCandidate] {
-        let keyVariance = SecurityCurve.minimalVariance(dimension: n)
+    /// noise Var_min(n) plus, with `roundedKey` (this engine's evaluation form, `LWEKeyswitchKey`), its rounding.
+    public static func keyswitch(lweDimension n: Int, roundedKey: Bool = true) -> [KeyswitchCandidate] {
+        let keyVariance = NoiseModel.keyswitchKeyVariance(noiseVariance: SecurityCurve.minimalVariance(dimension: n),
+                                                          outputDimension: n, rounded: roundedKey)
         return front { baseLog, level in
             NoiseModel.keyswitchVariancePerInputCoefficient(baseLog: baseLog, levelCount: level, keyswitchKeyVariance: keyVariance)
         } make: { level, baseLog, variance in
@@ -127,9 +128,11 @@ public enum DecompositionPareto {
 public struct DecompositionParetoCache: Sendable {
     private var cmuxFronts: [Int: [CMUXCandidate]] = [:]
     private var keyswitchFronts: [Int: [KeyswitchCandidate]] = [:]
+    /// Whether keyswitch fronts assume this engine's rounded keyswitch keys (Concrete's 64-bit keys otherwise).
+    public let roundedKeyswitchKeys: Bool
 
-    /// An empty cache.
-    public init() {}
+    /// An empty cache; `roundedKeyswitchKeys` false reproduces Concrete's choices (its keys stay 64-bit).
+    public init(roundedKeyswitchKeys: Bool = true) { self.roundedKeyswitchKeys = roundedKeyswitchKeys }
 
     /// The bootstrap front of (k, log2 N) over `precisions`, computed once.
     public mutating func cmux(glweDimension k: Int, log2PolynomialSize: Int, precisions: [FourierPrecision]) -> [CMUXCandidate] {
@@ -143,7 +146,7 @@ public struct DecompositionParetoCache: Sendable {
     /// The keyswitch front of n, computed once.
     public mutating func keyswitch(lweDimension n: Int) -> [KeyswitchCandidate] {
         if let front = keyswitchFronts[n] { return front }
-        let front = DecompositionPareto.keyswitch(lweDimension: n)
+        let front = DecompositionPareto.keyswitch(lweDimension: n, roundedKey: roundedKeyswitchKeys)
         keyswitchFronts[n] = front
         return front
     }

@@ -8,7 +8,7 @@ public struct EvaluationKeySizes: Hashable, Sendable, Codable {
     public let bootstrapKeyBytes: Int
     /// Seeded bootstrap keys: Σ n·l·(k+1)·N·8 + 16.
     public let seededBootstrapKeyBytes: Int
-    /// Keyswitch keys: Σ n_in·l·(n_out+1)·8.
+    /// Keyswitch keys in their 32-bit evaluation form (`LWEKeyswitchKey`): Σ n_in·l·(n_out+1)·4.
     public let keyswitchKeyBytes: Int
     /// Seeded keyswitch keys: Σ n_in·l·8 + 16.
     public let seededKeyswitchKeyBytes: Int
@@ -52,7 +52,7 @@ public struct EvaluationKeySizes: Hashable, Sendable, Codable {
     /// One keyswitch key from a key of dimension `inputDimension` to one of `outputDimension`.
     public static func keyswitchKey(inputDimension: Int, outputDimension: Int, levelCount: Int) -> EvaluationKeySizes {
         EvaluationKeySizes(bootstrapKeyBytes: 0, seededBootstrapKeyBytes: 0,
-                           keyswitchKeyBytes: inputDimension * levelCount * (outputDimension + 1) * 8,
+                           keyswitchKeyBytes: inputDimension * levelCount * (outputDimension + 1) * 4,
                            seededKeyswitchKeyBytes: seededKeyswitchKeyBytes(inputDimension: inputDimension, levelCount: levelCount))
     }
 

@@ -19,19 +19,25 @@ public enum Bootstrap {
         defer { active.deallocate() }
         withExtendedLifetime(key.storage) {
             let base = key.storage.baseAddress
+            // Each item's first half of CMUX i + 1 follows its end of CMUX i, while its ACC is still in cache.
+            for scratch in scratches where scratch.switched[0] != 0 {
+                ExternalProduct.transformRotatedDifference(power: scratch.switched[0], glweSize: k1, decomposer: decomposer, scratch: scratch)
+            }
             for i in 0..<count {
-                let ggsw = base + i &* ggswSize
                 var activeCount = 0
-                for index in scratches.indices {
-                    let scratch = scratches[index]
-                    let a = scratch.switched[i]
-                    if a == 0 { continue }
-                    ExternalProduct.transformRotatedDifference(power: a, glweSize: k1, decomposer: decomposer, scratch: scratch)
+                for index in scratches.indices where scratches[index].switched[i] != 0 {
                     active[activeCount] = index
                     activeCount &+= 1
                 }
-                ExternalProduct.accumulateBatch(ggsw: ggsw, glweSize: k1, levelCount: l, precision: key.fourierPrecision, scratches: scratches,
-                                                active: active, activeCount: activeCount)
+                ExternalProduct.accumulateBatch(ggsw: base + i &* ggswSize, glweSize: k1, levelCount: l, precision: key.fourierPrecision,
+                                                scratches: scratches, active: active, activeCount: activeCount)
+                for scratch in scratches {
+                    if scratch.switched[i] != 0 { ExternalProduct.finish(glweSize: k1, precision: key.fourierPrecision, scratch: scratch) }
+                    if i &+ 1 < count, scratch.switched[i &+ 1] != 0 {
+                        ExternalProduct.transformRotatedDifference(power: scratch.switched[i &+ 1], glweSize: k1, decomposer: decomposer,
+                                                                   scratch: scratch)
+                    }
+                }
             }
         }
     }

@@ -1,7 +1,8 @@
 // External product GGSW ⊡ GLWE and CMUX (reference/tfhe.md §5.4), Fourier-domain GGSW.
 
-/// External product and CMUX on Fourier GGSWs, in two halves so that a lockstep batch shares each GGSW read:
-/// `transformRotatedDifference` per item, then `accumulateBatch` for all items. Both stay out of line: inlined
+/// External product and CMUX on Fourier GGSWs, in parts so that a lockstep batch shares each GGSW read:
+/// `transformRotatedDifference` per item, `accumulateBatch` for all items, then `finish` per item. They stay out
+/// of line: inlined
 /// into the blind rotation they measured no faster, and forcing the FFT kernel in as well made the PBS 1.6 times
 /// slower (register pressure); apart, a profile also names each part.
 public enum ExternalProduct {
@@ -45,10 +46,10 @@ public enum ExternalProduct {
         }
     }
 
-    /// Second half of the CMUX for a lockstep batch: for every item, every output polynomial c gets
-    /// Σ_rows digit transform × GGSW row (into the item's `fourierAccumulator`, polynomial c at c·N), then its
-    /// inverse transform is added to the item's ACC. With a split key (`precision` `.split`, the GGSW's rests follow
-    /// its top parts) the rests' sums go to polynomial k + 1 + c, and the top parts' inverse is rounded to its grid.
+    /// The Fourier products of the CMUX for a lockstep batch: for every item, every output polynomial c gets
+    /// Σ_rows digit transform × GGSW row (into the item's `fourierAccumulator`, polynomial c at c·N), which `finish`
+    /// then transforms back and adds to the item's ACC. With a split key (`precision` `.split`, the GGSW's rests
+    /// follow its top parts) the rests' sums go to polynomial k + 1 + c.
     ///
     /// The products run chunk by chunk of frequencies, each chunk for every item before the next chunk: a GGSW
     /// (up to 2 MB at 8 bits) then comes from memory once per batch and stays in L2 for the other items, where
@@ -91,16 +92,22 @@ public enum ExternalProduct {
             }
             start = end
         }
-        for a in 0..<activeCount {
-            let scratch = scratches[active[a]]
-            for c in 0..<k1 {
-                if split {
-                    plan.inverseAddTorus(scratch.fourierAccumulator + c &* n, to: scratch.accumulator + c &* n,
-                                         gridBits: FourierPrecision.splitBits)
-                    plan.inverseAddTorus(scratch.fourierAccumulator + (k1 &+ c) &* n, to: scratch.accumulator + c &* n)
-                } else {
-                    plan.inverseAddTorus(scratch.fourierAccumulator + c &* n, to: scratch.accumulator + c &* n)
-                }
+    }
+
+    /// The end of the CMUX for one item after `accumulateBatch`: the inverse transforms of its Fourier
+    /// accumulators, added to its ACC (a split key's top parts rounded to their grid). The blind rotation runs the
+    /// item's next `transformRotatedDifference` right after it, while the ACC is still in cache.
+    @inline(never)
+    static func finish(glweSize k1: Int, precision: FourierPrecision, scratch: BootstrapScratch) {
+        let plan = scratch.plan
+        let n = plan.polynomialSize
+        for c in 0..<k1 {
+            if precision == .split {
+                plan.inverseAddTorus(scratch.fourierAccumulator + c &* n, to: scratch.accumulator + c &* n,
+                                     gridBits: FourierPrecision.splitBits)
+                plan.inverseAddTorus(scratch.fourierAccumulator + (k1 &+ c) &* n, to: scratch.accumulator + c &* n)
+            } else {
+                plan.inverseAddTorus(scratch.fourierAccumulator + c &* n, to: scratch.accumulator + c &* n)
             }
         }
     }

@@ -25,27 +25,22 @@ public enum Decompression {
         return list
     }
 
-    /// The full keyswitch key: row (i, j) gets the next n words of stream i, then its body.
+    /// The full keyswitch key (in its 32-bit evaluation form, `LWEKeyswitchKey`): row (i, j) gets the next n words
+    /// of stream i, then its body.
     public static func decompress(_ seeded: SeededLWEKeyswitchKey) -> LWEKeyswitchKey {
-        let input = seeded.inputDimension.rawValue
         let l = seeded.decomposition.levelCount.rawValue
         let size = seeded.outputDimension.lweSize
-        let data = [UInt64](unsafeUninitializedCapacity: input * l * size) { buffer, count in
-            let base = buffer.baseAddress!
-            seeded.bodies.withUnsafeBufferPointer { bodies in
-                Parallel.forEach(count: input, makeState: { () }) { _, i in
-                    let stream = ChaCha20Stream(seed: seeded.maskSeed, streamID: UInt64(i))
-                    for j in 0..<l {
-                        let row = base + (i * l + j) * size
-                        stream.fill(UnsafeMutableBufferPointer(start: row, count: size - 1))
-                        row[size - 1] = bodies[i * l + j]
-                    }
+        return seeded.bodies.withUnsafeBufferPointer { bodies in
+            LWEKeyswitchKey(inputDimension: seeded.inputDimension, outputDimension: seeded.outputDimension,
+                            decomposition: seeded.decomposition) { i, rows in
+                let stream = ChaCha20Stream(seed: seeded.maskSeed, streamID: UInt64(i))
+                for j in 0..<l {
+                    let row = rows + j * size
+                    stream.fill(UnsafeMutableBufferPointer(start: row, count: size - 1))
+                    row[size - 1] = bodies[i * l + j]
                 }
             }
-            count = input * l * size
         }
-        return LWEKeyswitchKey(data: data, inputDimension: seeded.inputDimension, outputDimension: seeded.outputDimension,
-                               decomposition: seeded.decomposition)
     }
 
     /// The full bootstrap key: each GLWE row of GGSW i gets the next k·N words of stream i, then its body.

@@ -45,6 +45,16 @@ extension NoiseModel {
     public static func keyswitchVariance(from source: ParameterSet, to target: ParameterSet) -> Double {
         keyswitchVariance(
             inputDimension: source.bigLWEDimension, decomposition: target.ksDecomposition,
-            keyswitchKeyVariance: target.lweNoiseStandardDeviation * target.lweNoiseStandardDeviation)
+            keyswitchKeyVariance: keyswitchKeyVariance(
+                noiseVariance: target.lweNoiseStandardDeviation * target.lweNoiseStandardDeviation,
+                outputDimension: target.lweDimension.rawValue))
+    }
+
+    /// The effective noise variance of the rows of a keyswitch key into a key of dimension n in its evaluation
+    /// form (`LWEKeyswitchKey`): the encryption noise plus the rounding of every word to a multiple of 2^−32,
+    /// uniform within ±2^−33 (variance 2^−64/12), on the body and on the n mask words, which meet the binary
+    /// key (E[s²] = 1/2). With `rounded` false, the 64-bit key Concrete evaluates (its tables are reproduced so).
+    public static func keyswitchKeyVariance(noiseVariance: Double, outputDimension n: Int, rounded: Bool = true) -> Double {
+        rounded ? noiseVariance + exp2(-64) / 12 * (1 + Double(n) / 2) : noiseVariance
     }
 }

@@ -73,17 +73,10 @@ extension SecretKeys {
 
     /// The keyswitch key from `input` to the small key.
     private func keyswitchKey(from input: LWESecretKey, seeds: EncryptionSeeds) -> LWEKeyswitchKey {
-        let inputDimension = input.lweDimension
-        let rowWords = parameters.ksDecomposition.levelCount.rawValue * parameters.lweDimension.lweSize
-        let data = [UInt64](unsafeUninitializedCapacity: inputDimension.rawValue * rowWords) { buffer, count in
-            let base = buffer.baseAddress!
-            Parallel.forEach(count: inputDimension.rawValue, makeState: { () }) { _, i in
-                keyswitchRows(i, input: input, seeds: seeds, into: base + i * rowWords)
-            }
-            count = inputDimension.rawValue * rowWords
+        LWEKeyswitchKey(inputDimension: input.lweDimension, outputDimension: parameters.lweDimension,
+                        decomposition: parameters.ksDecomposition) { i, rows in
+            keyswitchRows(i, input: input, seeds: seeds, into: rows)
         }
-        return LWEKeyswitchKey(data: data, inputDimension: inputDimension, outputDimension: parameters.lweDimension,
-                               decomposition: parameters.ksDecomposition)
     }
 
     /// The keyswitch key from `input` to the small key, bodies only.

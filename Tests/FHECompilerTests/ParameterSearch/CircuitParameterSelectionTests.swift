@@ -128,7 +128,9 @@ import FHECore
         // The cross-fed 8-bit TLU: ν²·V_BR of the 3-bit set, keyswitched from its big key into the 8-bit small key.
         let crossVariance = 200 * NoiseModel.pbsOutputVariance(for: low)
             + NoiseModel.keyswitchVariance(inputDimension: low.bigLWEDimension, decomposition: high.ksDecomposition,
-                                           keyswitchKeyVariance: high.lweNoiseStandardDeviation * high.lweNoiseStandardDeviation)
+                                           keyswitchKeyVariance: NoiseModel.keyswitchKeyVariance(
+                                               noiseVariance: high.lweNoiseStandardDeviation * high.lweNoiseStandardDeviation,
+                                               outputDimension: high.lweDimension.rawValue))
             + NoiseModel.modulusSwitchVariance(for: high)
         #expect(crossVariance <= NoiseModel.maximalVariance(precision: 8, errorProbability: exp2(-40)) * (1 + 1e-9))
         #expect(abs(multi.report(for: "head/relu")!.variance / crossVariance - 1) < 1e-12)

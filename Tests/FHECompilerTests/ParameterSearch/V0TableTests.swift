@@ -97,7 +97,7 @@ import FHECore
     }
 
     @Test func tableAReproduced() throws {
-        var cache = DecompositionParetoCache()
+        var cache = DecompositionParetoCache(roundedKeyswitchKeys: false)
         var matched = 0
         for row in Self.tableA {
             let wrong = try Self.mismatches(row, errorProbability: Self.fourSigma, cache: &cache)
@@ -108,7 +108,7 @@ import FHECore
     }
 
     @Test func tableBReproduced() throws {
-        var cache = DecompositionParetoCache()
+        var cache = DecompositionParetoCache(roundedKeyswitchKeys: false)
         var matched = 0
         for row in Self.tableB {
             let wrong = try Self.mismatches(row, errorProbability: exp2(-40), cache: &cache)
@@ -122,7 +122,7 @@ import FHECore
 /// Every row of Concrete's `v0_last_128`, including where it says no solution exists.
 @Suite struct V0FullReferenceTests {
     @Test func everyRowOfTheCommittedReference() throws {
-        var cache = DecompositionParetoCache()
+        var cache = DecompositionParetoCache(roundedKeyswitchKeys: false)
         var matched = 0
         var rows = 0
         for line in V0Reference128.rows.split(separator: "\n") {
