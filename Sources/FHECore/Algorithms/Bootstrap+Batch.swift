@@ -60,21 +60,21 @@ extension BootstrapScratch {
         return (0..<count).map { _ in BootstrapScratch(parameters: parameters, plan: plan) }
     }
 
-    /// Items per lockstep batch for `parameters`: as many as keep the batch's scratches within 8 MiB (a quarter
-    /// of this machine's 32 MiB L3, where they live between their turns), at least 1 and at most 8 (32 for
-    /// small sets). Measured (`cml-bench pbs --batch`): 8 beats 2 by 10 % at 6 bits; at 8 bits (2 MB per scratch
-    /// since the difference and digit buffers went) 4 and 2 are within 3 % of each other, 1 is 25 % slower.
+    /// Items per lockstep batch for `parameters`: as many as keep the batch's scratches within 6 MiB (under a
+    /// quarter of this machine's 32 MiB L3, where they live between their turns), at least 1 and at most 8 (32 for
+    /// small sets). Measured (`cml-bench pbs --batch`): 8 beats 2 by 10 % at 6 bits; at 8 bits (1.5 MB per
+    /// scratch since the Fourier sums went over the digit transforms) 4 items beat 5 by 2 %, and 2 were within
+    /// 3 % of 4, 1 25 % slower.
     public static func preferredBatchSize(_ parameters: ParameterSet) -> Int {
         let n = parameters.polynomialSize.rawValue
         let k1 = parameters.glweDimension.glweSize
         let l = parameters.pbsDecomposition.levelCount.rawValue
-        // accumulator ((k+1)·N words), digit transforms (l·(k+1)·N doubles), Fourier accumulators ((k+1)·N, twice
-        // for a split key).
-        let scratchBytes = 8 * n * k1 * (1 + l + parameters.fourierPrecision.keyParts)
-        // Small sets (scratch ≤ 256 KB: N ≤ 2048) gain from longer batches: 32 items beat 8 by 3–5 % at 2 and 4
-        // bits (`cml-bench pbs --batch`); at 6 bits 14 items were no better than 8, within this machine's noise.
-        let cap = scratchBytes <= 256 << 10 ? 32 : 8
-        return max(1, min(cap, (8 << 20) / max(scratchBytes, 1)))
+        // accumulator ((k+1)·N words), digit transforms (l·(k+1)·N doubles), Fourier accumulators (if any).
+        let scratchBytes = 8 * n * (k1 * (1 + l) + BootstrapScratch.fourierAccumulatorPolynomials(parameters))
+        // Small sets (N ≤ 2048, scratch ≤ 128 KB) gain from longer batches: 32 items beat 8 by 3–5 % at 2 and 4
+        // bits (`cml-bench pbs --batch`); at 6 bits 16 and 32 items were no better than 8, within this machine's noise.
+        let cap = scratchBytes <= 128 << 10 ? 32 : 8
+        return max(1, min(cap, (6 << 20) / max(scratchBytes, 1)))
     }
 }
 

@@ -15,7 +15,8 @@ public final class BootstrapScratch {
     /// Fourier transforms of all digit polynomials of one external product, in GGSW row order (l·(k+1)·N doubles).
     let fourierDigits: UnsafeMutablePointer<Double>
     /// Fourier accumulators of the external product's output polynomials ((k+1)·N doubles; a split key's rests
-    /// add (k+1)·N more).
+    /// add (k+1)·N more), where the sums do not go over the digit transforms (`ExternalProduct.fourierOutputs`):
+    /// empty otherwise.
     let fourierAccumulator: UnsafeMutablePointer<Double>
 
     /// Buffers sized for `parameters`, with `plan` (immutable, so scratches may share one) or a new one.
@@ -32,7 +33,14 @@ public final class BootstrapScratch {
         switched = allocateAligned(Int.self, count: n)
         accumulator = allocateAligned(UInt64.self, count: glwe)
         fourierDigits = allocateAligned(Double.self, count: parameters.pbsDecomposition.levelCount.rawValue * glwe)
-        fourierAccumulator = allocateAligned(Double.self, count: parameters.fourierPrecision.keyParts * glwe)
+        fourierAccumulator = allocateAligned(Double.self, count: Self.fourierAccumulatorPolynomials(parameters) * parameters.polynomialSize.rawValue)
+    }
+
+    /// Polynomials of `fourierAccumulator`: none when the sums go over the digit transforms (k + 1 ≤ 2 outputs, one
+    /// key part; `ExternalProduct.fourierOutputs`), (k + 1)·parts otherwise.
+    static func fourierAccumulatorPolynomials(_ parameters: ParameterSet) -> Int {
+        let k1 = parameters.glweDimension.glweSize
+        return k1 <= 2 && parameters.fourierPrecision == .standard ? 0 : k1 * parameters.fourierPrecision.keyParts
     }
 
     deinit {
