@@ -2,8 +2,7 @@
 
 /// External product and CMUX on Fourier GGSWs, in parts so that a lockstep batch shares each GGSW read:
 /// `transformRotatedDifference` per item, `accumulateBatch` for all items, then `finish` per item. They stay out
-/// of line: inlined
-/// into the blind rotation they measured no faster, and forcing the FFT kernel in as well made the PBS 1.6 times
+/// of line: inlined into the blind rotation they measured no faster, and forcing the FFT kernel in as well made the PBS 1.6 times
 /// slower (register pressure); apart, a profile also names each part.
 public enum ExternalProduct {
     /// First half of the CMUX ACC ← ACC + ggsw ⊡ (X^power·ACC − ACC) (reference/tfhe.md §5.6 step 3): the
@@ -47,7 +46,7 @@ public enum ExternalProduct {
     }
 
     /// The Fourier products of the CMUX for a lockstep batch: for every item, every output polynomial c gets
-    /// Σ_rows digit transform × GGSW row (into the item's `fourierAccumulator`, polynomial c at c·N), which `finish`
+    /// Σ_rows digit transform × GGSW row (at the item's `fourierOutputs`, polynomial c at c·N), which `finish`
     /// then transforms back and adds to the item's ACC. With a split key (`precision` `.split`, the GGSW's rests
     /// follow its top parts) the rests' sums go to polynomial k + 1 + c.
     ///
@@ -82,7 +81,7 @@ public enum ExternalProduct {
                     }
                 } else {
                     // Output polynomials in pairs: each digit transform is read once per pair (4 bits: 5 % faster).
-                    let out = fourierOutputs(glweSize: k1, precision: precision, scratch: scratch)
+                    let out = fourierOutputs(scratch)
                     var c = 0
                     while c < k1 {
                         plan.sumOfProducts(scratch.fourierDigits, ggsw + c &* n, rows: rows, rowStride: k1 &* n,
@@ -108,8 +107,7 @@ public enum ExternalProduct {
                                      gridBits: FourierPrecision.splitBits)
                 plan.inverseAddTorus(scratch.fourierAccumulator + (k1 &+ c) &* n, to: scratch.accumulator + c &* n)
             } else {
-                plan.inverseAddTorus(fourierOutputs(glweSize: k1, precision: precision, scratch: scratch) + c &* n,
-                                     to: scratch.accumulator + c &* n)
+                plan.inverseAddTorus(fourierOutputs(scratch) + c &* n, to: scratch.accumulator + c &* n)
             }
         }
     }
@@ -120,7 +118,7 @@ public enum ExternalProduct {
     /// (`BootstrapScratch.fourierAccumulatorPolynomials` sizes the buffer by the same rule. At 4 and 6 bits 4–5 %
     /// faster, at 8 bits 3 %.)
     @inline(__always)
-    static func fourierOutputs(glweSize k1: Int, precision: FourierPrecision, scratch: BootstrapScratch) -> UnsafeMutablePointer<Double> {
+    static func fourierOutputs(_ scratch: BootstrapScratch) -> UnsafeMutablePointer<Double> {
         BootstrapScratch.fourierAccumulatorPolynomials(scratch.parameters) == 0 ? scratch.fourierDigits : scratch.fourierAccumulator
     }
 

@@ -8,7 +8,7 @@
 /// The rounding is public post-processing of a public key: it costs no security (an LWE key generated mod 2^32
 /// with Concrete's noise would not be as secure). Its noise is that of moving every word by at most 2^−33: the
 /// rows' effective noise variance grows by 2^−64/12·(1 + n/2) (`NoiseModel.keyswitchKeyVariance`), 0.1 % of the
-/// key noise at n = 1054 and 0.004 % at n = 944. The keyswitch output feeds the modulus switch to 2N ≤ 2^17, so
+/// key noise at n = 1054 and 0.002 % at n = 944. The keyswitch output feeds the modulus switch to 2N ≤ 2^17, so
 /// 32 bits keep 15 more than it reads.
 public struct LWEKeyswitchKey: Hashable, Sendable {
     /// The ciphertexts' words mod 2^32 (the top halves of the 64-bit words, rounded), level 1 first within each
