@@ -46,7 +46,7 @@ public enum ExternalProduct {
     }
 
     /// The Fourier products of the CMUX for a lockstep batch: for every item, every output polynomial c gets
-    /// Σ_rows digit transform × GGSW row (at the item's `fourierOutputs`, polynomial c at c·N), which `finish`
+    /// Σ_rows digit transform × GGSW row (at the item's `fourierSums`, polynomial c at c·N), which `finish`
     /// then transforms back and adds to the item's ACC. With a split key (`precision` `.split`, the GGSW's rests
     /// follow its top parts) the rests' sums go to polynomial k + 1 + c.
     ///
@@ -76,16 +76,15 @@ public enum ExternalProduct {
                     // Both key parts per output polynomial (pairs of outputs as well measured 15 % slower at N = 8192).
                     for c in 0..<k1 {
                         plan.sumOfProducts(scratch.fourierDigits, ggsw + c &* n, ggsw + (partSize &+ c &* n), rows: rows,
-                                           rowStride: k1 &* n, outputs: 1, into: scratch.fourierAccumulator + c &* n,
-                                           scratch.fourierAccumulator + (k1 &+ c) &* n, points: start..<end)
+                                           rowStride: k1 &* n, outputs: 1, into: scratch.fourierSums + c &* n,
+                                           scratch.fourierSums + (k1 &+ c) &* n, points: start..<end)
                     }
                 } else {
                     // Output polynomials in pairs: each digit transform is read once per pair (4 bits: 5 % faster).
-                    let out = fourierOutputs(scratch)
                     var c = 0
                     while c < k1 {
                         plan.sumOfProducts(scratch.fourierDigits, ggsw + c &* n, rows: rows, rowStride: k1 &* n,
-                                           outputs: min(2, k1 &- c), into: out + c &* n, points: start..<end)
+                                           outputs: min(2, k1 &- c), into: scratch.fourierSums + c &* n, points: start..<end)
                         c &+= 2
                     }
                 }
@@ -94,32 +93,19 @@ public enum ExternalProduct {
         }
     }
 
-    /// The end of the CMUX for one item after `accumulateBatch`: the inverse transforms of its Fourier
-    /// accumulators, added to its ACC (a split key's top parts rounded to their grid). The blind rotation runs the
-    /// item's next `transformRotatedDifference` right after it, while the ACC is still in cache.
+    /// The end of the CMUX for one item after `accumulateBatch`: the inverse transforms of its Fourier sums,
+    /// added to its ACC (a split key's top parts rounded to their grid). The blind rotation runs the item's next
+    /// `transformRotatedDifference` right after it, while the ACC is still in cache.
     @inline(never)
     static func finish(glweSize k1: Int, precision: FourierPrecision, scratch: BootstrapScratch) {
         let plan = scratch.plan
         let n = plan.polynomialSize
+        let split = precision == .split
         for c in 0..<k1 {
-            if precision == .split {
-                plan.inverseAddTorus(scratch.fourierAccumulator + c &* n, to: scratch.accumulator + c &* n,
-                                     gridBits: FourierPrecision.splitBits)
-                plan.inverseAddTorus(scratch.fourierAccumulator + (k1 &+ c) &* n, to: scratch.accumulator + c &* n)
-            } else {
-                plan.inverseAddTorus(fourierOutputs(scratch) + c &* n, to: scratch.accumulator + c &* n)
-            }
+            plan.inverseAddTorus(scratch.fourierSums + c &* n, to: scratch.accumulator + c &* n,
+                                 gridBits: split ? FourierPrecision.splitBits : nil)
+            if split { plan.inverseAddTorus(scratch.fourierSums + (k1 &+ c) &* n, to: scratch.accumulator + c &* n) }
         }
-    }
-
-    /// Where `accumulateBatch` leaves the Fourier sums: over the first digit transforms when one pass computes
-    /// them all (k + 1 ≤ 2 outputs, one key part: each point's digits are read before its sums are stored), so
-    /// the sums take lines already in cache instead of a buffer of their own; in `fourierAccumulator` otherwise.
-    /// (`BootstrapScratch.fourierAccumulatorPolynomials` sizes the buffer by the same rule. At 4 and 6 bits 4–5 %
-    /// faster, at 8 bits 3 %.)
-    @inline(__always)
-    static func fourierOutputs(_ scratch: BootstrapScratch) -> UnsafeMutablePointer<Double> {
-        BootstrapScratch.fourierAccumulatorPolynomials(scratch.parameters) == 0 ? scratch.fourierDigits : scratch.fourierAccumulator
     }
 
     /// Points per chunk of `accumulateBatch`: the GGSW's share of a chunk (`ggswRows` rows of 16 bytes per

@@ -251,7 +251,7 @@ extension FFTPlan {
         let h = pass.half, q = pass.quarter
         if pass.radix == 4 {
             forEachButterfly(count: count, span: 2 &* h, quarter: q, columns: columns, width: width ?? q, period: period ?? q) { i0, j in
-                difRadix4(re: re, im: im, at: i0, quarter: q, j: j, t, input: input)
+                radix4InPlace(re: re, im: im, at: i0, quarter: q, j: j, t, input: input, inverse: false)
             }
         } else {
             forEachButterfly(count: count, span: 2 &* h, quarter: h, columns: columns, width: width ?? h, period: period ?? h) { i0, j in
@@ -271,7 +271,7 @@ extension FFTPlan {
         let h = pass.half, q = pass.quarter
         if pass.radix == 4 {
             forEachButterfly(count: count, span: 2 &* h, quarter: q, columns: columns, width: width ?? q, period: period ?? q) { i0, j in
-                ditRadix4(re: re, im: im, at: i0, quarter: q, j: j, t)
+                radix4InPlace(re: re, im: im, at: i0, quarter: q, j: j, t, input: StoredPoints(re: re, im: im), inverse: true)
             }
         } else {
             forEachButterfly(count: count, span: 2 &* h, quarter: h, columns: columns, width: width ?? h, period: period ?? h) { i0, j in
@@ -311,38 +311,28 @@ extension FFTPlan {
     /// The radix-4 DIF butterfly on points i0, i0 + q, i0 + 2q, i0 + 3q (j = i0 mod q… within the pass's span,
     /// w = e^{−2πi/(4q)}): with a = x0 + x2, b = x0 − x2, c = x1 + x3, d = −i·(x1 − x3), the outputs are a + c,
     /// (a − c)·w^{2j}, (b + d)·w^j, (b − d)·w^{3j} in place: the two radix-2 stages of halves 2q and q with three
-    /// twiddle products instead of four.
+    /// twiddle products instead of four. With `inverse`, its inverse up to a factor 4 (`inverseRadix4`). The points
+    /// come from `input` (the inverse's are always in memory).
     @inline(__always)
-    static func difRadix4<Source: FFTPointSource>(
+    static func radix4InPlace<Source: FFTPointSource>(
         re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, at i0: Int, quarter q: Int, j: Int,
-        _ t: FFTTables, input: Source
+        _ t: FFTTables, input: Source, inverse: Bool
     ) {
         let i1 = i0 &+ q, i2 = i1 &+ q, i3 = i2 &+ q
         var (x0r, x0i) = input.points(i0), (x1r, x1i) = input.points(i1)
         var (x2r, x2i) = input.points(i2), (x3r, x3i) = input.points(i3)
-        radix4(&x0r, &x0i, &x1r, &x1i, &x2r, &x2i, &x3r, &x3i, quarter: q, j: j, t)
+        if inverse {
+            inverseRadix4(&x0r, &x0i, &x1r, &x1i, &x2r, &x2i, &x3r, &x3i, quarter: q, j: j, t)
+        } else {
+            radix4(&x0r, &x0i, &x1r, &x1i, &x2r, &x2i, &x3r, &x3i, quarter: q, j: j, t)
+        }
         storeVector(x0r, re, i0); storeVector(x0i, im, i0)
         storeVector(x1r, re, i1); storeVector(x1i, im, i1)
         storeVector(x2r, re, i2); storeVector(x2i, im, i2)
         storeVector(x3r, re, i3); storeVector(x3i, im, i3)
     }
 
-    /// The inverse of `difRadix4` up to a factor 4, in place.
-    @inline(__always)
-    static func ditRadix4(
-        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, at i0: Int, quarter q: Int, j: Int, _ t: FFTTables
-    ) {
-        let i1 = i0 &+ q, i2 = i1 &+ q, i3 = i2 &+ q
-        var x0r = loadVector(re, i0), x0i = loadVector(im, i0), x1r = loadVector(re, i1), x1i = loadVector(im, i1)
-        var x2r = loadVector(re, i2), x2i = loadVector(im, i2), x3r = loadVector(re, i3), x3i = loadVector(im, i3)
-        inverseRadix4(&x0r, &x0i, &x1r, &x1i, &x2r, &x2i, &x3r, &x3i, quarter: q, j: j, t)
-        storeVector(x0r, re, i0); storeVector(x0i, im, i0)
-        storeVector(x1r, re, i1); storeVector(x1i, im, i1)
-        storeVector(x2r, re, i2); storeVector(x2i, im, i2)
-        storeVector(x3r, re, i3); storeVector(x3i, im, i3)
-    }
-
-    /// The arithmetic of `difRadix4` on vectors: (x0, x1, x2, x3) ← (a + c, (a − c)·w^{2j}, (b + d)·w^j, (b − d)·w^{3j}).
+    /// The arithmetic of `radix4InPlace` on vectors: (x0, x1, x2, x3) ← (a + c, (a − c)·w^{2j}, (b + d)·w^j, (b − d)·w^{3j}).
     @inline(__always)
     static func radix4(
         _ x0r: inout FFTWideVector, _ x0i: inout FFTWideVector, _ x1r: inout FFTWideVector, _ x1i: inout FFTWideVector,

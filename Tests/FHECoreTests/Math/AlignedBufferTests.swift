@@ -27,7 +27,7 @@ import Testing
                 #expect(Self.isAligned(table.baseAddress))
             }
             for p: UnsafeMutableRawPointer in [UnsafeMutableRawPointer(scratch.accumulator), UnsafeMutableRawPointer(scratch.fourierDigits),
-                                               UnsafeMutableRawPointer(scratch.fourierAccumulator)] {
+                                               UnsafeMutableRawPointer(scratch.fourierSums)] {
                 #expect(Self.isAligned(p))
             }
         }
