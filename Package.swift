@@ -30,10 +30,13 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]),
         // Swift generated from onnx.proto (Scripts/generate-onnx-proto.sh). Only FHECompiler imports it.
         .target(name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // The engine's hot kernels in C, compiled for AVX-512, AVX2 + FMA and portable vector code in one build and
+        // chosen at run time (no target flags: apps depend on this package).
+        .target(name: "CMLKernels"),
         // TFHE primitives, circuit IR and evaluators, quantizer math, wire format, bundle types.
         .target(
             name: "FHECore",
-            dependencies: ["CSodium", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+            dependencies: ["CSodium", "CMLKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // ONNX import, quantization, lowering, parameter search, reports.
         .target(
             name: "FHECompiler",

@@ -51,6 +51,7 @@ extension Main {
                 return b
             }
             let extra = try parsedSets()
+            print(PBSBenchmark.machineLine())
             for size in fftSizes.split(separator: ",") {
                 guard let n = Int(size), n >= 16, n & (n - 1) == 0 else {
                     throw ValidationError("--fft-sizes takes powers of two ≥ 16, got '\(size)'")
@@ -71,6 +72,15 @@ extension Main {
 
 /// The measurements behind `cml-bench pbs`.
 enum PBSBenchmark {
+    /// Which CPU and which kernels the figures below come from (`CML_ENGINE_ISA` forces a path).
+    static func machineLine() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return "engine kernels=\(InstructionSet.active) (this CPU runs \(InstructionSet.supported.map(\.rawValue).joined(separator: ", ")));"
+            + " cpu=\(cpu); cores=\(ProcessInfo.processInfo.activeProcessorCount)"
+    }
+
     static let clock = ContinuousClock()
 
     static func seconds(_ d: Duration) -> Double {

@@ -10,4 +10,6 @@ struct Main: ParsableCommand {
         subcommands: [Demo.self, PBS.self, Models.self, FFTNoise.self])
 }
 
+// A bad CML_ENGINE_ISA is a usage error before any work.
+do { try InstructionSet.validateEnvironment() } catch { Main.exit(withError: error) }
 Main.main()

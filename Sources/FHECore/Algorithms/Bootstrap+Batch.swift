@@ -32,7 +32,8 @@ extension Bootstrap {
         for g in 0..<groups {
             let first = g * count / groups
             let items = (g + 1) * count / groups - first
-            KeySwitch.keyswitchBatch(inputs + first * inputSize, count: items, key: ksk, outputs: smalls, digits: digits)
+            KeySwitch.keyswitchBatch(inputs + first * inputSize, count: items, key: ksk, outputs: smalls, digits: digits,
+                                     kernels: scratches[scratches.startIndex].plan.kernels)
             let rounds = (items + scratches.count - 1) / scratches.count
             for r in 0..<rounds {
                 let start = r * items / rounds
@@ -78,86 +79,3 @@ extension BootstrapScratch {
     }
 }
 
-extension KeySwitch {
-    /// Items per keyswitch group (`Bootstrap.programmableBatch`): as many as keep their 32-bit sums within 256 KB,
-    /// a quarter of this machine's 1 MB L2, where each key row is applied to all of them (69 at n = 944).
-    public static func preferredBatchSize(_ key: LWEKeyswitchKey) -> Int {
-        max(1, (256 << 10) / (4 * key.outputDimension.lweSize))
-    }
-
-    /// The most items `Bootstrap.programmableBatch` keyswitches together when it bootstraps `lockstep` at a time:
-    /// `preferredBatchSize`, and never fewer than one lockstep round.
-    public static func groupSize(_ key: LWEKeyswitchKey, lockstep: Int) -> Int { max(lockstep, preferredBatchSize(key)) }
-
-    /// KS of `count` ciphertexts (k·N + 1 words each, contiguous at `inputs`) into `outputs` (n + 1 words each,
-    /// contiguous), with `digits` (l words per item) as scratch: every keyswitch-key row is applied to the whole
-    /// batch while it is in L1. The sums run mod 2^32 on the key's 32-bit words (`LWEKeyswitchKey`) from the
-    /// inputs' bodies rounded to 32 bits; each output word is its sum times 2^32.
-    static func keyswitchBatch(
-        _ inputs: UnsafePointer<UInt64>, count: Int, key: LWEKeyswitchKey, outputs: UnsafeMutablePointer<UInt64>,
-        digits: UnsafeMutablePointer<Int64>
-    ) {
-        let inputCount = key.inputDimension.rawValue
-        let inputSize = inputCount &+ 1
-        let size = key.outputDimension.lweSize
-        let l = key.decomposition.levelCount.rawValue
-        let decomposer = SignedDecomposer(key.decomposition)
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: count &* size) { buffer in
-            let sums = buffer.baseAddress!
-            for b in 0..<count {
-                let out = sums + b &* size
-                out.update(repeating: 0, count: size)
-                out[size &- 1] = LWEKeyswitchKey.rounded(inputs[b &* inputSize &+ inputCount])
-            }
-            key.data.withUnsafeBufferPointer { kskBuffer in
-                let ksk = kskBuffer.baseAddress!
-                for i in 0..<inputCount {
-                    for b in 0..<count { decomposer.decompose(inputs[b &* inputSize &+ i], into: digits + b &* l) }
-                    let rows = ksk + i &* l &* size
-                    // Each output takes all l levels of coefficient i in passes of up to 4 rows, so it is read and
-                    // written once per 4 levels instead of once per level (8 outputs do not fit in L1 together).
-                    for b in 0..<count {
-                        let d = digits + b &* l, out = sums + b &* size
-                        var j = 0
-                        while j < l {
-                            let rest = l &- j
-                            let take = rest >= 4 ? 4 : (rest >= 2 ? 2 : 1)
-                            subtractMultiples(rows + j &* size, stride: size, digits: d + j, rowCount: take, from: out, count: size)
-                            j &+= take
-                        }
-                    }
-                }
-            }
-            for t in 0..<count &* size { outputs[t] = UInt64(sums[t]) &<< 32 }
-        }
-    }
-
-    /// output −= Σ_r digits[r]·row_r mod 2^32 over `count` words for `rowCount` (1, 2 or 4) rows `stride` apart:
-    /// one stride-1 pass that vectorizes (16 lanes of vpmulld on AVX-512). All-zero digits skip the pass.
-    @inline(__always)
-    static func subtractMultiples(
-        _ rows: UnsafePointer<UInt32>, stride: Int, digits: UnsafePointer<Int64>, rowCount: Int,
-        from output: UnsafeMutablePointer<UInt32>, count: Int
-    ) {
-        let f0 = UInt32(truncatingIfNeeded: digits[0])
-        switch rowCount {
-        case 4:
-            let f1 = UInt32(truncatingIfNeeded: digits[1]), f2 = UInt32(truncatingIfNeeded: digits[2])
-            let f3 = UInt32(truncatingIfNeeded: digits[3])
-            if f0 | f1 | f2 | f3 == 0 { return }
-            let r1 = rows + stride, r2 = r1 + stride, r3 = r2 + stride
-            for t in 0..<count {
-                output[t] = output[t] &- (f0 &* rows[t] &+ f1 &* r1[t] &+ f2 &* r2[t] &+ f3 &* r3[t])
-            }
-        case 2:
-            let f1 = UInt32(truncatingIfNeeded: digits[1])
-            if f0 | f1 == 0 { return }
-            let r1 = rows + stride
-            for t in 0..<count { output[t] = output[t] &- (f0 &* rows[t] &+ f1 &* r1[t]) }
-        default:
-            precondition(rowCount == 1, "subtractMultiples takes 1, 2 or 4 rows, got \(rowCount)")
-            if f0 == 0 { return }
-            for t in 0..<count { output[t] = output[t] &- f0 &* rows[t] }
-        }
-    }
-}

@@ -29,3 +29,34 @@ public enum KeySwitch {
         return out
     }
 }
+
+extension KeySwitch {
+    /// Items per keyswitch group (`Bootstrap.programmableBatch`): as many as keep their 32-bit sums within 256 KB,
+    /// a quarter of this machine's 1 MB L2, where each key row is applied to all of them (69 at n = 944).
+    public static func preferredBatchSize(_ key: LWEKeyswitchKey) -> Int {
+        max(1, (256 << 10) / (4 * key.outputDimension.lweSize))
+    }
+
+    /// The most items `Bootstrap.programmableBatch` keyswitches together when it bootstraps `lockstep` at a time:
+    /// `preferredBatchSize`, and never fewer than one lockstep round.
+    public static func groupSize(_ key: LWEKeyswitchKey, lockstep: Int) -> Int { max(lockstep, preferredBatchSize(key)) }
+
+    /// KS of `count` ciphertexts (k·N + 1 words each, contiguous at `inputs`) into `outputs` (n + 1 words each,
+    /// contiguous), with `digits` (l words per item) as scratch: every keyswitch-key row is applied to the whole
+    /// batch while it is in L1. The sums run mod 2^32 on the key's 32-bit words (`LWEKeyswitchKey`) from the
+    /// inputs' bodies rounded to 32 bits; each output word is its sum times 2^32.
+    static func keyswitchBatch(
+        _ inputs: UnsafePointer<UInt64>, count: Int, key: LWEKeyswitchKey, outputs: UnsafeMutablePointer<UInt64>,
+        digits: UnsafeMutablePointer<Int64>, kernels: EngineKernels = .active
+    ) {
+        let size = key.outputDimension.lweSize
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: count &* size) { sums in
+            key.data.withUnsafeBufferPointer { ksk in
+                kernels.functions.keyswitch_batch(
+                    inputs, Int64(count), Int64(key.inputDimension.rawValue), ksk.baseAddress!, Int64(size),
+                    Int64(key.decomposition.baseLog.rawValue), Int64(key.decomposition.levelCount.rawValue), digits,
+                    sums.baseAddress!, outputs)
+            }
+        }
+    }
+}

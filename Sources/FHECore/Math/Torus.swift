@@ -30,34 +30,6 @@ public enum Torus {
         return UInt64(bitPattern: (hi &<< 32) &+ loI)
     }
 
-    /// Integers |d| < 2^51 as doubles, exactly: the bits of d + 1.5·2^52 read as a double, minus 1.5·2^52. Two
-    /// vector operations that always inline, where the generic integer-to-double conversion was left as a call in
-    /// the bootstrap's digit loop (and is a libm-free but lane-by-lane sequence without AVX-512).
-    @inlinable @inline(__always)
-    public static func exactReal(_ d: SIMD8<Int64>) -> SIMD8<Double> {
-        unsafeBitCast(d &+ SIMD8<Int64>(repeating: magicBits), to: SIMD8<Double>.self) - SIMD8<Double>(repeating: magic)
-    }
-
-    /// `toReal` on 8 lanes.
-    @inlinable @inline(__always)
-    public static func toReal(_ x: SIMD8<UInt64>) -> SIMD8<Double> {
-        SIMD8<Double>(SIMD8<Int64>(truncatingIfNeeded: x)) * (1.0 / scale)
-    }
-
-    /// round(frac(y·2^−s)·2^h)·2^(64−h) mod 2^64 on 8 lanes: y·2^−s rounded to the nearest multiple of 2^−h,
-    /// |y| < 2^(51+s), h ≤ 52. The scaling by 2^−s is exact and free: y is reduced modulo 2^s by the 1.5·2^(52+s)
-    /// trick, and the remainder, at most 2^(s−1), is scaled by 2^(h−s) (then at most 2^51, where the 1.5·2^52 trick
-    /// still rounds exactly).
-    @inlinable @inline(__always)
-    public static func fromReal(_ y: SIMD8<Double>, gridBits h: Int, scaledDownBy s: Int = 0) -> SIMD8<UInt64> {
-        let reduce = SIMD8<Double>(repeating: magic * Double(sign: .plus, exponent: s, significand: 1))
-        let f = y - ((y + reduce) - reduce)
-        let m = SIMD8<Double>(repeating: magic)
-        let t = multiplyAdd(m, f, SIMD8<Double>(repeating: Double(sign: .plus, exponent: h - s, significand: 1)))
-        let r = unsafeBitCast(t, to: SIMD8<Int64>.self) &- SIMD8<Int64>(repeating: magicBits)
-        return SIMD8<UInt64>(truncatingIfNeeded: r &<< SIMD8<Int64>(repeating: Int64(64 - h)))
-    }
-
     /// Δ = 2^(63 − p): the scaling of a p-bit message with one padding bit (reference/tfhe.md §5.1).
     @inlinable
     public static func delta(bits: Int) -> UInt64 {

@@ -6,9 +6,9 @@ import Testing
     /// product, as the external product uses it. The f64 error on each coefficient is about 2^−53 times the
     /// magnitude of the accumulated products (N·B/2·1/2 torus units), so it must stay below 2^(64−53)·N·B.
     /// 32768 (the 8-bit set's N) exercises the wide stages over the whole array before the depth-first blocks.
-    @Test(arguments: [16, 32, 64, 256, 512, 1024, 2048, 4096, 32768])
-    func negacyclicProductMatchesSchoolbook(n: Int) {
-        let plan = FFTPlan(polynomialSize: PolynomialSize(n))
+    @Test(arguments: [16, 32, 64, 256, 512, 1024, 2048, 4096, 32768], InstructionSet.supported)
+    func negacyclicProductMatchesSchoolbook(n: Int, isa: InstructionSet) {
+        let plan = FFTPlan(polynomialSize: PolynomialSize(n), instructionSet: isa)
         var rng = SystemRandomNumberGenerator()
         let beta = 15
         let a = (0..<n).map { _ in rng.next() as UInt64 }
@@ -26,12 +26,12 @@ import Testing
         let bound = Double(n) * Double(1 << beta) * 0x1p11
         var maxError = 0.0
         for j in 0..<n { maxError = max(maxError, Double(Int64(bitPattern: out[j] &- exact[j]).magnitude)) }
-        #expect(maxError < bound, "N=\(n): max error \(maxError) ≥ \(bound)")
+        #expect(maxError < bound, "\(isa) N=\(n): max error \(maxError) ≥ \(bound)")
     }
 
-    @Test(arguments: [16, 256, 2048, 65536])
-    func forwardThenInverseIsIdentityAndExactForIntegerProducts(n: Int) {
-        let plan = FFTPlan(polynomialSize: PolynomialSize(n))
+    @Test(arguments: [16, 256, 2048, 65536], InstructionSet.supported)
+    func forwardThenInverseIsIdentityAndExactForIntegerProducts(n: Int, isa: InstructionSet) {
+        let plan = FFTPlan(polynomialSize: PolynomialSize(n), instructionSet: isa)
         let a = (0..<n).map { _ in UInt64.random(in: 0...UInt64.max) }
         let s = (0..<n).map { _ in UInt64.random(in: 0...1) }
         var out = [UInt64](repeating: 0, count: n)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FHECore
 
-@main
 struct Main: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cml-client",
@@ -10,3 +9,6 @@ struct Main: AsyncParsableCommand {
         subcommands: [Keygen.self, Encrypt.self, Decrypt.self, Predict.self])
 }
 
+// A bad CML_ENGINE_ISA is a usage error before any work.
+do { try InstructionSet.validateEnvironment() } catch { Main.exit(withError: error) }
+await Main.main()
