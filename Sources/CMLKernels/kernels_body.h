@@ -24,6 +24,9 @@ typedef int64_t v8i __attribute__((ext_vector_type(8)));
 typedef uint64_t v8u __attribute__((ext_vector_type(8)));
 
 #define INLINE static inline __attribute__((always_inline))
+/// Fully unrolls the loop that follows, so the kernels' small arrays of vectors live in registers (left rolled, the
+/// optimizer keeps them on the stack and the 64-point kernel runs from memory).
+#define UNROLL _Pragma("clang loop unroll(full)")
 
 INLINE v8d ld(const double *p) { v8d v; __builtin_memcpy(&v, p, sizeof v); return v; }
 INLINE void st(double *p, v8d v) { __builtin_memcpy(p, &v, sizeof v); }
@@ -236,26 +239,34 @@ INLINE void in_vector_inverse(v8d *xr, v8d *xi, const tables *t) {
 /// read from `src` and stored in place: one pass over memory for six stages.
 INLINE void dif_kernel64(double *re, double *im, int64_t b, const tables *t, const source *src) {
     v8d r[8], i[8];
+    UNROLL
     for (int v = 0; v < 8; v++) points(src, b + 8 * v, &r[v], &i[v]);
     radix4(&r[0], &i[0], &r[2], &i[2], &r[4], &i[4], &r[6], &i[6], 16, 0, t);
     radix4(&r[1], &i[1], &r[3], &i[3], &r[5], &i[5], &r[7], &i[7], 16, 8, t);
     v8d w8r, w8i;
     twiddle(t, 8, &w8r, &w8i);
+    UNROLL
     for (int v = 0; v < 8; v += 2) butterfly(&r[v], &i[v], &r[v + 1], &i[v + 1], w8r, w8i);
+    UNROLL
     for (int v = 0; v < 8; v++) in_vector_forward(&r[v], &i[v], t);
+    UNROLL
     for (int v = 0; v < 8; v++) store_point(re, im, b + 8 * v, r[v], i[v]);
 }
 
 /// The inverse of dif_kernel64 up to a factor 64: the first six DIT stages of the 64 points from b.
 INLINE void dit_kernel64(double *re, double *im, int64_t b, const tables *t) {
     v8d r[8], i[8];
+    UNROLL
     for (int v = 0; v < 8; v++) { r[v] = ld(re + 2 * (b + 8 * v)); i[v] = ld(im + 2 * (b + 8 * v)); }
+    UNROLL
     for (int v = 0; v < 8; v++) in_vector_inverse(&r[v], &i[v], t);
     v8d w8r, w8i;
     twiddle(t, 8, &w8r, &w8i);
+    UNROLL
     for (int v = 0; v < 8; v += 2) inverse_butterfly(&r[v], &i[v], &r[v + 1], &i[v + 1], w8r, w8i);
     inverse_radix4(&r[0], &i[0], &r[2], &i[2], &r[4], &i[4], &r[6], &i[6], 16, 0, t);
     inverse_radix4(&r[1], &i[1], &r[3], &i[3], &r[5], &i[5], &r[7], &i[7], 16, 8, t);
+    UNROLL
     for (int v = 0; v < 8; v++) store_point(re, im, b + 8 * v, r[v], i[v]);
 }
 
@@ -592,6 +603,17 @@ static void rotated_difference_transforms(const cml_fft_plan *p, const uint64_t 
         double *rows = fourier_digits + r * n;
         for (int64_t c = 0; c < m; c += 8) {
             // Point c… folds coefficients c… (real parts) and c + M… (imaginary parts).
+            if (l == 1) {
+                // One level (most sets): the digits stay in registers.
+                v8i x, y;
+                digit_vectors(rotated_difference_at(acc, n, shift, negate_shifted, c), beta, 1, &x);
+                digit_vectors(rotated_difference_at(acc, n, shift, negate_shifted, c + m), beta, 1, &y);
+                v8d re, im;
+                twisted(exact_real(x), exact_real(y), c, p->twist_re, p->twist_im, &re, &im);
+                st(rows + 2 * c, re);
+                st(rows + 2 * c + 8, im);
+                continue;
+            }
             digit_vectors(rotated_difference_at(acc, n, shift, negate_shifted, c), beta, l, dx);
             digit_vectors(rotated_difference_at(acc, n, shift, negate_shifted, c + m), beta, l, dy);
             for (int64_t j = 0; j < l; j++) {
