@@ -235,6 +235,64 @@ INLINE void in_vector_inverse(v8d *xr, v8d *xi, const tables *t) {
     *xi = MADD(swap_halves(di), di, sign4);
 }
 
+#if CML_NARROW_REGISTERS
+// With 16 registers of 4 (AVX2) or 2 (SSE2) doubles, the 64 points of a kernel (32 or 64 registers) do not fit:
+// left to the register allocator, every stage spilled and reloaded. The kernel runs instead in three steps of at
+// most 8 vectors each (the two radix-4 groups, then the pairs with their in-vector stages), with the block in L1
+// between steps.
+
+/// The last six DIF stages of the 64 points from b, read from `src` and stored in place.
+INLINE void dif_kernel64(double *re, double *im, int64_t b, const tables *t, const source *src) {
+    UNROLL
+    for (int g = 0; g < 2; g++) {
+        // Halves 32 and 16: radix 4 with quarter 16 on vectors g, g + 2, g + 4, g + 6.
+        v8d r[4], i[4];
+        UNROLL
+        for (int v = 0; v < 4; v++) points(src, b + 8 * (g + 2 * v), &r[v], &i[v]);
+        radix4(&r[0], &i[0], &r[1], &i[1], &r[2], &i[2], &r[3], &i[3], 16, 8 * g, t);
+        UNROLL
+        for (int v = 0; v < 4; v++) store_point(re, im, b + 8 * (g + 2 * v), r[v], i[v]);
+    }
+    v8d w8r, w8i;
+    twiddle(t, 8, &w8r, &w8i);
+    UNROLL
+    for (int v = 0; v < 8; v += 2) {
+        // Half 8 on neighbouring vectors, then halves 4, 2, 1 inside each.
+        v8d ar = ld(re + 2 * (b + 8 * v)), ai = ld(im + 2 * (b + 8 * v));
+        v8d br = ld(re + 2 * (b + 8 * v + 8)), bi = ld(im + 2 * (b + 8 * v + 8));
+        butterfly(&ar, &ai, &br, &bi, w8r, w8i);
+        in_vector_forward(&ar, &ai, t);
+        in_vector_forward(&br, &bi, t);
+        store_point(re, im, b + 8 * v, ar, ai);
+        store_point(re, im, b + 8 * v + 8, br, bi);
+    }
+}
+
+/// The inverse of dif_kernel64 up to a factor 64: the first six DIT stages of the 64 points from b.
+INLINE void dit_kernel64(double *re, double *im, int64_t b, const tables *t) {
+    v8d w8r, w8i;
+    twiddle(t, 8, &w8r, &w8i);
+    UNROLL
+    for (int v = 0; v < 8; v += 2) {
+        v8d ar = ld(re + 2 * (b + 8 * v)), ai = ld(im + 2 * (b + 8 * v));
+        v8d br = ld(re + 2 * (b + 8 * v + 8)), bi = ld(im + 2 * (b + 8 * v + 8));
+        in_vector_inverse(&ar, &ai, t);
+        in_vector_inverse(&br, &bi, t);
+        inverse_butterfly(&ar, &ai, &br, &bi, w8r, w8i);
+        store_point(re, im, b + 8 * v, ar, ai);
+        store_point(re, im, b + 8 * v + 8, br, bi);
+    }
+    UNROLL
+    for (int g = 0; g < 2; g++) {
+        v8d r[4], i[4];
+        UNROLL
+        for (int v = 0; v < 4; v++) { r[v] = ld(re + 2 * (b + 8 * (g + 2 * v))); i[v] = ld(im + 2 * (b + 8 * (g + 2 * v))); }
+        inverse_radix4(&r[0], &i[0], &r[1], &i[1], &r[2], &i[2], &r[3], &i[3], 16, 8 * g, t);
+        UNROLL
+        for (int v = 0; v < 4; v++) store_point(re, im, b + 8 * (g + 2 * v), r[v], i[v]);
+    }
+}
+#else
 /// The last six DIF stages (halves 32, 16, 8 across vectors, then 4, 2, 1 inside them) of the 64 points from b,
 /// read from `src` and stored in place: one pass over memory for six stages.
 INLINE void dif_kernel64(double *re, double *im, int64_t b, const tables *t, const source *src) {
@@ -269,6 +327,7 @@ INLINE void dit_kernel64(double *re, double *im, int64_t b, const tables *t) {
     UNROLL
     for (int v = 0; v < 8; v++) store_point(re, im, b + 8 * v, r[v], i[v]);
 }
+#endif
 
 /// One pass over memory (forward, or with `inverse` its DIT inverse), restricted to the butterflies whose index j
 /// within its block of 2·half lies in [columns + k·period, + width) for some k (all of them when columns = 0 and

@@ -5,6 +5,9 @@
 #else
 #define CML_FMA 0
 #endif
+// Two doubles per register (SSE2, NEON): the stepped kernel of kernels_body.h measured no faster here than the
+// register allocator's own spilling of the whole one.
+#define CML_NARROW_REGISTERS 0
 #define CML_TABLE cml_kernels_portable
 #define CML_NAME "portable"
 #include "kernels_body.h"

@@ -74,9 +74,7 @@ extension Main {
 enum PBSBenchmark {
     /// Which CPU and which kernels the figures below come from (`CML_ENGINE_ISA` forces a path).
     static func machineLine() -> String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-            .split(separator: "\n").first { $0.hasPrefix("model name") }?
-            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        let cpu = PBSTiming.cpuModel
         return "engine kernels=\(InstructionSet.active) (this CPU runs \(InstructionSet.supported.map(\.rawValue).joined(separator: ", ")));"
             + " cpu=\(cpu); cores=\(ProcessInfo.processInfo.activeProcessorCount)"
     }
@@ -91,11 +89,7 @@ enum PBSBenchmark {
 
     /// CPU time of the calling thread, in seconds: on a shared machine this is the single-core cost, unlike
     /// wall-clock time, which also counts time the thread waited for a core.
-    static func threadCPUSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
+    static func threadCPUSeconds() -> Double { PBSTiming.threadCPUSeconds() }
 
     /// ns per forward negacyclic FFT and per forward + inverse of size N (an M = N/2-point complex transform each
     /// way), with the twist and the conversions, L1/L2-hot, median of 5 rounds.

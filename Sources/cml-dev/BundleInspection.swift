@@ -7,7 +7,8 @@ import Foundation
 
 /// The report on a compiled bundle directory.
 struct BundleInspection: Codable {
-    /// An estimate of the encrypted latency of one sample from the cost model (reference/tfhe.md §3.1).
+    /// An estimate of the encrypted latency of one sample: each partition's TLUs times its KS+PBS time measured on
+    /// this machine's kernels (`PBSTiming`).
     struct LatencyEstimate: Codable {
         /// Milliseconds of one keyswitch + PBS per partition, single thread.
         var millisecondsPerTLU: [Double]
@@ -39,10 +40,6 @@ struct BundleInspection: Codable {
     var estimatedLatency: LatencyEstimate
     var quantizationLog: [String]
 
-    /// KS+PBS single-thread time of Concrete's 6-bit set (n=944, k=1, N=8192) in README "Figures" (lockstep
-    /// batches, idle machine): the cost model's abstract operations are scaled to time by this one measured point.
-    static let calibration = (parameters: ParameterSet.concrete(bits: 6)!, milliseconds: 65.2)
-
     /// Reads and checks the bundle at `path`.
     /// - Throws: `CompileOptionError` when the circuit or program is missing (not a bundle of this tool).
     static func inspect(path: String) throws -> BundleInspection {
@@ -67,12 +64,12 @@ struct BundleInspection: Codable {
         let parameters = (try? Data(contentsOf: parametersURL)).flatMap { try? JSONDecoder().decode(CircuitParameters.self, from: $0) }
         let sets = parameters?.partitions.map(\.parameters) ?? [program.parameters]
         let tluCounts = parameters?.partitions.map(\.tluCount) ?? [model.circuit.tluCount]
-        let msPerTLU = sets.map { CostModel.tlu(for: $0) / CostModel.tlu(for: calibration.parameters) * calibration.milliseconds }
+        let msPerTLU = sets.map { PBSTiming.cachedMeasurement($0).milliseconds }
         let oneCore = zip(tluCounts, msPerTLU).map { Double($0) * $1 }.reduce(0, +) / 1000
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let latency = LatencyEstimate(
             millisecondsPerTLU: msPerTLU, secondsPerSampleOneCore: oneCore, cores: cores, secondsPerSample: oneCore / Double(cores),
-            basis: "cost model scaled to \(calibration.milliseconds) ms per KS+PBS at \(calibration.parameters) (cml-bench pbs)")
+            basis: "KS+PBS measured on this machine (\(PBSTiming.cpuModel), \(InstructionSet.active) kernels; cached in \(PBSTiming.cacheURL.path))")
         return BundleInspection(
             bundle: path, modelName: modelName, manifest: manifest, integrityProblems: problems,
             tluCount: model.circuit.tluCount, widestTLUInputBits: model.circuit.maxTLUPrecision, parameterSets: sets,
