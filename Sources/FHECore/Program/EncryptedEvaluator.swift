@@ -23,7 +23,7 @@ public struct EncryptedEvaluationError: Error, CustomStringConvertible, Sendable
 }
 
 /// The server-side evaluator: no secret key is reachable from here.
-public struct EncryptedEvaluator: Sendable {
+public struct EncryptedEvaluator: CircuitEvaluator, Sendable {
     /// The program it runs.
     public let program: FHEProgram
     /// The keys of every partition and the cross keyswitch keys.
@@ -87,6 +87,14 @@ public struct EncryptedEvaluator: Sendable {
             slots[op.result.rawValue] = .encrypted(apply(op, operands))
         }
         return circuit.outputs.map { slots[$0.rawValue]! }
+    }
+
+    /// Runs `circuit`, which must be the program's (its encodings and keys are for it), on one sample.
+    /// - Throws: `EncryptedEvaluationError` when an argument has the wrong kind, count or dimension.
+    public func evaluate(_ circuit: Circuit, inputs: [CircuitArgument]) throws -> [CircuitArgument] {
+        precondition(circuit.values.count == program.circuit.values.count && circuit.operations.count == program.circuit.operations.count,
+                     "the encrypted evaluator runs its program's circuit")
+        return try evaluate(inputs)
     }
 
     private func check(_ argument: CircuitArgument, against encoding: ValueEncoding, index: Int) throws {

@@ -35,13 +35,14 @@ import Testing
     /// Runs `program` on every sample of `input` under encryption; returns the decrypted outputs.
     static func execute(_ program: FHEProgram, _ input: IntTensor) throws -> [Int64] {
         let (secret, keys) = TestKeys.shared.keys(program.parameters)
-        let evaluator = EncryptedEvaluator(program: program, keys: keys)
+        // Through the interface all three evaluators share.
+        let evaluator: some CircuitEvaluator<CircuitArgument> = EncryptedEvaluator(program: program, keys: keys)
         let inputEncoding = program.inputEncodings[0], outputEncoding = program.outputEncodings[0]
         var outputs: [Int64] = []
         let per = inputEncoding.elementCount
         for b in 0..<input.shape[0] {
             let sample = Array(input.values[b * per..<(b + 1) * per])
-            guard case .encrypted(let list) = try evaluator.evaluate([.encrypted(secret.encrypt(sample, encoding: inputEncoding))])[0] else {
+            guard case .encrypted(let list) = try evaluator.evaluate(program.circuit, inputs: [.encrypted(secret.encrypt(sample, encoding: inputEncoding))])[0] else {
                 Issue.record("output came back clear")
                 return []
             }
