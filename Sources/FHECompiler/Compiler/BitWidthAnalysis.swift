@@ -71,7 +71,8 @@ public enum BitWidthAnalysis {
         case .reduceSum(let axes, _):
             let count = Int64(axes.reduce(1) { $0 * circuit[first].shape[$1] })
             return IntegerRange(min: min(0, count * r.min), max: max(0, count * r.max))
-        default:
+        case .input, .addConstant, .mulConstant, .add, .subtract, .multiply, .matMulEncrypted, .tableLookup, .round,
+             .reshape, .transpose, .slice, .concat, .pad, .gather, .expand, .maxPool:
             return nil
         }
     }

@@ -30,7 +30,7 @@ public struct CompiledModel: Sendable, Codable {
     }
 
     /// quantize → evaluate → de-quantize (Concrete ML's `forward`).
-    public func predict(_ inputs: [Tensor], evaluator: any CircuitEvaluator = ClearEvaluator()) throws -> [Tensor] {
+    public func predict(_ inputs: [Tensor], evaluator: any CircuitEvaluator<IntTensor> = ClearEvaluator()) throws -> [Tensor] {
         guard inputs.allSatisfy({ $0.elementType.isFloatingPoint }) else {
             throw CompileOptionError(option: "inputs", "inputs must be float tensors: do not quantize the inputs manually")
         }

@@ -23,10 +23,10 @@ extension FHELowering {
             while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
             return x
         }
-        for op in circuit.operations where circuit[op.result].isEncrypted && !FHEProgram.bootstrapsAcrossPartitions(op, in: circuit) {
+        for op in circuit.operations where circuit[op.result].isEncrypted && !circuit.bootstrapPattern(of: op).crossesPartitions {
             for operand in op.operands where circuit[operand].isEncrypted { parent[find(operand.rawValue)] = find(op.result.rawValue) }
         }
-        for op in circuit.operations where FHEProgram.bootstrapsAcrossPartitions(op, in: circuit) && op.operands.count == 2 {
+        for op in circuit.operations where circuit.bootstrapPattern(of: op).crossesPartitions && op.operands.count == 2 {
             // Both factors of an encrypted product are summed before their PBS: one key.
             parent[find(op.operands[0].rawValue)] = find(op.operands[1].rawValue)
         }

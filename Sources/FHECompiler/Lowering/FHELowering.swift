@@ -120,58 +120,34 @@ public enum FHELowering {
             used[name, default: 0] += 1
             return used[name]! == 1 ? name : "\(name) #\(used[name]!)"
         }
-        func tlus(_ name: String, bits: Int, _ i: Int, count: Int, scale: Double = 1, extra: Double = 0,
-                  feeding: Set<String>? = nil) -> ValueGroup {
-            .tlus(name, precision: bits, squaredNorm: (boot[i] + extra) * scale, count: count, sources: (feeding ?? sources[i]).sorted(),
-                  freshSquaredNorm: fresh[i] * scale)
-        }
         var groups: [(group: ValueGroup, anchor: GroupAnchor)] = []
         for op in circuit.operations where circuit[op.result].isEncrypted {
             let r = op.result.rawValue
-            let encrypted = op.operands.filter { circuit[$0].isEncrypted }
             // PBS outputs reaching this value through levelled operations (refined below for bootstrapped results).
-            sources[r] = encrypted.reduce(into: Set<String>()) { $0.formUnion(sources[$1.rawValue]) }
-            guard let first = op.operands.first else { continue }
-            let bits = precisions[first.rawValue], i = first.rawValue
-            switch op.kind {
-            case .tableLookup:
-                let name = unique(op.label)
-                groups.append((tlus(name, bits: bits, i, count: circuit[first].elementCount), .lookup(input: first, result: op.result)))
-                sources[r] = [name]
-            case .multiply where encrypted.count == 2, .matMulEncrypted where encrypted.count == 2:
-                let pairs: Int
-                if case .multiply = op.kind { pairs = circuit[first].elementCount } else {
-                    pairs = circuit[op.result].elementCount * circuit[first].shape.last!
-                }
-                let j = op.operands[1].rawValue
-                let name = unique(op.label + "/square")
-                groups.append((.tlus(name, precision: bits, squaredNorm: boot[i] + boot[j], count: 2 * pairs,
-                                     sources: sources[i].union(sources[j]).sorted(), freshSquaredNorm: fresh[i] + fresh[j]),
-                               .lookup(input: first, result: op.result)))
-                sources[r] = [name]
-            case .maxPool(let g, _):
-                let taps = g.kernelShape.reduce(1, *)
-                let depth = Double(Int(ceil(log2(Double(max(taps, 2))))))
-                // b − a where a and b are partial maxima: each adds one relu output per tree level.
-                let name = unique(op.label + "/max")
-                groups.append((tlus(name, bits: precisions[op.result.rawValue], i,
-                                    count: circuit[op.result].elementCount * (taps - 1), scale: 2, extra: depth,
-                                    feeding: sources[i].union([name])),
-                               .inPlace(result: op.result)))
-                sources[r].insert(name)
-            case .round(let lsbs, .exact) where lsbs > 0:
-                // Bit k is moved to the top by a clear multiplication by 2^(p−k), which scales the noise
-                // accumulated so far (input plus k extracted bits) (reference/tfhe.md §5.10).
-                for k in 0..<lsbs {
-                    let name = unique("\(op.label)/round-bit\(k)")
-                    groups.append((tlus(name, bits: 0, i, count: circuit[first].elementCount,
-                                        scale: exp2(2 * Double(bits - k)), extra: Double(k), feeding: sources[r].union([name])),
-                                   .inPlace(result: op.result)))
+            sources[r] = op.operands.filter { circuit[$0].isEncrypted }.reduce(into: Set<String>()) { $0.formUnion(sources[$1.rawValue]) }
+            let pattern = circuit.bootstrapPattern(of: op)
+            guard pattern.bootstraps else { continue }
+            let first = op.operands[0]
+            var outputs = Set<String>()
+            for group in pattern.groups {
+                let name = unique(op.label + group.suffix)
+                let input = weights.pbsInput(group, of: op, operandPrecision: precisions[first.rawValue])
+                let anchor: GroupAnchor
+                if pattern.crossesPartitions {
+                    anchor = .lookup(input: first, result: op.result)
+                    outputs.insert(name)
+                } else {
+                    // PBS outputs added back to the input (exact rounding's bits, max-pooling's relus) feed the
+                    // group itself: the search then keeps it in its input's partition.
+                    anchor = .inPlace(result: op.result)
                     sources[r].insert(name)
                 }
-            default:
-                continue
+                groups.append((.tlus(name, precision: group.messageBits(operandPrecision: precisions[first.rawValue]),
+                                     squaredNorm: input.bootstrapped, count: group.perResultElement * circuit[op.result].elementCount,
+                                     sources: sources[r].sorted(), freshSquaredNorm: input.fresh),
+                               anchor))
             }
+            if pattern.crossesPartitions { sources[r] = outputs }
         }
         for output in circuit.outputs where circuit[output].isEncrypted {
             let i = output.rawValue

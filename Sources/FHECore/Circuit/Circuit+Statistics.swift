@@ -23,39 +23,17 @@ extension Circuit {
         return zip(weights.fresh, weights.bootstrapped).map { $0 + $1 }
     }
 
-    /// TLUs per operation: tables, products (2 per scalar product), max-pool comparisons, and the
-    /// exact-rounding bit extractions (one per removed bit and element). Clear operations have none.
+    /// TLUs per operation and group (`BootstrapPattern.groups`): tables, products (2 per scalar product),
+    /// max-pool comparisons, and one group per bit exact rounding extracts. Levelled operations have none.
     public func tluGroups() -> [TLUGroup] {
-        let nu = normSquared()
+        let weights = NoiseWeights(self)
         var groups = [TLUGroup]()
-        for op in operations where self[op.result].isEncrypted {
-            let input = op.operands.first.map { self[$0] }
-            switch op.kind {
-            case .tableLookup:
-                groups.append(TLUGroup(label: op.label, precision: input!.bitWidth, maxNormSquared: nu[op.operands[0].rawValue],
-                                       count: input!.elementCount))
-            case .multiply, .matMulEncrypted:
-                // (a + b) and (a − b) feed the square tables: one more bit than the wider operand.
-                let a = self[op.operands[0]], b = self[op.operands[1]]
-                let products: Int
-                if case .multiply = op.kind { products = a.elementCount } else {
-                    products = self[op.result].elementCount * a.shape.last!
-                }
-                let sum = IntegerRange(min: a.range.min + min(b.range.min, -b.range.max), max: a.range.max + max(b.range.max, -b.range.min))
-                groups.append(TLUGroup(label: op.label, precision: sum.bitWidth,
-                                       maxNormSquared: nu[op.operands[0].rawValue] + nu[op.operands[1].rawValue], count: 2 * products))
-            case .maxPool(let g, _):
-                let diff = IntegerRange(min: input!.range.min - input!.range.max, max: input!.range.max - input!.range.min)
-                groups.append(TLUGroup(label: op.label, precision: diff.bitWidth, maxNormSquared: 2 * nu[op.operands[0].rawValue],
-                                       count: self[op.result].elementCount * (g.kernelShape.reduce(1, *) - 1)))
-            case .round(let lsbs, .exact) where lsbs > 0:
-                // Each removed bit is one bit-extraction PBS on a 1-bit (no padding) input after a clear
-                // multiplication by up to 2^p, which multiplies the noise (reference/tfhe.md §5.10).
-                let p = Double(input!.bitWidth)
-                groups.append(TLUGroup(label: op.label + "/round", precision: 1,
-                                       maxNormSquared: nu[op.operands[0].rawValue] * pow(2, 2 * p), count: input!.elementCount * lsbs))
-            default:
-                continue
+        for op in operations {
+            for group in bootstrapPattern(of: op).groups {
+                let input = weights.pbsInput(group, of: op, operandPrecision: self[op.operands[0]].bitWidth)
+                groups.append(TLUGroup(label: op.label + group.suffix, precision: inputBitWidth(of: group, in: op),
+                                       maxNormSquared: input.fresh + input.bootstrapped,
+                                       count: group.perResultElement * self[op.result].elementCount))
             }
         }
         return groups
@@ -68,8 +46,7 @@ extension Circuit {
     public func tluCount(tablesOnly: Bool) -> Int {
         guard tablesOnly else { return tluCount }
         return operations.reduce(0) { n, op in
-            if case .tableLookup = op.kind, self[op.result].isEncrypted { return n + self[op.operands[0]].elementCount }
-            return n
+            bootstrapPattern(of: op) == .lookup ? n + self[op.result].elementCount : n
         }
     }
 

@@ -1,10 +1,13 @@
 // The one interface behind which the clear, simulated and encrypted evaluators run a circuit.
 
-/// Runs a circuit on a batch of quantized inputs.
-public protocol CircuitEvaluator {
-    /// Evaluates `circuit` on `inputs` (one batched tensor per circuit input: batch axis first, then the
-    /// input's per-sample shape) and returns one batched tensor per circuit output.
-    func evaluate(_ circuit: Circuit, inputs: [IntTensor]) throws -> [IntTensor]
+/// Runs a circuit: the clear and simulated evaluators on batches of quantized integers (`IntTensor`), the
+/// encrypted one on one sample's ciphertexts (`CircuitArgument`), since it holds no key to encrypt with.
+public protocol CircuitEvaluator<Operand> {
+    /// What the evaluator takes per circuit input and returns per circuit output.
+    associatedtype Operand
+    /// Evaluates `circuit` on `inputs` (one operand per circuit input; a batched tensor has the batch axis
+    /// first, then the input's per-sample shape) and returns one operand per circuit output.
+    func evaluate(_ circuit: Circuit, inputs: [Operand]) throws -> [Operand]
 }
 
 /// How `fhe` runs a compiled model, as Concrete ML's `fhe=` argument.

@@ -2,14 +2,6 @@
 
 /// Reshape, transpose, slice, concat, pad, gather and expand, expressed as one gather per sample.
 public enum DataMovement {
-    /// True for the operation kinds that only move elements.
-    public static func isDataMovement(_ kind: OperationKind) -> Bool {
-        switch kind {
-        case .reshape, .transpose, .slice, .concat, .pad, .gather, .expand: true
-        default: false
-        }
-    }
-
     /// For each output element, the index of its source in the concatenation of the operands'
     /// per-sample elements (operand 0 first), or −1 for a pad element.
     public static func sourceIndices(_ kind: OperationKind, operandShapes: [[Int]]) -> [Int] {
@@ -57,7 +49,8 @@ public enum DataMovement {
                 for a in idx.indices { flat += (a == axis ? along : idx[a]) * strides[a] }
                 return flat
             }
-        default:
+        case .input, .matMul, .conv, .reduceSum, .addConstant, .mulConstant, .add, .subtract, .multiply, .matMulEncrypted,
+             .tableLookup, .round, .maxPool:
             preconditionFailure("\(kind) is not a data-movement operation")
         }
     }

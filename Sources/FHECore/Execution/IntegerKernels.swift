@@ -1,17 +1,18 @@
-// The integer semantics of every non-data-movement circuit operation, on batches of samples.
+// The integer semantics of every circuit operation, on batches of samples.
 
 /// Integer kernels on batched row-major buffers (batch axis first, then the per-sample shape).
 public enum IntegerKernels {
     /// Evaluates one operation on a batch. `operands` are batched buffers of the operand shapes.
     public static func evaluate(_ kind: OperationKind, operands: [[Int64]], operandShapes: [[Int]], batch: Int) -> [Int64] {
-        if DataMovement.isDataMovement(kind) {
+        let x = operands.first ?? []
+        let shape = operandShapes.first ?? []
+        switch kind {
+        case .input:
+            preconditionFailure("inputs are given, not evaluated")
+        case .reshape, .transpose, .slice, .concat, .pad, .gather, .expand:
             let fill: Int64 = if case .pad(_, let value) = kind { value } else { 0 }
             return DataMovement.apply(DataMovement.sourceIndices(kind, operandShapes: operandShapes), operands: operands,
                                       operandCounts: operandShapes.map { $0.reduce(1, *) }, batch: batch, fill: fill)
-        }
-        let x = operands[0]
-        let shape = operandShapes[0]
-        switch kind {
         case .matMul(let w):
             return matMul(x, rows: x.count / shape.last!, w)
         case .conv(let w, let geometry, let groups, let padValue):
@@ -60,8 +61,6 @@ public enum IntegerKernels {
             }
         case .round(let lsbs, let method):
             return x.map { round($0, lsbs: lsbs, method: method) }
-        default:
-            preconditionFailure("no integer kernel for \(kind)")
         }
     }
 

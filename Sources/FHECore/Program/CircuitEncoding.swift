@@ -28,22 +28,22 @@ public enum CircuitEncoding {
         for op in circuit.operations where circuit[op.result].isEncrypted {
             let r = op.result.rawValue
             let encrypted = op.operands.filter { circuit[$0].isEncrypted }.map(\.rawValue)
-            switch op.kind {
-            case .input, .tableLookup:
-                break
-            case .round(let lsbs, _):
+            if case .round(let lsbs, _) = op.kind {
                 rounds.append((op.operands[0].rawValue, r, lsbs))
-            case .multiply where encrypted.count == 2, .matMulEncrypted where encrypted.count == 2:
-                // (a + b) and (a − b) are formed at the operands' precision and read by the square tables.
-                let a = circuit[op.operands[0]].range, b = circuit[op.operands[1]].range
-                union(encrypted[0], encrypted[1])
-                need[encrypted[0]] = max(need[encrypted[0]], Self.sumAndDifferenceBits(a, b))
-            case .maxPool:
-                // max(a, b) = a + relu(b − a): the output stays at the input's Δ and b − a must fit.
-                let x = circuit[op.operands[0]].range
-                union(r, encrypted[0])
-                need[r] = max(need[r], IntegerRange(min: x.min - x.max, max: x.max - x.min).bitWidth)
-            default:
+                continue
+            }
+            let pattern = circuit.bootstrapPattern(of: op)
+            // What a PBS reads is formed at its first operand's Δ: the sums and differences of a product, the
+            // b − a of a max tree. A bit extraction belongs to a rounding (above).
+            for group in pattern.groups {
+                let i = op.operands[0].rawValue
+                need[i] = max(need[i], circuit.inputBitWidth(of: group, in: op))
+            }
+            if pattern.crossesPartitions {
+                // A lookup's result starts a component; the two factors of a product are summed before their PBS.
+                for e in encrypted.dropFirst() { union(encrypted[0], e) }
+            } else {
+                // Levelled results, and the max tree's a + relu(b − a), stay at their operands' Δ.
                 for e in encrypted { union(r, e) }
             }
         }

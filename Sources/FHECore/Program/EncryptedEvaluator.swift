@@ -23,7 +23,7 @@ public struct EncryptedEvaluationError: Error, CustomStringConvertible, Sendable
 }
 
 /// The server-side evaluator: no secret key is reachable from here.
-public struct EncryptedEvaluator: Sendable {
+public struct EncryptedEvaluator: CircuitEvaluator, Sendable {
     /// The program it runs.
     public let program: FHEProgram
     /// The keys of every partition and the cross keyswitch keys.
@@ -89,6 +89,14 @@ public struct EncryptedEvaluator: Sendable {
         return circuit.outputs.map { slots[$0.rawValue]! }
     }
 
+    /// Runs `circuit`, which must be the program's (its encodings and keys are for it), on one sample.
+    /// - Throws: `EncryptedEvaluationError` when an argument has the wrong kind, count or dimension.
+    public func evaluate(_ circuit: Circuit, inputs: [CircuitArgument]) throws -> [CircuitArgument] {
+        precondition(circuit.values.count == program.circuit.values.count && circuit.operations.count == program.circuit.operations.count,
+                     "the encrypted evaluator runs its program's circuit")
+        return try evaluate(inputs)
+    }
+
     private func check(_ argument: CircuitArgument, against encoding: ValueEncoding, index: Int) throws {
         let circuit = program.circuit
         switch (argument, encoding.isEncrypted) {
@@ -129,7 +137,9 @@ public struct EncryptedEvaluator: Sendable {
             }
         }
         switch op.kind {
-        case _ where DataMovement.isDataMovement(op.kind):
+        case .input:
+            preconditionFailure("inputs are arguments, not evaluated")
+        case .reshape, .transpose, .slice, .concat, .pad, .gather, .expand:
             let map = DataMovement.sourceIndices(op.kind, operandShapes: shapes)
             let sources = concatenated((0..<operands.count).map { lifted($0, bits: precision) })
             let fill: Int64 = if case .pad(_, let value) = op.kind { value } else { 0 }
@@ -149,7 +159,7 @@ public struct EncryptedEvaluator: Sendable {
         case .maxPool(let geometry, let padValue):
             return maxPool(lifted(0, bits: precision), shape: shapes[0], geometry: geometry, padValue: padValue,
                            bits: precision, partition: partition)
-        default:
+        case .matMul, .conv, .reduceSum, .addConstant, .mulConstant, .add, .subtract:
             guard let map = LinearMap(op.kind, operandShapes: shapes) else { preconditionFailure("no lowering for \(op.mnemonic)") }
             return affine(map, concatenated((0..<operands.count).map { lifted($0, bits: precision) }), bits: precision)
         }
@@ -325,21 +335,7 @@ public struct EncryptedEvaluator: Sendable {
         let sumSigned = ra.min + rb.min < 0, differenceSigned = ra.min - rb.max < 0
         let source = program.valuePartitions[op.operands[0].rawValue], target = program.valuePartitions[op.result.rawValue]
         let s = a.lweDimension.lweSize
-        // Pairs (index into a, index into b) whose products are summed into each output.
-        var pairs: [(Int, Int)] = []
-        var outputs: [Range<Int>] = []
-        if case .multiply = op.kind {
-            pairs = (0..<a.count).map { ($0, $0) }
-            outputs = (0..<a.count).map { $0..<($0 + 1) }
-        } else {
-            let sa = circuit[op.operands[0]].shape, sb = circuit[op.operands[1]].shape
-            let m = sa[sa.count - 2], k = sa.last!, n = sb.last!
-            for t in 0..<sa.dropLast(2).reduce(1, *) { for i in 0..<m { for j in 0..<n {
-                let start = pairs.count
-                for l in 0..<k { pairs.append((t * m * k + i * k + l, t * k * n + l * n + j)) }
-                outputs.append(start..<pairs.count)
-            } } }
-        }
+        let (pairs, outputs) = Self.productTerms(op.kind, operandShapes: op.operands.map { circuit[$0].shape })
         var sums = LWECiphertextList(lweDimension: a.lweDimension, count: pairs.count)
         var differences = LWECiphertextList(lweDimension: a.lweDimension, count: pairs.count)
         for (q, (i, j)) in pairs.enumerated() {
@@ -366,6 +362,27 @@ public struct EncryptedEvaluator: Sendable {
             }
         }
         return out
+    }
+
+    /// The pairs (index into a, index into b) of the scalar products of an encrypted product, and the range of
+    /// pairs summed into each output element.
+    static func productTerms(_ kind: OperationKind, operandShapes: [[Int]]) -> (pairs: [(Int, Int)], outputs: [Range<Int>]) {
+        var pairs: [(Int, Int)] = []
+        var outputs: [Range<Int>] = []
+        if case .multiply = kind {
+            let count = operandShapes[0].reduce(1, *)
+            pairs = (0..<count).map { ($0, $0) }
+            outputs = (0..<count).map { $0..<($0 + 1) }
+        } else {
+            let sa = operandShapes[0], sb = operandShapes[1]
+            let m = sa[sa.count - 2], k = sa.last!, n = sb.last!
+            for t in 0..<sa.dropLast(2).reduce(1, *) { for i in 0..<m { for j in 0..<n {
+                let start = pairs.count
+                for l in 0..<k { pairs.append((t * m * k + i * k + l, t * k * n + l * n + j)) }
+                outputs.append(start..<pairs.count)
+            } } }
+        }
+        return (pairs, outputs)
     }
 
     /// Max over each window: a tree of max(a, b) = a + relu(b − a), one PBS per comparison.

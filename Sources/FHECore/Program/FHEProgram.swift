@@ -98,14 +98,8 @@ public struct FHEProgram: Sendable, Codable, Equatable {
     /// source's big key and bootstraps with the target's key.
     public var bootstrapPairs: Set<Pair> {
         var pairs: Set<Pair> = []
-        for op in circuit.operations where circuit[op.result].isEncrypted {
-            // Exact rounding and max-pooling bootstrap too, within their input's partition.
-            let bootstraps: Bool = switch op.kind {
-            case .round(let lsbs, .exact): lsbs > 0
-            case .maxPool: true
-            default: Self.bootstrapsAcrossPartitions(op, in: circuit)
-            }
-            guard bootstraps, let input = op.operands.first(where: { circuit[$0].isEncrypted }) else { continue }
+        for op in circuit.operations where circuit.bootstrapPattern(of: op).bootstraps {
+            let input = op.operands.first { circuit[$0].isEncrypted }!
             pairs.insert(Pair(source: valuePartitions[input.rawValue], target: valuePartitions[op.result.rawValue]))
         }
         return pairs
@@ -158,7 +152,7 @@ public struct FHEProgram: Sendable, Codable, Equatable {
                 return "operation '\(op.label)' reads ciphertexts of partitions \(sources.sorted()): one operation reads one key"
             }
             guard let source = sources.first, source != result else { continue }
-            guard Self.bootstrapsAcrossPartitions(op, in: circuit) else {
+            guard circuit.bootstrapPattern(of: op).crossesPartitions else {
                 return "operation '\(op.label)' is levelled (or mixes its input with PBS outputs) but reads partition \(source) and writes partition \(result)"
             }
             guard crossKeyswitchIndex(from: source, to: result) != nil else {
@@ -166,17 +160,6 @@ public struct FHEProgram: Sendable, Codable, Equatable {
             }
         }
         return nil
-    }
-
-    /// Whether `op`'s result is made of PBS outputs only, so that its PBS may run in another partition than its
-    /// operands: table lookups and encrypted × encrypted products. Exact rounding and max-pooling add PBS outputs
-    /// to their input, so they stay in their input's partition.
-    public static func bootstrapsAcrossPartitions(_ op: CircuitOperation, in circuit: Circuit) -> Bool {
-        switch op.kind {
-        case .tableLookup: true
-        case .multiply, .matMulEncrypted: op.operands.allSatisfy { circuit[$0].isEncrypted }
-        default: false
-        }
     }
 
     private enum CodingKeys: String, CodingKey {

@@ -67,7 +67,8 @@ struct LinearMap {
             let sign: Int64 = if case .add = kind { 1 } else { -1 }
             terms = (0..<inCount).map { [($0, 1), (inCount + $0, sign)] }
             constants = [Int64](repeating: 0, count: inCount)
-        default:
+        case .input, .multiply, .matMulEncrypted, .tableLookup, .round, .maxPool,
+             .reshape, .transpose, .slice, .concat, .pad, .gather, .expand:
             return nil
         }
     }

@@ -20,22 +20,22 @@ public struct NoiseWeights: Sendable, Equatable {
             guard circuit[op.result].isEncrypted else { continue }
             let ins = op.operands.map(\.rawValue)
             func scaled(_ factor: Double, _ i: Int) { fresh[r] = factor * fresh[i]; boot[r] = factor * boot[i] }
+            let pattern = circuit.bootstrapPattern(of: op)
+            // What the result keeps of its operands' noise; the PBS outputs it adds are counted below.
             switch op.kind {
             case .input:
                 fresh[r] = 1
             case .tableLookup:
-                boot[r] = 1
+                break
             case .multiply, .matMulEncrypted:
+                // Encrypted × encrypted: PBS outputs only.
+                guard !pattern.bootstraps else { break }
+                // Encrypted × clear: the clear factor is bounded by its range.
                 let encrypted = op.operands.filter { circuit[$0].isEncrypted }
-                if encrypted.count == 2 {
-                    boot[r] = 2 * Double(op.kind == .multiply ? 1 : circuit[op.operands[0]].shape.last!)
-                } else {
-                    // Encrypted × clear: the clear factor is bounded by its range.
-                    let clear = circuit[op.operands.first { !circuit[$0].isEncrypted }!].range
-                    let bound = Double(max(abs(clear.min), abs(clear.max)))
-                    let terms = op.kind == .multiply ? 1.0 : Double(circuit[op.operands[0]].shape.last!)
-                    scaled(bound * bound * terms, encrypted[0].rawValue)
-                }
+                let clear = circuit[op.operands.first { !circuit[$0].isEncrypted }!].range
+                let bound = Double(max(abs(clear.min), abs(clear.max)))
+                let terms = op.kind == .multiply ? 1.0 : Double(circuit[op.operands[0]].shape.last!)
+                scaled(bound * bound * terms, encrypted[0].rawValue)
             case .matMul(let w):
                 let n = w.shape[1]
                 var worst = 0.0
@@ -61,20 +61,13 @@ public struct NoiseWeights: Sendable, Equatable {
             case .add, .subtract:
                 fresh[r] = ins.map { fresh[$0] }.reduce(0, +)
                 boot[r] = ins.map { boot[$0] }.reduce(0, +)
-            case .maxPool(let g, _):
-                // a + relu(b − a) per tree level.
-                let taps = g.kernelShape.reduce(1, *)
-                scaled(1, ins[0])
-                boot[r] += Double(Int(ceil(log2(Double(max(taps, 2))))))
-            case .round(let lsbs, let method):
-                scaled(1, ins[0])
-                if method == .exact { boot[r] += Double(lsbs) }  // the subtracted bit-extraction outputs
             case .concat:
                 fresh[r] = ins.map { fresh[$0] }.max() ?? 0
                 boot[r] = ins.map { boot[$0] }.max() ?? 0
-            case .addConstant, .reshape, .transpose, .slice, .pad, .gather, .expand:
+            case .maxPool, .round, .addConstant, .reshape, .transpose, .slice, .pad, .gather, .expand:
                 scaled(1, ins[0])
             }
+            boot[r] += Double(pattern.outputsPerResultElement)
         }
         self.fresh = fresh
         self.bootstrapped = boot
@@ -82,7 +75,27 @@ public struct NoiseWeights: Sendable, Equatable {
 
     /// The variance of value `index` before any keyswitch: ν²_boot·V_BR + ν²_fresh·Var_min(k·N).
     public func variance(of index: Int, parameters: ParameterSet) -> Double {
-        bootstrapped[index] * NoiseModel.pbsOutputVariance(for: parameters)
-            + fresh[index] * parameters.glweNoiseStandardDeviation * parameters.glweNoiseStandardDeviation
+        Self.variance(fresh: fresh[index], bootstrapped: bootstrapped[index], parameters: parameters)
+    }
+
+    /// The weights of each PBS input of `group` of `op`, whose first operand is encoded on `operandPrecision` bits.
+    public func pbsInput(_ group: BootstrapGroup, of op: CircuitOperation, operandPrecision: Int) -> (fresh: Double, bootstrapped: Double) {
+        // Only a product's PBS read both operands; the others read the first.
+        let read = group.input == .sumAndDifference ? op.operands : [op.operands[0]]
+        return (group.inputSquaredNorm(operands: read.map { fresh[$0.rawValue] }, operandPrecision: operandPrecision, countsAddedOutputs: false),
+                group.inputSquaredNorm(operands: read.map { bootstrapped[$0.rawValue] }, operandPrecision: operandPrecision,
+                                       countsAddedOutputs: true))
+    }
+
+    /// The variance of each PBS input of `group` of `op` before its keyswitch, under `parameters` (the operand's partition).
+    public func pbsInputVariance(_ group: BootstrapGroup, of op: CircuitOperation, operandPrecision: Int, parameters: ParameterSet) -> Double {
+        let weights = pbsInput(group, of: op, operandPrecision: operandPrecision)
+        return Self.variance(fresh: weights.fresh, bootstrapped: weights.bootstrapped, parameters: parameters)
+    }
+
+    /// ν²_boot·V_BR + ν²_fresh·Var_min(k·N) under `parameters`.
+    static func variance(fresh: Double, bootstrapped: Double, parameters: ParameterSet) -> Double {
+        bootstrapped * NoiseModel.pbsOutputVariance(for: parameters)
+            + fresh * parameters.glweNoiseStandardDeviation * parameters.glweNoiseStandardDeviation
     }
 }
