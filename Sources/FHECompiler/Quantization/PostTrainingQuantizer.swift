@@ -185,9 +185,29 @@ struct PostTrainingQuantizer {
     mutating func emit(_ kind: OperationKind, _ operands: [ValueID], label: String, range: IntegerRange? = nil) -> ValueID {
         let ints = IntegerKernels.evaluate(kind, operands: operands.map { calibrationValues[$0.rawValue] },
                                            operandShapes: operands.map { circuit[$0].shape }, batch: batch)
-        let id = circuit.append(kind, operands: operands, range: range ?? IntegerRange(of: ints.isEmpty ? [0] : ints), label: label)
+        let id = circuit.append(kind, operands: operands, range: range ?? headroom(IntegerRange(of: ints.isEmpty ? [0] : ints), kind, operands),
+                                label: label)
         calibrationValues.append(ints)
         return id
+    }
+
+    /// A calibrated range with `rangeMargin` bits of headroom: accumulators (and roundings of them) are widened
+    /// 2^margin times; moved or pooled values keep the range of what they move, so a table after a reshape
+    /// still covers the widened accumulator.
+    func headroom(_ calibrated: IntegerRange, _ kind: OperationKind, _ operands: [ValueID]) -> IntegerRange {
+        guard options.rangeMargin > 0 else { return calibrated }
+        switch kind {
+        case .matMul, .conv, .reduceSum, .add, .subtract, .addConstant, .mulConstant, .multiply, .matMulEncrypted, .round:
+            let factor = Int64(1) << options.rangeMargin
+            return IntegerRange(min: calibrated.min < 0 ? calibrated.min * factor : calibrated.min,
+                                max: calibrated.max > 0 ? calibrated.max * factor : calibrated.max)
+        case .maxPool, _ where DataMovement.isDataMovement(kind):
+            return operands.reduce(calibrated) { hull, id in
+                IntegerRange(min: Swift.min(hull.min, circuit[id].range.min), max: Swift.max(hull.max, circuit[id].range.max))
+            }
+        default:
+            return calibrated
+        }
     }
 
     /// The integers of `name` in `quantizer`'s grid: the producer itself when the chain is already that
