@@ -39,6 +39,11 @@ struct Compile: ParsableCommand {
     @Option(name: .customLong("input-encryption"), help: "Per input: encrypted or clear, comma-separated.")
     var inputEncryption: String?
 
+    @Option(name: .customLong("range-margin"), help: ArgumentHelp(
+        "Headroom bits: every accumulator's calibrated range is widened 2^BITS times.",
+        discussion: "Inputs a little beyond the input set then stay in range, at the cost of BITS more bits per table input (or BITS more rounded away with --rounding-threshold-bits)."))
+    var rangeMargin = 0
+
     @Flag(name: .customLong("reduce-sum-copy"), help: "Identity table before each ReduceSum.")
     var reduceSumCopy = false
 
@@ -69,6 +74,9 @@ struct Compile: ParsableCommand {
         if pError != nil && globalPError != nil {
             throw ValidationError("--p-error and --global-p-error are exclusive (as in Concrete ML): set one")
         }
+        if !(0...16).contains(rangeMargin) {
+            throw ValidationError("--range-margin must be 0...16 bits, got \(rangeMargin)")
+        }
         if let maxKeyMB, !(maxKeyMB > 0 && maxKeyMB.isFinite) {
             throw ValidationError("--max-key-mb must be a positive number of megabytes, got \(maxKeyMB)")
         }
@@ -82,6 +90,7 @@ struct Compile: ParsableCommand {
         }
         options.importQAT = qat
         options.reduceSumCopy = reduceSumCopy
+        options.rangeMargin = rangeMargin
         if let inputEncryption {
             let statuses = inputEncryption.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             options.inputsEncryption = statuses.compactMap(InputEncryption.init(rawValue:))
@@ -103,6 +112,7 @@ struct Compile: ParsableCommand {
         }
         let keys = lowered.parameters.keySizes
         print("wrote \(output): \(compiled.circuit.tluCount) TLUs per sample, widest TLU input \(compiled.circuit.maxTLUPrecision) bits")
+        if let edge = compiled.report.calibrationEdge { print(edge.summary) }
         print("parameters \(lowered.program.partitions.listDescription); evaluation keys \(keys.totalBytes / 1_000_000) MB (sent seeded: \(keys.seededTotalBytes / 1_000_000) MB)")
         print("deploy: \(output)/client (to the data owner), \(output)/server (to the operator)")
     }

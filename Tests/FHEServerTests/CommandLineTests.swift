@@ -165,6 +165,26 @@ import Testing
         #expect(notAResult.status != 0 && notAResult.output.contains("batch.tensors[0].values"), "\(notAResult.output)")
     }
 
+    /// Inputs ten times the input set's: `run --fhe disable` gives every output and lists the overflows (exit 0),
+    /// `--on-overflow error` stops naming the operation, and `compile` said the input set reaches the edge.
+    @Test func runGivesEveryOutputBeyondTheInputSet() async throws {
+        let directory = ServerTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let d = directory.path
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let x = try NumPyFormat.readArrays(path: Self.inputs)[0].tensor
+        try NumPyFormat.write([(name: "x", tensor: Tensor(shape: x.shape, elementType: .float32, values: x.values.map { $0 / 10 }))],
+                              path: "\(d)/narrow.npy")
+        let compile = try await Self.run("cml-dev", ["compile", ModelRoundTripTests.fixtures.appendingPathComponent("mlp.onnx").path,
+                                                     "--inputset", "\(d)/narrow.npy", "--n-bits", "3", "--rounding-threshold-bits", "3", "-o", "\(d)/b"])
+        #expect(compile.status == 0 && compile.output.contains("reach the top bit of an accumulator"), "\(compile.output)")
+        let run = try await Self.run("cml-dev", ["run", "\(d)/b", "-i", Self.inputs, "-o", "\(d)/y.npy"])
+        #expect(run.status == 0 && run.output.contains("overflow in ") && run.output.contains("left the calibrated ranges"), "\(run.output)")
+        #expect(try NumPyFormat.readArrays(path: "\(d)/y.npy")[0].tensor.shape.first == x.shape.first)
+        let strict = try await Self.run("cml-dev", ["run", "\(d)/b", "-i", Self.inputs, "--on-overflow", "error"])
+        #expect(strict.status != 0 && strict.output.contains("overflow in ") && strict.output.contains("--on-overflow warn"), "\(strict.output)")
+    }
+
     /// `cml-dev inspect BUNDLE` prints what `compile --verbose` printed, and its JSON carries the same
     /// figures; a tampered file shows up as an integrity problem.
     @Test func inspectBundleRepeatsVerboseCompile() async throws {

@@ -168,6 +168,9 @@ public struct CompileOptions: Sendable {
     /// QAT only, when `rounding` is nil: round a layer's accumulator by an exact shift when its Brevitas
     /// scales make the rescale a power of two (Concrete ML always does; off is for comparison).
     public var powerOfTwoRounding = true
+    /// Headroom for inputs beyond the input set: every accumulator's calibrated range is widened 2^rangeMargin
+    /// times (that many more bits, or that many more rounded away), so such inputs do not overflow it.
+    public var rangeMargin = 0
 
     /// Defaults: 8 bits, no rounding, PTQ, all inputs encrypted.
     public init() {}

@@ -41,7 +41,8 @@ public enum Compiler {
         var quantizer = try PostTrainingQuantizer(graph: graph, calibration: calibration, options: options, kernels: kernels)
         try quantizer.run()
         let circuit = quantizer.circuit
-        let report = BitWidthAnalysis.report(circuit)
+        var report = BitWidthAnalysis.report(circuit)
+        report.calibrationEdge = .measure(circuit, values: quantizer.calibrationValues, samples: quantizer.batch)
         for op in circuit.operations {
             guard case .tableLookup = op.kind, let limit = options.maxTLUBits else { continue }
             let input = circuit[op.operands[0]]

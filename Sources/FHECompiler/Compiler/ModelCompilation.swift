@@ -62,14 +62,25 @@ public enum ModelCompilation {
     }
 
     /// Runs a bundle on the inputs in `inputPath` (.npy, or .npz by input name) and writes the outputs.
+    /// With `.disable`, samples that leave the calibrated ranges still get the outputs the FHE circuit computes
+    /// for them; each overflowing operation and its samples go to `log`, and `.error` throws instead.
     @discardableResult
     public static func run(bundlePath: String, inputPath: String, outputPath: String?, mode: FHEMode = .disable,
-                           log: (String) -> Void = { _ in }) throws -> [Tensor] {
+                           onOverflow: OverflowPolicy = .warn, log: (String) -> Void = { _ in }) throws -> [Tensor] {
         let model = try load(bundlePath: bundlePath)
         let x = try inputs(for: model.inputNames, path: inputPath)
-        let y = mode == .disable
-            ? try model.predict(x)
-            : try predictFHE(model, program: loadProgram(bundlePath: bundlePath), inputs: x, mode: mode, log: log)
+        let y: [Tensor]
+        if mode == .disable {
+            let (outputs, overflows) = try model.predictReportingOverflow(x)
+            if !overflows.isEmpty {
+                let error = OverflowError(records: overflows, samples: x.first?.shape.first ?? 0)
+                if onOverflow == .error { throw error }
+                log(error.listing)
+            }
+            y = outputs
+        } else {
+            y = try predictFHE(model, program: loadProgram(bundlePath: bundlePath), inputs: x, mode: mode, log: log)
+        }
         if let outputPath {
             try NumPyFormat.write(Array(zip(model.outputNames, y)).map { (name: $0.0, tensor: $0.1) }, path: outputPath)
         }

@@ -12,6 +12,13 @@ public indirect enum FusedExpression: Sendable {
     case node(Node, [Operand])
     /// Element movement (reshape, transpose, ...) of `inner`, whose per-sample shape is `innerShape`.
     case move(OperationKind, FusedExpression, innerShape: [Int])
+    /// One of the model's own quantizers (a Brevitas `Quant`) applied to `inner`: x ↦ dequant(quant(x)).
+    /// It stays a float function of the producer, so a chain of quantizers costs one table, read by the
+    /// next linear op on this quantizer's grid.
+    case requantize(UniformQuantizer, FusedExpression)
+    /// Rows of a constant table [V, ...] picked by `indices` (an embedding): `indices` is already spread
+    /// over the row's axes, and element e takes entry e mod (row size) of row clamp(round(index_e), 0, V − 1).
+    case tableRows(Tensor, indices: FusedExpression)
 
     /// An operand of a node in a chain.
     public enum Operand: Sendable {
@@ -26,7 +33,7 @@ public indirect enum FusedExpression: Sendable {
         switch self {
         case .affine(let q, _, _, let fromQuant):
             return (q, fromQuant)
-        case .node:
+        case .node, .requantize, .tableRows:
             return nil
         case .move(let kind, let inner, let innerShape):
             guard let (q, fromQuant) = inner.pureQuantizer() else { return nil }
@@ -43,6 +50,16 @@ public indirect enum FusedExpression: Sendable {
         }
     }
 
+    /// The model's quantizer of the chain's last step (a `Quant` node, possibly moved since): a linear op
+    /// reads the chain's integers on that grid. nil when the chain ends in anything else.
+    public var modelQuantizer: UniformQuantizer? {
+        switch self {
+        case .requantize(let q, _): q
+        case .move(_, let inner, _): inner.modelQuantizer.flatMap { $0.hasIntegerScalarZeroPoint ? $0 : nil }
+        case .affine, .node, .tableRows: nil
+        }
+    }
+
     /// The source circuit values of the affine leaves.
     public var leaves: [ValueID] {
         switch self {
@@ -52,7 +69,7 @@ public indirect enum FusedExpression: Sendable {
                 if case .chain(let c) = operand { return c.leaves }
                 return []
             }
-        case .move(_, let inner, _): inner.leaves
+        case .move(_, let inner, _), .requantize(_, let inner), .tableRows(_, let inner): inner.leaves
         }
     }
 
@@ -85,6 +102,23 @@ public indirect enum FusedExpression: Sendable {
             let values = DataMovement.apply(DataMovement.sourceIndices(kind, operandShapes: [innerShape]), operands: [x.values],
                                             operandCounts: [count], batch: rows, fill: 0.0)
             return Tensor(shape: [rows] + outShape, elementType: .float64, values: values)
+        case .requantize(let q, let inner):
+            let x = try inner.evaluate(rows: rows, kernels: kernels, leaf: leaf)
+            let count = max(1, x.count / max(1, rows))
+            let values = x.values.indices.map { q.dequantize(q.quantize(x.values[$0], element: $0 % count), element: $0 % count) }
+            return Tensor(shape: x.shape, elementType: .float64, values: values)
+        case .tableRows(let table, let indices):
+            let x = try indices.evaluate(rows: rows, kernels: kernels, leaf: leaf)
+            let rowCount = table.shape[0], rowSize = max(1, table.count / max(1, rowCount))
+            let values = x.values.indices.map { e -> Double in
+                // ONNX Gather counts negative indices from the end; integers outside the table (never met by
+                // valid ids, but tabulated over the whole encoding) take the nearest row.
+                var row = Int(min(max(x.values[e].rounded(.toNearestOrEven), -Double(rowCount)), Double(rowCount)))
+                if row < 0 { row += rowCount }
+                row = min(max(row, 0), rowCount - 1)
+                return table.values[row * rowSize + e % rowSize]
+            }
+            return Tensor(shape: x.shape, elementType: .float64, values: values)
         }
     }
 }

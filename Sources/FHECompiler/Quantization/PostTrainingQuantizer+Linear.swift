@@ -305,18 +305,19 @@ extension PostTrainingQuantizer {
 
     mutating func reduceSum(_ node: Node) throws {
         let (x, xq) = try linearInput(node.inputs[0], for: node)
-        let rank = circuit[x].shape.count + 1
+        let batch = batchAxes(node.inputs[0])
+        let rank = circuit[x].shape.count + batch
         var axes = ints(node, "axes") ?? []
         if node.inputs.count > 1, !node.inputs[1].isEmpty { axes = try requireConstant(1, of: node, "axes").values.map { Int($0) } }
         if axes.isEmpty {
             guard int(node, "noop_with_empty_axes", default: 0) == 0 else { symbols[node.outputs[0]] = symbols[node.inputs[0]]; return }
-            axes = Array(1..<rank)
+            axes = Array(batch..<rank)
         }
         axes = axes.map { $0 < 0 ? $0 + rank : $0 }
-        guard !axes.contains(0) else {
+        guard batch == 0 || !axes.contains(0) else {
             throw QuantizationError(node: node.name, op: node.opType, "axis 0 is the batch axis and cannot be reduced")
         }
-        let sampleAxes = axes.map { $0 - 1 }
+        let sampleAxes = axes.map { $0 - batch }
         let count = sampleAxes.reduce(1) { $0 * circuit[x].shape[$1] }
         let acc = emit(.reduceSum(axes: sampleAxes, keepDims: int(node, "keepdims", default: 1) != 0), [x], label: node.name)
         let q = accumulatorQuantizer(acc, scale: xq.scale, zeroPoints: [Double(count) * xq.zeroPoints[0]])
@@ -330,7 +331,7 @@ extension PostTrainingQuantizer {
         let kernel = ints(node, "kernel_shape") ?? []
         let g = try geometry(node, spatialRank: circuit[x].shape.count - 1, kernel: kernel, ceilModeInput: Array(circuit[x].shape.dropFirst()))
         let pooled = emit(.maxPool(geometry: g, padValue: circuit[x].range.min), [x], label: node.name)
-        define(node.outputs[0], value: pooled, quantizer: xq)
+        define(node.outputs[0], value: pooled, quantizer: xq, fromQuantNode: options.importQAT)
     }
 
     /// Constant padding, filled with the quantized pad value (the zero point for 0).
@@ -340,16 +341,18 @@ extension PostTrainingQuantizer {
         let pads = node.inputs.count > 1 ? try requireConstant(1, of: node, "pads").values.map { Int($0) } : (ints(node, "pads") ?? [])
         let value = node.inputs.count > 2 && !node.inputs[2].isEmpty ? try requireConstant(2, of: node, "constant_value").values[0] : float(node, "value", default: 0)
         let (x, xq) = try linearInput(node.inputs[0], for: node)
-        let rank = circuit[x].shape.count + 1
-        guard pads.count == 2 * rank, pads[0] == 0, pads[rank] == 0, pads.allSatisfy({ $0 >= 0 }) else {
+        let batch = batchAxes(node.inputs[0])
+        let rank = circuit[x].shape.count + batch
+        guard pads.count == 2 * rank, batch == 0 || (pads[0] == 0 && pads[rank] == 0), pads.allSatisfy({ $0 >= 0 }) else {
             throw QuantizationError(node: node.name, op: node.opType, "pads \(pads) must be non-negative and leave the batch axis alone")
         }
-        let samplePads = Array(pads[1..<rank]) + Array(pads[(rank + 1)...])
+        let samplePads = Array(pads[batch..<rank]) + Array(pads[(rank + batch)...])
         // Unclipped: a pad value outside the calibrated range (0 for positive inputs) must still de-quantize to itself.
         var unclipped = xq
         unclipped.noClipping = true
         let padded = emit(.pad(pads: samplePads, value: unclipped.quantize(value)), [x], label: node.name)
-        define(node.outputs[0], value: padded, quantizer: xq)
+        // Padding moves the model's integers: in a QAT model they stay on its quantizer's grid for the next op.
+        define(node.outputs[0], value: padded, quantizer: xq, fromQuantNode: options.importQAT)
     }
 
     /// Concatenation on one grid: every operand re-quantized (model_outputs bits) unless already on it.
@@ -360,20 +363,26 @@ extension PostTrainingQuantizer {
             rmin = min(rmin, floats.values.min() ?? 0)
             rmax = max(rmax, floats.values.max() ?? 0)
         }
-        let (firstExpr, _) = try fused(node.inputs[0], of: node)
+        // The grid the operands are already on: their integers, or the model's quantizer ending their chains.
+        func grid(_ name: String) throws -> UniformQuantizer? {
+            let expr = try fused(name, of: node).0
+            return expr.pureQuantizer()?.0 ?? expr.modelQuantizer
+        }
         let q: UniformQuantizer
-        if let (shared, _) = firstExpr.pureQuantizer(), shared.hasIntegerScalarZeroPoint,
-           try node.inputs.allSatisfy({ try fused($0, of: node).0.pureQuantizer()?.0 == shared }) {
+        var onModelGrid = false
+        if let shared = try grid(node.inputs[0]), shared.hasIntegerScalarZeroPoint, try node.inputs.allSatisfy({ try grid($0) == shared }) {
             q = shared
+            onModelGrid = options.importQAT
         } else {
             q = UniformQuantizer(options: QuantizationOptions(bits: options.bits.modelOutputs, isSigned: rmin < 0), rmin: rmin, rmax: rmax)
         }
         let operands = try node.inputs.map { try materialize($0, quantizer: q, for: node) }
-        let rank = circuit[operands[0]].shape.count + 1
+        let batch = batchAxes(node.inputs[0])
+        let rank = circuit[operands[0]].shape.count + batch
         var axis = int(node, "axis", default: 0)
         if axis < 0 { axis += rank }
-        guard axis >= 1 else { throw QuantizationError(node: node.name, op: node.opType, "concatenation along the batch axis") }
-        let out = emit(.concat(axis: axis - 1), operands, label: node.name)
-        define(node.outputs[0], value: out, quantizer: q)
+        guard axis >= batch else { throw QuantizationError(node: node.name, op: node.opType, "concatenation along the batch axis") }
+        let out = emit(.concat(axis: axis - batch), operands, label: node.name)
+        define(node.outputs[0], value: out, quantizer: q, fromQuantNode: onModelGrid)
     }
 }

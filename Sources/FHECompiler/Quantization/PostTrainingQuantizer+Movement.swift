@@ -4,19 +4,67 @@ import FHECore
 
 extension PostTrainingQuantizer {
     mutating func move(_ node: Node) throws {
-        let (expr, producer) = try fused(node.inputs[0], of: node)
+        var (expr, producer) = try fused(node.inputs[0], of: node)
+        var batched = !unbatched.contains(node.inputs[0])
         let shape = circuit[producer].shape
-        let full = [1] + shape
-        let kind = try movementKind(node, sampleShape: shape, fullShape: full)
+        let whole = try movementKind(node, fullShape: batched ? [1] + shape : shape)
+        var kind = whole
+        if batched {
+            switch Self.perSample(whole) {
+            case .success(let k):
+                kind = k
+            case .failure(let refusal):
+                guard isBatchOne else {
+                    throw QuantizationError(node: node.name, op: node.opType, refusal.reason
+                                            + "; the model has a dynamic batch, so its samples cannot be told apart after this: export it with batch size 1 (as Concrete ML traces models)")
+                }
+                // A batch-1 model runs one sample at a time: its batch axis becomes an ordinary axis of the sample.
+                let lift = OperationKind.reshape(shape: [1] + shape)
+                let lifted = emit(lift, [producer], label: node.name)
+                (expr, producer) = (.move(lift, expr, innerShape: shape), lifted)
+                batched = false
+            }
+        }
+        let inner = circuit[producer].shape
         let moved = emit(kind, [producer], label: node.name)
-        symbols[node.outputs[0]] = .fused(.move(kind, expr, innerShape: shape), producer: moved)
+        symbols[node.outputs[0]] = .fused(.move(kind, expr, innerShape: inner), producer: moved)
+        if !batched { unbatched.insert(node.outputs[0]) }
     }
 
-    /// The per-sample circuit operation of an ONNX data-movement node (batch axis 0 must stay in place).
-    func movementKind(_ node: Node, sampleShape shape: [Int], fullShape full: [Int]) throws -> OperationKind {
+    /// Why a movement cannot run per sample.
+    struct BatchAxisRefusal: Error {
+        var reason: String
+    }
+
+    /// The per-sample form of a movement of a whole tensor whose axis 0 is the batch axis (size 1), when the
+    /// batch axis stays first.
+    static func perSample(_ kind: OperationKind) -> Result<OperationKind, BatchAxisRefusal> {
+        func refuse(_ why: String) -> Result<OperationKind, BatchAxisRefusal> { .failure(BatchAxisRefusal(reason: why)) }
+        switch kind {
+        case .reshape(let target):
+            return target.first == 1 ? .success(.reshape(shape: Array(target.dropFirst()))) : refuse("reshape to \(target) must keep the batch axis first")
+        case .transpose(let perm):
+            return perm.first == 0 ? .success(.transpose(permutation: perm.dropFirst().map { $0 - 1 })) : refuse("transpose \(perm) moves the batch axis")
+        case .slice(let starts, let ends, let steps):
+            guard Slicing.count(start: starts[0], end: ends[0], step: steps[0]) == 1 else { return refuse("slicing the batch axis") }
+            return .success(.slice(starts: Array(starts.dropFirst()), ends: Array(ends.dropFirst()), steps: Array(steps.dropFirst())))
+        case .gather(let axis, let indices, let indicesShape):
+            return axis >= 1 ? .success(.gather(axis: axis - 1, indices: indices, indicesShape: indicesShape)) : refuse("gathering along the batch axis")
+        case .expand(let target):
+            return target.first == 1 ? .success(.expand(shape: Array(target.dropFirst()))) : refuse("expanding the batch axis")
+        default:
+            return refuse("not a data-movement operator")
+        }
+    }
+
+    /// The circuit operation of an ONNX data-movement node on a whole tensor of shape `full` (its batch axis,
+    /// if it has one, included as axis 0).
+    func movementKind(_ node: Node, fullShape full: [Int]) throws -> OperationKind {
         let rank = full.count
         func fail(_ why: String) -> QuantizationError { QuantizationError(node: node.name, op: node.opType, why) }
         func normalize(_ axis: Int, _ r: Int = rank) -> Int { axis < 0 ? axis + r : axis }
+        // Axis 0 stands for a batch of any size: only movements that keep it in place are per-sample.
+        let dynamicBatchFirst = graph.dynamicBatch && !unbatched.contains(node.inputs[0])
         switch node.opType {
         case "Reshape":
             var target = try requireConstant(1, of: node, "shape").values.map { Int($0) }
@@ -25,30 +73,29 @@ extension PostTrainingQuantizer {
                 target[inferred] = 1
                 target[inferred] = full.reduce(1, *) / target.reduce(1, *)
             }
-            guard target.first == 1, target.reduce(1, *) == full.reduce(1, *) else { throw fail("reshape to \(target) must keep the batch axis first") }
-            return .reshape(shape: Array(target.dropFirst()))
+            guard target.reduce(1, *) == full.reduce(1, *) else { throw fail("reshape of \(full) to \(target) changes the element count") }
+            return .reshape(shape: target)
         case "Flatten":
             let axis = normalize(int(node, "axis", default: 1))
-            guard axis <= 1 else { throw fail("flatten at axis \(axis) would merge sample axes into the batch") }
-            return .reshape(shape: [shape.reduce(1, *)])
+            return .reshape(shape: [full[..<axis].reduce(1, *), full[axis...].reduce(1, *)])
         case "Transpose":
-            let perm = ints(node, "perm") ?? Array((0..<rank).reversed())
-            guard perm.first == 0 else { throw fail("transpose \(perm) moves the batch axis") }
-            return .transpose(permutation: perm.dropFirst().map { $0 - 1 })
+            return .transpose(permutation: ints(node, "perm") ?? Array((0..<rank).reversed()))
         case "Squeeze", "Unsqueeze":
             var axes = ints(node, "axes") ?? []
             if node.inputs.count > 1, !node.inputs[1].isEmpty { axes = try requireConstant(1, of: node, "axes").values.map { Int($0) } }
             var out = full
             if node.opType == "Squeeze" {
-                axes = axes.isEmpty ? full.indices.filter { full[$0] == 1 && $0 > 0 } : axes.map { normalize($0) }
-                guard !axes.contains(0) else { throw fail("squeezing the batch axis") }
+                // A dynamic batch is not known to be 1, so squeezing every unit axis leaves it alone.
+                let first = dynamicBatchFirst ? 1 : 0
+                axes = axes.isEmpty ? full.indices.filter { full[$0] == 1 && $0 >= first } : axes.map { normalize($0) }
                 out = full.indices.filter { !axes.contains($0) }.map { full[$0] }
             } else {
                 let outRank = rank + axes.count
-                for a in axes.map({ normalize($0, outRank) }).sorted() { out.insert(1, at: a) }
-                guard out.first == 1, !axes.map({ normalize($0, outRank) }).contains(0) else { throw fail("unsqueezing before the batch axis") }
+                let inserted = axes.map { normalize($0, outRank) }
+                if dynamicBatchFirst && inserted.contains(0) { throw fail("unsqueezing before the batch axis of a model with a dynamic batch") }
+                for a in inserted.sorted() { out.insert(1, at: a) }
             }
-            return .reshape(shape: Array(out.dropFirst()))
+            return .reshape(shape: out)
         case "Slice":
             let starts = try requireConstant(1, of: node, "starts").values.map { Int($0) }
             let ends = try requireConstant(2, of: node, "ends").values.map { Int($0) }
@@ -62,20 +109,39 @@ extension PostTrainingQuantizer {
                 if step > 0 { b = min(max(b, 0), dim); en = min(max(en, 0), dim) } else { b = min(max(b, 0), dim - 1); en = min(max(en, -1), dim - 1) }
                 (s[axis], e[axis], st[axis]) = (b, en, step)
             }
-            guard Slicing.count(start: s[0], end: e[0], step: st[0]) == 1 else { throw fail("slicing the batch axis") }
-            return .slice(starts: Array(s.dropFirst()), ends: Array(e.dropFirst()), steps: Array(st.dropFirst()))
+            return .slice(starts: s, ends: e, steps: st)
         case "Gather":
             let axis = normalize(int(node, "axis", default: 0))
-            guard axis >= 1 else { throw fail("gathering along the batch axis") }
             let indices = try requireConstant(1, of: node, "indices")
             let dim = full[axis]
-            return .gather(axis: axis - 1, indices: indices.values.map { let i = Int($0); return i < 0 ? i + dim : i }, indicesShape: indices.shape)
+            return .gather(axis: axis, indices: indices.values.map { let i = Int($0); return i < 0 ? i + dim : i }, indicesShape: indices.shape)
         case "Expand":
-            let target = Broadcast.shape(full, try requireConstant(1, of: node, "shape").values.map { Int($0) })
-            guard target.first == 1 else { throw fail("expanding the batch axis") }
-            return .expand(shape: Array(target.dropFirst()))
+            return .expand(shape: Broadcast.shape(full, try requireConstant(1, of: node, "shape").values.map { Int($0) }))
         default:
             throw fail("not a data-movement operator")
         }
+    }
+
+    /// Gather from a constant table by encrypted indices (an embedding, Concrete ML's one-hot matmul): the
+    /// indices are spread over the row's axes in the circuit (free data movement), and the chain reads element
+    /// e of the row each index selects, so the next table lookup has one table per row position.
+    mutating func embedding(_ node: Node, table: Tensor) throws {
+        let axis = int(node, "axis", default: 0)
+        guard axis == 0 || axis == -table.rank, table.rank >= 1, table.shape[0] > 0 else {
+            throw QuantizationError(node: node.name, op: node.opType,
+                                    "encrypted indices can select rows (axis 0) of a constant table, not axis \(axis) of \(table.shape)")
+        }
+        var (expr, producer) = try fused(node.inputs[1], of: node)
+        let indexShape = circuit[producer].shape
+        let row = Array(table.shape.dropFirst())
+        if !row.isEmpty {
+            for kind in [OperationKind.reshape(shape: indexShape + row.map { _ in 1 }), .expand(shape: indexShape + row)] {
+                let inner = circuit[producer].shape
+                producer = emit(kind, [producer], label: node.name)
+                expr = .move(kind, expr, innerShape: inner)
+            }
+        }
+        symbols[node.outputs[0]] = .fused(.tableRows(table, indices: expr), producer: producer)
+        log.append("  \(node.name): embedding of \(table.shape[0]) rows of \(row), one table per row position")
     }
 }

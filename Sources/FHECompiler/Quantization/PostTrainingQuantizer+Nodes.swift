@@ -24,6 +24,12 @@ extension PostTrainingQuantizer {
 
     mutating func quantize(_ node: Node) throws {
         guard let output = node.outputs.first else { return }
+        defer {
+            // Whatever an op makes of a tensor without its batch axis has none either (constants have no batch).
+            if node.inputs.contains(where: unbatched.contains) {
+                for name in node.outputs { if case .fused? = symbols[name] { unbatched.insert(name) } }
+            }
+        }
         let inputs: [Symbol?] = try node.inputs.map { $0.isEmpty ? nil : try symbol($0, of: node) }
         let allConstant = inputs.allSatisfy { if case .constant? = $0 { true } else { $0 == nil } }
 
@@ -38,9 +44,13 @@ extension PostTrainingQuantizer {
         }
         if node.opType == "Shape" {
             let (_, producer) = try fused(node.inputs[0], of: node)
-            let shape = [1] + circuit[producer].shape
+            let shape = fullShape(node.inputs[0], sample: circuit[producer].shape)
             symbols[output] = .constant(Tensor(shape: [shape.count], elementType: .int64, values: shape.map(Double.init)), quantizer: nil)
             return
+        }
+        if ["Conv", "AveragePool", "GlobalAveragePool", "MaxPool"].contains(node.opType), unbatched.contains(node.inputs[0]) {
+            throw QuantizationError(node: node.name, op: node.opType,
+                                    "input '\(node.inputs[0])' lost its batch axis in an earlier reshape; windows need [N, C, spatial...]: reshape back to a leading batch axis first")
         }
         switch node.opType {
         case "Gemm":
@@ -60,6 +70,8 @@ extension PostTrainingQuantizer {
         case "Pad": try pad(node)
         case "Concat": try concat(node)
         case "Identity": symbols[output] = inputs[0]
+        case "Gather":
+            if case .constant(let table, _)? = inputs[0] { try embedding(node, table: table) } else { try move(node) }
         case _ where Self.dataMovementOps.contains(node.opType): try move(node)
         case _ where Self.elementwiseOps.contains(node.opType): try elementwise(node)
         default:
@@ -233,8 +245,17 @@ extension PostTrainingQuantizer {
                 throw QuantizationError(node: node.name, op: node.opType, "input must come from a QuantizeLinear node")
             }
             let q = try quantNodeQuantizer(node)
-            let id = try materialize(node.inputs[0], quantizer: q, for: node)
-            if node.opType == "Quant" { define(output, value: id, quantizer: q, fromQuantNode: true) } else { symbols[output] = .integers(id, q) }
+            let (expr, producer) = try fused(node.inputs[0], of: node)
+            if node.opType == "Quant" {
+                if let (pure, _) = expr.pureQuantizer(), pure == q {
+                    define(output, value: producer, quantizer: q, fromQuantNode: true)
+                } else {
+                    // Stays in the chain: the next linear op (or the output) reads it as one table on q's grid.
+                    symbols[output] = .fused(.requantize(q, expr), producer: producer)
+                }
+            } else {
+                symbols[output] = .integers(try materialize(node.inputs[0], quantizer: q, for: node), q)
+            }
         default:
             throw QuantizationError(node: node.name, op: node.opType, "unexpected input")
         }

@@ -36,6 +36,9 @@ struct PostTrainingQuantizer {
     var outputFeeding: Set<String> = []
     var inputQuantizers: [UniformQuantizer] = []
     var outputQuantizers: [UniformQuantizer] = []
+    /// Tensors without a batch axis: a batch-1 model merged or moved it (`x.view(-1, 1)`), so their ONNX
+    /// shape is the per-sample shape itself.
+    var unbatched: Set<String> = []
     /// Materialized TLUs, keyed by tensor name and quantizer, so two consumers share one.
     var materialized: [String: (ValueID, UniformQuantizer)] = [:]
     /// Human-readable decisions per node, for the quantized-graph artifact.
@@ -67,7 +70,7 @@ struct PostTrainingQuantizer {
             if info.shape.count == data.shape.count, Array(info.shape.dropFirst()) != sampleShape, !info.shape.dropFirst().contains(where: { $0 <= 0 }) {
                 throw CompileOptionError(option: "inputset", "input '\(info.name)' has per-sample shape \(Array(info.shape.dropFirst())), calibration data \(sampleShape)")
             }
-            let choice = try chooseInputQuantizer(info.name, data: data)
+            let choice = try chooseInputQuantizer(info, data: data)
             let ints = choice.quantizer.quantize(data.values)
             let range = IntegerRange(min: choice.quantizer.options.minInteger, max: choice.quantizer.options.maxInteger)
             let id = circuit.addInput(index: index, shape: sampleShape, range: range, isEncrypted: encryption[index] == .encrypted, label: info.name)
@@ -93,7 +96,9 @@ struct PostTrainingQuantizer {
     static let quantNodeOps: Set<String> = ["Quant", "QuantizeLinear"]
 
     /// Concrete ML's `_process_input_quantizers`: the first consumer (through data movement) decides.
-    func chooseInputQuantizer(_ name: String, data: Tensor) throws -> InputChoice {
+    func chooseInputQuantizer(_ info: ValueInfo, data: Tensor) throws -> InputChoice {
+        let name = info.name
+        if !info.elementType.isFloatingPoint { return integerInputChoice(name, data: data) }
         var frontier = [name], consumers = [Node]()
         while let value = frontier.popLast() {
             for node in graph.nodes where node.inputs.contains(value) {
@@ -113,6 +118,30 @@ struct PostTrainingQuantizer {
         let o = QuantizationOptions(bits: options.bits.modelInputs, isSigned: true)
         return InputChoice(quantizer: UniformQuantizer(options: o, rmin: rmin, rmax: rmax), reason: "consumed by a univariate op: model_inputs bits")
     }
+
+    /// An integer input (token ids, indices) keeps its exact values, scale 1 and zero point 0, on the bits of
+    /// its calibration range widened to every row of the constant tables it indexes (an id the input set
+    /// missed is still a valid id).
+    func integerInputChoice(_ name: String, data: Tensor) -> InputChoice {
+        let low = min(0, data.values.min() ?? 0)
+        var high = max(0, data.values.max() ?? 0)
+        for node in graph.nodes where node.opType == "Gather" && node.inputs.count > 1 && node.inputs[1] == name {
+            if let rows = graph.initializers[node.inputs[0]]?.shape.first { high = max(high, Double(rows - 1)) }
+        }
+        let range = IntegerRange(min: Int64(low.rounded(.down)), max: Int64(high.rounded(.up)))
+        let q = UniformQuantizer(options: QuantizationOptions(bits: max(1, range.bitWidth), isSigned: range.isSigned), scale: 1, zeroPoints: [0])
+        return InputChoice(quantizer: q, reason: "integer input: its exact values, \(q.options.bits) bits")
+    }
+
+    /// True when the model was exported with batch size 1 (no dynamic batch): it runs one sample at a time, so
+    /// its batch axis may be merged or moved like any other axis of size 1.
+    var isBatchOne: Bool { !graph.dynamicBatch && graph.inputs.allSatisfy { $0.shape.first == 1 } }
+
+    /// The ONNX shape of tensor `name` whose circuit value has per-sample shape `sample`.
+    func fullShape(_ name: String, sample: [Int]) -> [Int] { unbatched.contains(name) ? sample : [1] + sample }
+
+    /// 1 when `name` has its batch axis first (ONNX axis a is per-sample axis a − 1), 0 when it has none.
+    func batchAxes(_ name: String) -> Int { unbatched.contains(name) ? 0 : 1 }
 
     // MARK: - Symbols
 
@@ -156,9 +185,29 @@ struct PostTrainingQuantizer {
     mutating func emit(_ kind: OperationKind, _ operands: [ValueID], label: String, range: IntegerRange? = nil) -> ValueID {
         let ints = IntegerKernels.evaluate(kind, operands: operands.map { calibrationValues[$0.rawValue] },
                                            operandShapes: operands.map { circuit[$0].shape }, batch: batch)
-        let id = circuit.append(kind, operands: operands, range: range ?? IntegerRange(of: ints.isEmpty ? [0] : ints), label: label)
+        let id = circuit.append(kind, operands: operands, range: range ?? headroom(IntegerRange(of: ints.isEmpty ? [0] : ints), kind, operands),
+                                label: label)
         calibrationValues.append(ints)
         return id
+    }
+
+    /// A calibrated range with `rangeMargin` bits of headroom: accumulators (and roundings of them) are widened
+    /// 2^margin times; moved or pooled values keep the range of what they move, so a table after a reshape
+    /// still covers the widened accumulator.
+    func headroom(_ calibrated: IntegerRange, _ kind: OperationKind, _ operands: [ValueID]) -> IntegerRange {
+        guard options.rangeMargin > 0 else { return calibrated }
+        switch kind {
+        case .matMul, .conv, .reduceSum, .add, .subtract, .addConstant, .mulConstant, .multiply, .matMulEncrypted, .round:
+            let factor = Int64(1) << options.rangeMargin
+            return IntegerRange(min: calibrated.min < 0 ? calibrated.min * factor : calibrated.min,
+                                max: calibrated.max > 0 ? calibrated.max * factor : calibrated.max)
+        case .maxPool, _ where DataMovement.isDataMovement(kind):
+            return operands.reduce(calibrated) { hull, id in
+                IntegerRange(min: Swift.min(hull.min, circuit[id].range.min), max: Swift.max(hull.max, circuit[id].range.max))
+            }
+        default:
+            return calibrated
+        }
     }
 
     /// The integers of `name` in `quantizer`'s grid: the producer itself when the chain is already that
@@ -189,6 +238,9 @@ struct PostTrainingQuantizer {
                 }
                 return (producer, q)
             }
+        }
+        if let q = expr.modelQuantizer, options.importQAT || (q.hasIntegerScalarZeroPoint && q.options.bits <= options.bits.opInputs) {
+            return (try materialize(name, quantizer: q, for: node), q)
         }
         if options.importQAT {
             throw QuantizationError(node: node.name, op: node.opType,
@@ -241,6 +293,13 @@ struct PostTrainingQuantizer {
             // A linear op at the end returns its raw accumulator, with an analytic (possibly per-neuron) zero point.
             circuit.outputs.append(producer)
             outputQuantizers.append(q)
+            return
+        }
+        if let q = expr.modelQuantizer {
+            // The model's last quantizer is the output's grid (Brevitas' QuantReLU or QuantIdentity at the end).
+            circuit.outputs.append(try materialize(name, quantizer: q, for: pseudo))
+            outputQuantizers.append(q)
+            log.append("output \(name): output TLU on the model's quantizer, \(describe(q))")
             return
         }
         let floats = try calibrationFloats(expr)

@@ -6,13 +6,15 @@ import Testing
 /// `execute` must equal `disable` bit for bit (DESIGN.md "three evaluators"), on real 128-bit parameters
 /// chosen by the parameter search at the default p_error 2^−40.
 @Suite struct EncryptedExecutionTests {
-    /// Lowers `circuit`, generates keys, and runs every sample encrypted; returns (clear, encrypted) outputs.
-    static func run(_ circuit: Circuit, _ inputs: [IntTensor], options: FHEOptions = FHEOptions()) throws
+    /// Lowers `circuit`, generates keys, and runs every sample encrypted; returns (clear, encrypted) outputs,
+    /// the clear ones from `reference`.
+    static func run(_ circuit: Circuit, _ inputs: [IntTensor], options: FHEOptions = FHEOptions(),
+                    reference: any CircuitEvaluator = ClearEvaluator()) throws
         -> (clear: [IntTensor], encrypted: [IntTensor], program: FHEProgram)
     {
         let (program, _) = try FHELowering.lower(circuit, options: options)
         for set in program.partitions { try set.validateSecurity() }
-        let clear = try ClearEvaluator().evaluate(circuit, inputs: inputs)
+        let clear = try reference.evaluate(circuit, inputs: inputs)
         let keys = PartitionedSecretKeys(layout: program.keyLayout)
         let evaluator = EncryptedEvaluator(program: program, keys: keys.evaluationKeys())
         let batch = inputs[0].shape[0]
@@ -94,6 +96,32 @@ import Testing
         #expect(program.partitions.allSatisfy { $0.fourierPrecision == .split }, "\(program.partitions.listDescription)")
         #expect(encrypted == clear)
         print("split-key circuit: \(program.partitions.listDescription)")
+    }
+
+    /// Values beyond their calibrated ranges (unsigned and signed sums into tables, a sum decrypted directly, an
+    /// exact rounding, an encrypted product): what the encrypted circuit computes is what `WrappingClearEvaluator`
+    /// says it computes.
+    @Test func overflowingValuesWrapAsTheClearEmulationSays() throws {
+        var c = Circuit()
+        let sum = IntTensor(shape: [2, 1], values: [1, 1])
+        let u = c.addInput(index: 0, shape: [2], range: IntegerRange(min: 0, max: 3), isEncrypted: true, label: "u")
+        let s = c.addInput(index: 1, shape: [2], range: IntegerRange(min: -2, max: 1), isEncrypted: true, label: "s")
+        let uSum = c.append(.matMul(weights: sum), operands: [u], range: IntegerRange(min: 0, max: 3), label: "u-sum")
+        let sSum = c.append(.matMul(weights: sum), operands: [s], range: IntegerRange(min: -2, max: 1), label: "s-sum")
+        let sTriple = c.append(.matMul(weights: IntTensor(shape: [2, 1], values: [3, 3])), operands: [s], range: IntegerRange(min: -6, max: 3), label: "s-triple")
+        let rounded = c.append(.round(lsbs: 1, method: .exact), operands: [sTriple], range: IntegerRange(min: -3, max: 2), label: "round")
+        c.outputs = [
+            c.append(.tableLookup(Self.table(over: IntegerRange(min: 0, max: 3)) { $0 + 4 }), operands: [uSum], range: IntegerRange(min: 4, max: 7), label: "u-act"),
+            c.append(.tableLookup(Self.table(over: IntegerRange(min: -2, max: 1)) { $0 + 12 }), operands: [sSum], range: IntegerRange(min: 10, max: 13), label: "s-act"),
+            c.append(.matMul(weights: IntTensor(shape: [2, 1], values: [2, 1])), operands: [u], range: IntegerRange(min: 0, max: 3), label: "u-out"),
+            c.append(.tableLookup(Self.table(over: IntegerRange(min: -4, max: 3)) { $0 + 8 }), operands: [rounded], range: IntegerRange(min: 4, max: 11), label: "r-act"),
+            c.append(.multiply, operands: [uSum, uSum], range: IntegerRange(min: 0, max: 9), label: "square"),
+        ]
+        let inputs = [IntTensor(shape: [3, 2], values: [1, 1, 3, 3, 2, 3]), IntTensor(shape: [3, 2], values: [1, 1, -2, -2, 0, 1])]
+        let (_, overflows) = try WrappingClearEvaluator().evaluateReporting(c, inputs: inputs)
+        #expect(Set(overflows.flatMap(\.samples)) == [0, 1, 2])
+        let (clear, encrypted, _) = try Self.run(c, inputs, reference: WrappingClearEvaluator())
+        #expect(encrypted == clear)
     }
 
     /// Convolution with padding, a table, then 2×2 max-pooling.
