@@ -201,7 +201,7 @@ struct PostTrainingQuantizer {
             let factor = Int64(1) << options.rangeMargin
             return IntegerRange(min: calibrated.min < 0 ? calibrated.min * factor : calibrated.min,
                                 max: calibrated.max > 0 ? calibrated.max * factor : calibrated.max)
-        case .maxPool, _ where DataMovement.isDataMovement(kind):
+        case .maxPool, .reshape, .transpose, .slice, .concat, .pad, .gather, .expand:
             return operands.reduce(calibrated) { hull, id in
                 IntegerRange(min: Swift.min(hull.min, circuit[id].range.min), max: Swift.max(hull.max, circuit[id].range.max))
             }

@@ -9,7 +9,7 @@ import Testing
     /// Lowers `circuit`, generates keys, and runs every sample encrypted; returns (clear, encrypted) outputs,
     /// the clear ones from `reference`.
     static func run(_ circuit: Circuit, _ inputs: [IntTensor], options: FHEOptions = FHEOptions(),
-                    reference: any CircuitEvaluator = ClearEvaluator()) throws
+                    reference: any CircuitEvaluator<IntTensor> = ClearEvaluator()) throws
         -> (clear: [IntTensor], encrypted: [IntTensor], program: FHEProgram)
     {
         let (program, _) = try FHELowering.lower(circuit, options: options)
