@@ -17,6 +17,10 @@ final class ServerState: Sendable {
     let cache: PreparedKeyCache
     let limiter: EvaluationLimiter
     let metrics: ServerMetrics
+    /// Where evaluations run: one thread per evaluation slot.
+    let evaluationExecutor: DedicatedThreadExecutor
+    /// Where uploaded keys are prepared (Fourier conversion), one at a time.
+    let preparationExecutor: DedicatedThreadExecutor
 
     init(bundle: ServerBundle, clientSpec: Data?, configuration: ServerConfiguration,
          evaluator: any EncryptedCircuitEvaluating) throws {
@@ -30,6 +34,13 @@ final class ServerState: Sendable {
         self.metrics = metrics
         limiter = EvaluationLimiter(limit: configuration.maxConcurrentEvaluations,
                                     queueLimit: configuration.maxQueuedEvaluations, onChange: metrics.recordEvaluationSlots)
+        evaluationExecutor = DedicatedThreadExecutor(threads: configuration.maxConcurrentEvaluations, name: "cml-evaluation")
+        preparationExecutor = DedicatedThreadExecutor(threads: 1, name: "cml-key-preparation")
+    }
+
+    deinit {
+        evaluationExecutor.shutdown()
+        preparationExecutor.shutdown()
     }
 
     /// The prepared keys of `id`, from the cache or prepared from the store.
@@ -37,7 +48,8 @@ final class ServerState: Sendable {
     func preparedKeys(id: String) async throws -> any PreparedEvaluationKeys {
         try KeyStore.checkID(id)
         let store = keyStore, evaluator = evaluator, layout = bundle.keyLayout, limits = configuration.wireLimits
-        return try await cache.keys(id: id) {
+        let executor = preparationExecutor
+        return try await cache.keys(id: id) { try await withTaskExecutorPreference(executor) {
             do {
                 let keys = try Cml_V1_EvaluationKeys.decodeFramed(try store.framedKeys(id: id), limits: limits)
                 try keys.checkConformance(to: layout)
@@ -45,7 +57,7 @@ final class ServerState: Sendable {
             } catch let error as WireFormatError {
                 throw ServerError(error)
             }
-        }
+        } }
     }
 
     /// Updates the size gauges.

@@ -24,13 +24,15 @@ struct EvaluationController<Context: RequestContext> {
             throw ServerError(error)
         }
         let keys = try await state.preparedKeys(id: message.keyID)
-        let evaluator = state.evaluator
+        let evaluator = state.evaluator, executor = state.evaluationExecutor
         let outputs: Cml_V1_CiphertextBatch, duration: Duration
         do {
             // Timed inside the slot: TLUs per second must not count the time spent queued.
             (outputs, duration) = try await state.limiter.run {
                 let start = ContinuousClock.now
-                let outputs = try await evaluator.evaluate(message.inputs, keys: keys)
+                let outputs = try await withTaskExecutorPreference(executor) {
+                    try await evaluator.evaluate(message.inputs, keys: keys)
+                }
                 return (outputs, ContinuousClock.now - start)
             }
         } catch let error as WireFormatError {
