@@ -23,6 +23,7 @@ public enum ServerApplication {
         KeyController(state: state).addRoutes(to: router)
         EvaluationController(state: state).addRoutes(to: router)
         InfoController(state: state).addRoutes(to: router)
+        router.add(middleware: UnroutedRequestMiddleware(routes: router.routes))
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cml-server"),

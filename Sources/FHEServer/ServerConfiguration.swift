@@ -51,3 +51,37 @@ public struct ServerConfiguration: Sendable {
                    defaultPayloadLimit: 0)
     }
 }
+
+/// An option of `cml-server serve` outside its range; the message names the option and the range.
+public struct ServerOptionError: Error, CustomStringConvertible {
+    /// What is wrong and what would be accepted.
+    public let description: String
+}
+
+extension ServerConfiguration {
+    /// Largest size option in MiB whose byte count still fits in an `Int`.
+    public static let maxMebibytes = Int.max >> 20
+    /// Most evaluation slots: each one is a thread of its own.
+    public static let maxEvaluationSlots = 1024
+
+    /// Checks the operator's options before a configuration is built from them (the initializer
+    /// traps on values a caller should never pass).
+    /// - Parameter mebibytes: (option name, value) of every size given in MiB.
+    /// - Throws: `ServerOptionError` naming the first option out of range.
+    public static func checkOptions(port: Int, host: String, keyStore: String, mebibytes: [(String, Int)],
+                                    maxConcurrentEvaluations: Int, maxQueuedEvaluations: Int) throws {
+        func refuse(_ message: String) -> ServerOptionError { ServerOptionError(description: message) }
+        guard (0...65535).contains(port) else { throw refuse("--port \(port) is not a TCP port: give 0 (any free port) to 65535") }
+        guard !host.isEmpty else { throw refuse("--host is empty: give an address to bind, e.g. 127.0.0.1") }
+        guard !keyStore.isEmpty else { throw refuse("--key-store is empty: give the directory of the key store") }
+        for (name, value) in mebibytes where !(1...maxMebibytes).contains(value) {
+            throw refuse("\(name) \(value) is out of range: give 1 to \(maxMebibytes) MiB")
+        }
+        guard (1...maxEvaluationSlots).contains(maxConcurrentEvaluations) else {
+            throw refuse("--max-concurrent-evaluations \(maxConcurrentEvaluations) is out of range: give 1 to \(maxEvaluationSlots)")
+        }
+        guard maxQueuedEvaluations >= 0 else {
+            throw refuse("--max-queued-evaluations \(maxQueuedEvaluations) is negative: give 0 (refuse when every slot is busy) or more")
+        }
+    }
+}
