@@ -17,7 +17,8 @@ public enum ServerApplication {
         evaluator: any EncryptedCircuitEvaluating, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let state = try ServerState(bundle: bundle, clientSpec: clientSpec, configuration: configuration, evaluator: evaluator)
+        let state = try ServerState(bundle: bundle, clientSpec: clientSpec, configuration: configuration, evaluator: evaluator,
+                                    logger: logger)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: state.metrics))
         KeyController(state: state).addRoutes(to: router)

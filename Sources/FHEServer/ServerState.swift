@@ -3,6 +3,7 @@
 import FHECore
 import Foundation
 import HTTPTypes
+import Logging
 
 /// Shared state of one server.
 final class ServerState: Sendable {
@@ -23,12 +24,12 @@ final class ServerState: Sendable {
     let preparationExecutor: DedicatedThreadExecutor
 
     init(bundle: ServerBundle, clientSpec: Data?, configuration: ServerConfiguration,
-         evaluator: any EncryptedCircuitEvaluating) throws {
+         evaluator: any EncryptedCircuitEvaluating, logger: Logger) throws {
         self.bundle = bundle
         self.clientSpec = clientSpec
         self.configuration = configuration
         self.evaluator = evaluator
-        keyStore = try KeyStore(directory: configuration.keyStoreDirectory, maxBytes: configuration.maxKeyStoreBytes)
+        keyStore = try KeyStore(directory: configuration.keyStoreDirectory, maxBytes: configuration.maxKeyStoreBytes, logger: logger)
         cache = PreparedKeyCache(capacity: configuration.preparedKeyCacheEntries)
         let metrics = ServerMetrics()
         self.metrics = metrics
@@ -44,14 +45,14 @@ final class ServerState: Sendable {
     }
 
     /// The prepared keys of `id`, from the cache or prepared from the store.
-    /// - Throws: `ServerError` 400/404 for a bad or unknown id, 422 for keys of another circuit.
+    /// - Throws: `ServerError` 400/404 for a bad, unknown or damaged id, 422 for keys of another circuit.
     func preparedKeys(id: String) async throws -> any PreparedEvaluationKeys {
         try KeyStore.checkID(id)
         let store = keyStore, evaluator = evaluator, layout = bundle.keyLayout, limits = configuration.wireLimits
         let executor = preparationExecutor
         return try await cache.keys(id: id) { try await withTaskExecutorPreference(executor) {
             do {
-                let keys = try Cml_V1_EvaluationKeys.decodeFramed(try store.framedKeys(id: id), limits: limits)
+                let keys = try Cml_V1_EvaluationKeys.decodePayload(try store.keys(id: id, limits: limits).payload)
                 try keys.checkConformance(to: layout)
                 return try evaluator.prepare(keys)
             } catch let error as WireFormatError {
@@ -62,6 +63,6 @@ final class ServerState: Sendable {
 
     /// Updates the size gauges.
     func recordSizes() async {
-        metrics.recordSizes(keyStore: await keyStore.byteCount, preparedKeys: await cache.byteCount)
+        metrics.recordSizes(keyStore: keyStore.byteCount, preparedKeys: await cache.byteCount)
     }
 }
