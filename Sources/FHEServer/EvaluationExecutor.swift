@@ -1,64 +1,53 @@
-// Evaluations and key preparation run on threads of their own, never on Swift's cooperative pool:
-// they are CPU-bound for seconds to hours and block their thread (the engine's parallel loops are
-// synchronous), and the pool has one thread per core, so a pool thread they held could not answer
-// /health or read an upload meanwhile.
+// Evaluations and key preparation run off the threads of Swift's global executor: they are CPU-bound
+// for seconds to hours and block their thread (the engine's parallel loops are synchronous
+// concurrentPerform calls), and that executor has one thread per core, so a thread they held could
+// not answer /health or read an upload meanwhile. Their jobs go to a utility-QoS dispatch queue of
+// their own. concurrentPerform still borrows its helper threads from libdispatch's default-QoS pool,
+// the very threads of the global executor, so the helpers of all evaluations together are kept
+// below that pool's width (one thread per core): one of its threads is always free for requests.
+import Dispatch
+import FHECore
 import Foundation
 
-/// A task executor over a fixed number of dedicated threads, first come, first served.
-final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
-    private let condition = NSCondition()
-    /// Jobs waiting for a thread, oldest first; guarded by `condition`.
-    private var jobs: [UnownedJob] = []
-    private var next = 0
-    private var stopped = false
+/// A task executor whose jobs run on a concurrent dispatch queue of their own at utility QoS.
+final class EvaluationExecutor: TaskExecutor, @unchecked Sendable {
+    private let queue: DispatchQueue
 
-    /// Starts `threads` threads named `name-0`, `name-1`, …
-    init(threads: Int, name: String) {
-        precondition(threads >= 1, "an executor needs a thread")
-        for index in 0..<threads {
-            let thread = Thread { [self] in work() }
-            thread.name = "\(name)-\(index)"
-            thread.start()
-        }
+    /// An executor running its jobs on a queue labelled `name`.
+    init(name: String) {
+        queue = DispatchQueue(label: name, qos: .utility, attributes: .concurrent)
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        condition.withLock {
-            jobs.append(job)
-            condition.signal()
-        }
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}
+
+/// The helper threads the engine's parallel loops may borrow from libdispatch's default pool, shared
+/// by every evaluation of the process (the pool is the process's).
+final class HelperThreadBudget: @unchecked Sendable {
+    /// One helper fewer than the pool has threads.
+    static let shared = HelperThreadBudget(helpers: Parallel.workerCount - 1)
+
+    private let lock = NSLock()
+    private var free: Int
+
+    /// A budget of `helpers` helper threads.
+    init(helpers: Int) {
+        free = max(0, helpers)
     }
 
-    /// Lets the threads end once the jobs already queued have run.
-    func shutdown() {
-        condition.withLock {
-            stopped = true
-            condition.broadcast()
+    /// Runs `body` with a worker count for `Parallel.forEach`: the calling thread plus as many helpers
+    /// as are free, up to `wanted - 1`; they are back in the budget when `body` returns.
+    func withWorkers<T>(upTo wanted: Int = Parallel.workerCount, _ body: (_ workers: Int) throws -> T) rethrows -> T {
+        let helpers = lock.withLock {
+            let granted = min(free, max(0, wanted - 1))
+            free -= granted
+            return granted
         }
-    }
-
-    private func work() {
-        // Run at utility QoS: libdispatch then draws the helpers of the engine's concurrentPerform from
-        // its utility root queue, whose threads are not the default-QoS ones that Swift's global
-        // executor (requests, actors) runs on; at the thread's default QoS they took those.
-        DispatchQueue(label: "\(Thread.current.name ?? "cml")", qos: .utility).sync {
-            while let job = take() { job.runSynchronously(on: asUnownedTaskExecutor()) }
-        }
-    }
-
-    private func take() -> UnownedJob? {
-        condition.withLock {
-            while next == jobs.count && !stopped { condition.wait() }
-            guard next < jobs.count else { return nil }
-            let job = jobs[next]
-            next += 1
-            // Compact now and then rather than removeFirst each time (quadratic in a long queue).
-            if next == jobs.count || next >= 1024 {
-                jobs.removeFirst(next)
-                next = 0
-            }
-            return job
-        }
+        defer { lock.withLock { free += helpers } }
+        return try body(1 + helpers)
     }
 }

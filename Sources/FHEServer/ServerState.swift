@@ -18,10 +18,8 @@ final class ServerState: Sendable {
     let cache: PreparedKeyCache
     let limiter: EvaluationLimiter
     let metrics: ServerMetrics
-    /// Where evaluations run: one thread per evaluation slot.
-    let evaluationExecutor: DedicatedThreadExecutor
-    /// Where uploaded keys are prepared (Fourier conversion), one at a time.
-    let preparationExecutor: DedicatedThreadExecutor
+    /// Where evaluations and key preparation (Fourier conversion) run, off the request threads.
+    let evaluationExecutor: EvaluationExecutor
 
     init(bundle: ServerBundle, clientSpec: Data?, configuration: ServerConfiguration,
          evaluator: any EncryptedCircuitEvaluating, logger: Logger) throws {
@@ -35,13 +33,7 @@ final class ServerState: Sendable {
         self.metrics = metrics
         limiter = EvaluationLimiter(limit: configuration.maxConcurrentEvaluations,
                                     queueLimit: configuration.maxQueuedEvaluations, onChange: metrics.recordEvaluationSlots)
-        evaluationExecutor = DedicatedThreadExecutor(threads: configuration.maxConcurrentEvaluations, name: "cml-evaluation")
-        preparationExecutor = DedicatedThreadExecutor(threads: 1, name: "cml-key-preparation")
-    }
-
-    deinit {
-        evaluationExecutor.shutdown()
-        preparationExecutor.shutdown()
+        evaluationExecutor = EvaluationExecutor(name: "cml-evaluation")
     }
 
     /// The prepared keys of `id`, from the cache or prepared from the store.
@@ -49,7 +41,7 @@ final class ServerState: Sendable {
     func preparedKeys(id: String) async throws -> any PreparedEvaluationKeys {
         try KeyStore.checkID(id)
         let store = keyStore, evaluator = evaluator, layout = bundle.keyLayout, limits = configuration.wireLimits
-        let executor = preparationExecutor
+        let executor = evaluationExecutor
         return try await cache.keys(id: id) { try await withTaskExecutorPreference(executor) {
             do {
                 let keys = try Cml_V1_EvaluationKeys.decodePayload(try store.keys(id: id, limits: limits).payload)

@@ -39,12 +39,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Evaluations waiting for a slot; more get 429.")
     var maxQueuedEvaluations = 64
 
+    @Option(help: "Longest an evaluation may run once it has a slot, in seconds; past it the client gets 504 and the slot is freed.")
+    var maxEvaluationSeconds: Double = 3600
+
     func validate() throws {
         do {
             try ServerConfiguration.checkOptions(
                 port: port, host: host, keyStore: keyStore,
                 mebibytes: [("--max-key-upload-mib", uploadMiB), ("--max-key-store-mib", storeMiB)],
-                maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations)
+                maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations,
+                maxEvaluationSeconds: maxEvaluationSeconds)
         } catch let error as ServerOptionError {
             throw ValidationError(error.description)
         }
@@ -63,7 +67,8 @@ struct Serve: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host, port: port, keyStoreDirectory: URL(fileURLWithPath: keyStore),
             maxKeyUploadBytes: uploadMiB << 20, maxKeyStoreBytes: storeMiB << 20,
-            maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations)
+            maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations,
+            maxEvaluationTime: .milliseconds(Int64((maxEvaluationSeconds * 1000).rounded(.up))))
         try await ServerApplication.serve(bundleDirectory: URL(fileURLWithPath: bundle), configuration: configuration,
                                           makeEvaluator: EvaluatorFactory.make)
     }

@@ -3,40 +3,17 @@ import FHECore
 import Foundation
 import Testing
 
-/// An evaluator that keeps every core busy through the engine's `Parallel.forEach`, as the real one
-/// does, until the test releases it (or a bound passes, so that a server which cannot answer while it
-/// evaluates fails the test instead of hanging it).
-final class BusyEvaluatorForTests: EncryptedCircuitEvaluating, @unchecked Sendable {
-    private let lock = NSLock()
-    private var released = false
-    private var startedCount = 0
-    private var finishedCount = 0
-    let inner: EvaluatorDoubleForTests
-    let bound: Duration
-
-    init(inner: EvaluatorDoubleForTests, bound: Duration) {
-        self.inner = inner
-        self.bound = bound
-    }
-
-    var backendName: String { "test-busy" }
-    var tableLookupsPerSample: Int { inner.tableLookupsPerSample }
-    var started: Int { lock.withLock { startedCount } }
-    var finished: Int { lock.withLock { finishedCount } }
-    func release() { lock.withLock { released = true } }
-
-    func prepare(_ keys: Cml_V1_EvaluationKeys) throws -> any PreparedEvaluationKeys { try inner.prepare(keys) }
-
-    func evaluate(_ inputs: Cml_V1_CiphertextBatch, keys: any PreparedEvaluationKeys) async throws -> Cml_V1_CiphertextBatch {
-        lock.withLock { startedCount += 1 }
-        let end = ContinuousClock.now + bound
-        Parallel.forEach(count: Parallel.workerCount, makeState: { UInt64(1) }) { state, _ in
-            while !lock.withLock({ released }) && ContinuousClock.now < end {
+/// Keeps every core busy through the engine's `Parallel.forEach` with the workers the helper budget
+/// grants, as the real evaluator does, until the test releases it (or `bound` passes, so that a server
+/// which cannot answer while it evaluates fails the test instead of hanging it).
+func busyUntilReleased(_ evaluator: ControlledEvaluatorForTests, bound: Duration) {
+    let end = ContinuousClock.now + bound
+    HelperThreadBudget.shared.withWorkers { workers in
+        Parallel.forEach(count: Parallel.workerCount, workers: workers, makeState: { UInt64(1) }) { state, _ in
+            while !evaluator.released && ContinuousClock.now < end {
                 for _ in 0..<10_000 { state = state &* 6364136223846793005 &+ 1442695040888963407 }
             }
         }
-        lock.withLock { finishedCount += 1 }
-        return try await inner.evaluate(inputs, keys: keys)
     }
 }
 
@@ -46,10 +23,9 @@ final class BusyEvaluatorForTests: EncryptedCircuitEvaluating, @unchecked Sendab
         let store = ServerTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: store) }
         let slots = 2
-        let busy = LockedBox<BusyEvaluatorForTests?>(nil)
+        let busy = LockedBox<ControlledEvaluatorForTests?>(nil)
         let server = try await RunningServer.start(keyStore: store, evaluator: { bundle in
-            let evaluator = BusyEvaluatorForTests(inner: EvaluatorDoubleForTests(spec: bundle.spec, layout: bundle.keyLayout),
-                                                  bound: .seconds(12))
+            let evaluator = ControlledEvaluatorForTests(bundle: bundle) { busyUntilReleased($0, bound: .seconds(12)) }
             busy.value = evaluator
             return evaluator
         }, configure: { $0.maxConcurrentEvaluations = slots; $0.maxQueuedEvaluations = 0 })

@@ -6,11 +6,11 @@ import Testing
 /// silent overflow), and the limit flags' old spellings still work with a warning.
 @Suite(.serialized) struct ServeOptionsTests {
     static func check(port: Int = 8080, host: String = "127.0.0.1", keyStore: String = "store", uploadMiB: Int = 2048,
-                      storeMiB: Int = 32768, concurrent: Int = 2, queued: Int = 64) throws {
+                      storeMiB: Int = 32768, concurrent: Int = 2, queued: Int = 64, seconds: Double = 3600) throws {
         try ServerConfiguration.checkOptions(
             port: port, host: host, keyStore: keyStore,
             mebibytes: [("--max-key-upload-mib", uploadMiB), ("--max-key-store-mib", storeMiB)],
-            maxConcurrentEvaluations: concurrent, maxQueuedEvaluations: queued)
+            maxConcurrentEvaluations: concurrent, maxQueuedEvaluations: queued, maxEvaluationSeconds: seconds)
     }
 
     static func refusal(_ body: () throws -> Void) -> String {
@@ -33,6 +33,10 @@ import Testing
         #expect(Self.refusal { try Self.check(concurrent: 0) }.hasPrefix("--max-concurrent-evaluations 0"))
         #expect(Self.refusal { try Self.check(concurrent: 1025) }.contains("1 to 1024"))
         #expect(Self.refusal { try Self.check(queued: -1) }.hasPrefix("--max-queued-evaluations -1"))
+        #expect(Self.refusal { try Self.check(seconds: 0) }.hasPrefix("--max-evaluation-seconds 0"))
+        #expect(Self.refusal { try Self.check(seconds: .nan) }.hasPrefix("--max-evaluation-seconds nan"))
+        #expect(Self.refusal { try Self.check(seconds: 1e300) }.contains("at most 604800"))
+        try Self.check(seconds: 0.5)
     }
 
     /// The built executable: a usage error (exit 64) before anything starts, and the old spellings.
