@@ -3,7 +3,8 @@
 import FHECore
 import Foundation
 
-/// Evaluates a bundle's program, sample by sample, each sample's lookups in parallel on every core.
+/// Evaluates a bundle's program, sample by sample, each sample's lookups in parallel on every core
+/// the other evaluations leave (`HelperThreadBudget`).
 struct ProgramEvaluator: EncryptedCircuitEvaluating {
     let program: FHEProgram
     let layout: KeyLayout
@@ -34,7 +35,7 @@ struct ProgramEvaluator: EncryptedCircuitEvaluating {
         guard let prepared = keys as? PreparedTFHEKeys else {
             throw WireFormatError(.invalidField, field: "keys", offset: nil, "keys were not prepared by this evaluator")
         }
-        let evaluator = EncryptedEvaluator(program: program, keys: prepared.evaluationKeys)
+        var evaluator = EncryptedEvaluator(program: program, keys: prepared.evaluationKeys)
         let batch = Int(inputs.batchSize)
         let encodings = program.inputEncodings
         // Per input: all samples' ciphertexts (decompressed) or clear words.
@@ -55,6 +56,7 @@ struct ProgramEvaluator: EncryptedCircuitEvaluating {
         // Each output is under the big key of its own partition.
         var outputs = program.circuit.outputs.map { LWECiphertextList(lweDimension: program.parameters(of: $0).bigLWEDimension, count: 0) }
         for b in 0..<batch {
+            try Task.checkCancellation()
             let arguments: [CircuitArgument] = zip(perInput, encodings).map { argument, encoding in
                 let per = encoding.elementCount
                 switch argument {
@@ -68,7 +70,13 @@ struct ProgramEvaluator: EncryptedCircuitEvaluating {
                 }
             }
             let results: [CircuitArgument]
-            do { results = try evaluator.evaluate(arguments) } catch let error as EncryptedEvaluationError {
+            // Cancelled (deadline passed, client gone): stop before the next operation, freeing the slot.
+            do {
+                results = try HelperThreadBudget.shared.withWorkers { workers in
+                    evaluator.workers = workers
+                    return try evaluator.evaluate(arguments, shouldStop: { Task.isCancelled })
+                }
+            } catch let error as EncryptedEvaluationError {
                 throw WireFormatError(.invalidField, field: "batch", offset: nil, error.description)
             }
             for (i, result) in results.enumerated() {

@@ -17,12 +17,14 @@ public enum ServerApplication {
         evaluator: any EncryptedCircuitEvaluating, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let state = try ServerState(bundle: bundle, clientSpec: clientSpec, configuration: configuration, evaluator: evaluator)
+        let state = try ServerState(bundle: bundle, clientSpec: clientSpec, configuration: configuration, evaluator: evaluator,
+                                    logger: logger)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: state.metrics))
         KeyController(state: state).addRoutes(to: router)
         EvaluationController(state: state).addRoutes(to: router)
         InfoController(state: state).addRoutes(to: router)
+        router.add(middleware: UnroutedRequestMiddleware(routes: router.routes))
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cml-server"),

@@ -25,14 +25,16 @@ public struct ServerConfiguration: Sendable {
     public var maxBatchSize: Int
     /// Prepared (Fourier-domain) key sets kept in memory.
     public var preparedKeyCacheEntries: Int
+    /// Longest an evaluation may run once it has a slot (504 beyond, and the slot is freed).
+    public var maxEvaluationTime: Duration
 
     /// Defaults sized for one model of a few hundred MB of keys.
     public init(host: String = "127.0.0.1", port: Int = 8080, keyStoreDirectory: URL,
                 maxKeyUploadBytes: Int = 2 << 30, maxEvaluateRequestBytes: Int = 256 << 20,
                 maxKeyStoreBytes: Int = 32 << 30, maxConcurrentEvaluations: Int = 2, maxQueuedEvaluations: Int = 64,
-                maxBatchSize: Int = 1024, preparedKeyCacheEntries: Int = 4) {
-        precondition(maxConcurrentEvaluations >= 1 && maxQueuedEvaluations >= 0 && preparedKeyCacheEntries >= 1 && maxBatchSize >= 1,
-                     "server limits must be positive")
+                maxBatchSize: Int = 1024, preparedKeyCacheEntries: Int = 4, maxEvaluationTime: Duration = .seconds(3600)) {
+        precondition(maxConcurrentEvaluations >= 1 && maxQueuedEvaluations >= 0 && preparedKeyCacheEntries >= 1 && maxBatchSize >= 1
+                     && maxEvaluationTime > .zero, "server limits must be positive")
         self.host = host
         self.port = port
         self.keyStoreDirectory = keyStoreDirectory
@@ -43,11 +45,51 @@ public struct ServerConfiguration: Sendable {
         self.maxQueuedEvaluations = maxQueuedEvaluations
         self.maxBatchSize = maxBatchSize
         self.preparedKeyCacheEntries = preparedKeyCacheEntries
+        self.maxEvaluationTime = maxEvaluationTime
     }
 
     /// Frame limits for request bodies.
     var wireLimits: WireLimits {
         WireLimits(payloadLimits: [.evaluationKeys: maxKeyUploadBytes, .evaluateRequest: maxEvaluateRequestBytes],
                    defaultPayloadLimit: 0)
+    }
+}
+
+/// An option of `cml-server serve` outside its range; the message names the option and the range.
+public struct ServerOptionError: Error, CustomStringConvertible {
+    /// What is wrong and what would be accepted.
+    public let description: String
+}
+
+extension ServerConfiguration {
+    /// Largest size option in MiB whose byte count still fits in an `Int`.
+    public static let maxMebibytes = Int.max >> 20
+    /// Most evaluation slots: each one is a thread of its own.
+    public static let maxEvaluationSlots = 1024
+    /// Longest evaluation deadline an operator may set, in seconds (a week).
+    public static let maxEvaluationSeconds: Double = 7 * 86400
+
+    /// Checks the operator's options before a configuration is built from them (the initializer
+    /// traps on values a caller should never pass).
+    /// - Parameter mebibytes: (option name, value) of every size given in MiB.
+    /// - Throws: `ServerOptionError` naming the first option out of range.
+    public static func checkOptions(port: Int, host: String, keyStore: String, mebibytes: [(String, Int)],
+                                    maxConcurrentEvaluations: Int, maxQueuedEvaluations: Int, maxEvaluationSeconds: Double) throws {
+        func refuse(_ message: String) -> ServerOptionError { ServerOptionError(description: message) }
+        guard (0...65535).contains(port) else { throw refuse("--port \(port) is not a TCP port: give 0 (any free port) to 65535") }
+        guard !host.isEmpty else { throw refuse("--host is empty: give an address to bind, e.g. 127.0.0.1") }
+        guard !keyStore.isEmpty else { throw refuse("--key-store is empty: give the directory of the key store") }
+        for (name, value) in mebibytes where !(1...maxMebibytes).contains(value) {
+            throw refuse("\(name) \(value) is out of range: give 1 to \(maxMebibytes) MiB")
+        }
+        guard (1...maxEvaluationSlots).contains(maxConcurrentEvaluations) else {
+            throw refuse("--max-concurrent-evaluations \(maxConcurrentEvaluations) is out of range: give 1 to \(maxEvaluationSlots)")
+        }
+        guard maxQueuedEvaluations >= 0 else {
+            throw refuse("--max-queued-evaluations \(maxQueuedEvaluations) is negative: give 0 (refuse when every slot is busy) or more")
+        }
+        guard maxEvaluationSeconds > 0 && maxEvaluationSeconds <= self.maxEvaluationSeconds else {
+            throw refuse("--max-evaluation-seconds \(maxEvaluationSeconds) is out of range: give more than 0, at most \(Int(self.maxEvaluationSeconds))")
+        }
     }
 }

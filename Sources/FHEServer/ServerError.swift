@@ -1,6 +1,7 @@
 // Every refusal of the server: an HTTP status and a framed ErrorReport body that names the field
 // and offset at fault. 400 malformed, 404 unknown key id, 413 too large, 422 wrong parameters,
-// 429 too many evaluations (running and queued); nothing a client sends makes the server crash.
+// 405 wrong method, 429 too many evaluations (running and queued), 500 a store fault (with a report),
+// 504 past the evaluation deadline; nothing a client sends makes the server crash.
 import FHECore
 import Foundation
 import Hummingbird
@@ -17,14 +18,18 @@ public struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
     public let field: String
     /// Byte offset in the request body, if known.
     public let offset: Int?
+    /// Extra response headers (Allow for 405, Retry-After for 503).
+    public let headers: HTTPFields
 
     /// Creates an error.
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String, field: String = "", offset: Int? = nil) {
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, field: String = "", offset: Int? = nil,
+                headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
         self.offset = offset
+        self.headers = headers
     }
 
     /// Maps a wire error: limits to 413, other parameters to 422, everything else to 400.
@@ -49,7 +54,7 @@ public struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response.frame(report.framed(), status: status)
+        Response.frame(report.framed(), status: status, headers: headers)
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }

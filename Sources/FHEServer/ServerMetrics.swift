@@ -68,16 +68,17 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let route = request.uri.path
+        // The matched route, not the path: a client sending arbitrary paths must not add label values.
+        func route() -> String { context.endpointPath.map { $0 == "NotFound" ? "unrouted" : $0 } ?? "unrouted" }
         do {
             let response = try await next(request, context)
-            metrics.recordRequest(route: route, status: response.status.code, duration: ContinuousClock.now - start)
+            metrics.recordRequest(route: route(), status: response.status.code, duration: ContinuousClock.now - start)
             return response
         } catch let error as any HTTPResponseError {
-            metrics.recordRequest(route: route, status: error.status.code, duration: ContinuousClock.now - start)
+            metrics.recordRequest(route: route(), status: error.status.code, duration: ContinuousClock.now - start)
             throw error
         } catch {
-            metrics.recordRequest(route: route, status: 500, duration: ContinuousClock.now - start)
+            metrics.recordRequest(route: route(), status: 500, duration: ContinuousClock.now - start)
             throw error
         }
     }

@@ -3,6 +3,7 @@
 import FHECore
 import Foundation
 import HTTPTypes
+import Logging
 
 /// Shared state of one server.
 final class ServerState: Sendable {
@@ -17,39 +18,43 @@ final class ServerState: Sendable {
     let cache: PreparedKeyCache
     let limiter: EvaluationLimiter
     let metrics: ServerMetrics
+    /// Where evaluations and key preparation (Fourier conversion) run, off the request threads.
+    let evaluationExecutor: EvaluationExecutor
 
     init(bundle: ServerBundle, clientSpec: Data?, configuration: ServerConfiguration,
-         evaluator: any EncryptedCircuitEvaluating) throws {
+         evaluator: any EncryptedCircuitEvaluating, logger: Logger) throws {
         self.bundle = bundle
         self.clientSpec = clientSpec
         self.configuration = configuration
         self.evaluator = evaluator
-        keyStore = try KeyStore(directory: configuration.keyStoreDirectory, maxBytes: configuration.maxKeyStoreBytes)
+        keyStore = try KeyStore(directory: configuration.keyStoreDirectory, maxBytes: configuration.maxKeyStoreBytes, logger: logger)
         cache = PreparedKeyCache(capacity: configuration.preparedKeyCacheEntries)
         let metrics = ServerMetrics()
         self.metrics = metrics
         limiter = EvaluationLimiter(limit: configuration.maxConcurrentEvaluations,
                                     queueLimit: configuration.maxQueuedEvaluations, onChange: metrics.recordEvaluationSlots)
+        evaluationExecutor = EvaluationExecutor(name: "cml-evaluation")
     }
 
     /// The prepared keys of `id`, from the cache or prepared from the store.
-    /// - Throws: `ServerError` 400/404 for a bad or unknown id, 422 for keys of another circuit.
+    /// - Throws: `ServerError` 400/404 for a bad, unknown or damaged id, 422 for keys of another circuit.
     func preparedKeys(id: String) async throws -> any PreparedEvaluationKeys {
         try KeyStore.checkID(id)
         let store = keyStore, evaluator = evaluator, layout = bundle.keyLayout, limits = configuration.wireLimits
-        return try await cache.keys(id: id) {
+        let executor = evaluationExecutor
+        return try await cache.keys(id: id) { try await withTaskExecutorPreference(executor) {
             do {
-                let keys = try Cml_V1_EvaluationKeys.decodeFramed(try store.framedKeys(id: id), limits: limits)
+                let keys = try Cml_V1_EvaluationKeys.decodePayload(try store.keys(id: id, limits: limits).payload)
                 try keys.checkConformance(to: layout)
                 return try evaluator.prepare(keys)
             } catch let error as WireFormatError {
                 throw ServerError(error)
             }
-        }
+        } }
     }
 
     /// Updates the size gauges.
     func recordSizes() async {
-        metrics.recordSizes(keyStore: await keyStore.byteCount, preparedKeys: await cache.byteCount)
+        metrics.recordSizes(keyStore: keyStore.byteCount, preparedKeys: await cache.byteCount)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// `cml-server serve BUNDLE/server`.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve a bundle over HTTP: POST /v1/keys, POST /v1/evaluate, GET /v1/client, /health, /metrics.")
+        abstract: "Serve a bundle over HTTP: POST /v1/keys, POST /v1/evaluate, GET /v1/client, /health, /ready, /metrics.")
 
     @Argument(help: "The bundle's server/ directory.", completion: .directory)
     var bundle: String
@@ -19,23 +19,56 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Directory of the evaluation-key store (persists across restarts).")
     var keyStore = "cml-key-store"
 
-    @Option(help: "Largest evaluation-key upload, in MiB.")
-    var maxKeyUploadMiB = 2048
+    @Option(name: .customLong("max-key-upload-mib"), help: "Largest evaluation-key upload, in MiB.")
+    var maxKeyUploadMiB: Int?
 
-    @Option(help: "Largest total key store, in MiB.")
-    var maxKeyStoreMiB = 32768
+    @Option(name: .customLong("max-key-store-mib"), help: "Largest total key store, in MiB.")
+    var maxKeyStoreMiB: Int?
 
-    @Option(help: "Evaluations running at once; more wait their turn.")
+    /// The spelling before the rename, still accepted with a warning.
+    @Option(name: .customLong("max-key-upload-mi-b"), help: .hidden)
+    var legacyMaxKeyUploadMiB: Int?
+
+    /// The spelling before the rename, still accepted with a warning.
+    @Option(name: .customLong("max-key-store-mi-b"), help: .hidden)
+    var legacyMaxKeyStoreMiB: Int?
+
+    @Option(help: "Evaluations running at once (each on a thread of its own); more wait their turn.")
     var maxConcurrentEvaluations = 2
 
     @Option(help: "Evaluations waiting for a slot; more get 429.")
     var maxQueuedEvaluations = 64
 
+    @Option(help: "Longest an evaluation may run once it has a slot, in seconds; past it the client gets 504 and the slot is freed.")
+    var maxEvaluationSeconds: Double = 3600
+
+    func validate() throws {
+        do {
+            try ServerConfiguration.checkOptions(
+                port: port, host: host, keyStore: keyStore,
+                mebibytes: [("--max-key-upload-mib", uploadMiB), ("--max-key-store-mib", storeMiB)],
+                maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations,
+                maxEvaluationSeconds: maxEvaluationSeconds)
+        } catch let error as ServerOptionError {
+            throw ValidationError(error.description)
+        }
+        for (new, legacy, value, renamed) in [("--max-key-upload-mib", "--max-key-upload-mi-b", maxKeyUploadMiB, legacyMaxKeyUploadMiB),
+                                              ("--max-key-store-mib", "--max-key-store-mi-b", maxKeyStoreMiB, legacyMaxKeyStoreMiB)]
+        where renamed != nil {
+            guard value == nil else { throw ValidationError("\(legacy) is the old spelling of \(new): give only \(new)") }
+            FileHandle.standardError.write(Data("warning: \(legacy) is deprecated and will go; use \(new)\n".utf8))
+        }
+    }
+
+    private var uploadMiB: Int { maxKeyUploadMiB ?? legacyMaxKeyUploadMiB ?? 2048 }
+    private var storeMiB: Int { maxKeyStoreMiB ?? legacyMaxKeyStoreMiB ?? 32768 }
+
     func run() async throws {
         let configuration = ServerConfiguration(
             host: host, port: port, keyStoreDirectory: URL(fileURLWithPath: keyStore),
-            maxKeyUploadBytes: maxKeyUploadMiB << 20, maxKeyStoreBytes: maxKeyStoreMiB << 20,
-            maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations)
+            maxKeyUploadBytes: uploadMiB << 20, maxKeyStoreBytes: storeMiB << 20,
+            maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations,
+            maxEvaluationTime: .milliseconds(Int64((maxEvaluationSeconds * 1000).rounded(.up))))
         try await ServerApplication.serve(bundleDirectory: URL(fileURLWithPath: bundle), configuration: configuration,
                                           makeEvaluator: EvaluatorFactory.make)
     }

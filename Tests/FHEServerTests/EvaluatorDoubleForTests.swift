@@ -42,3 +42,42 @@ struct EvaluatorDoubleForTests: EncryptedCircuitEvaluating {
         return outputs
     }
 }
+
+/// The test double's answers after `work`, with what happened counted under a lock: evaluations
+/// started, finished, stopped by cancellation, and layers (units of `work`) run; `release()` is the
+/// test's signal to a `work` that waits for it.
+final class ControlledEvaluatorForTests: EncryptedCircuitEvaluating, @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts = (started: 0, finished: 0, stopped: 0, layers: 0, released: false)
+    private let inner: EvaluatorDoubleForTests
+    private let work: @Sendable (ControlledEvaluatorForTests) throws -> Void
+
+    init(bundle: ServerBundle, work: @escaping @Sendable (ControlledEvaluatorForTests) throws -> Void) {
+        inner = EvaluatorDoubleForTests(spec: bundle.spec, layout: bundle.keyLayout)
+        self.work = work
+    }
+
+    var backendName: String { "test-controlled" }
+    var tableLookupsPerSample: Int { inner.tableLookupsPerSample }
+    var started: Int { lock.withLock { counts.started } }
+    var finished: Int { lock.withLock { counts.finished } }
+    var stopped: Int { lock.withLock { counts.stopped } }
+    var layers: Int { lock.withLock { counts.layers } }
+    var released: Bool { lock.withLock { counts.released } }
+    func release() { lock.withLock { counts.released = true } }
+    func ranLayer() { lock.withLock { counts.layers += 1 } }
+
+    func prepare(_ keys: Cml_V1_EvaluationKeys) throws -> any PreparedEvaluationKeys { try inner.prepare(keys) }
+
+    func evaluate(_ inputs: Cml_V1_CiphertextBatch, keys: any PreparedEvaluationKeys) async throws -> Cml_V1_CiphertextBatch {
+        lock.withLock { counts.started += 1 }
+        do {
+            try work(self)
+        } catch {
+            lock.withLock { counts.stopped += 1 }
+            throw error
+        }
+        lock.withLock { counts.finished += 1 }
+        return try await inner.evaluate(inputs, keys: keys)
+    }
+}

@@ -171,4 +171,26 @@ final class RunningServer: Sendable {
         #expect(full.status == 413 && full.report?.code == "server.key_store_full")
         await server.stop()
     }
+
+    /// Unknown paths get 404 and known paths with another method 405 (with Allow), each with a framed report.
+    @Test func unroutedRequestsGetReports() async throws {
+        let store = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: store) }
+        let server = try await RunningServer.start(keyStore: store)
+        let unknown = try await server.request("GET", "/v2/nothing")
+        let unknownReport = try Cml_V1_ErrorReport.decodeFramed(unknown.body)
+        #expect(unknown.status == 404 && unknownReport.code == "server.unknown_route" && unknownReport.httpStatus == 404)
+        #expect(unknownReport.message.contains("/v2/nothing") && unknownReport.message.contains("/v1/evaluate"))
+
+        let wrongMethod = try await server.request("GET", "/v1/keys")
+        let wrongReport = try Cml_V1_ErrorReport.decodeFramed(wrongMethod.body)
+        #expect(wrongMethod.status == 405 && wrongReport.code == "server.method_not_allowed" && wrongReport.field == "method")
+        #expect((wrongMethod.headers["Allow"] as? String) == "POST")
+        #expect(try await server.request("DELETE", "/health").status == 405)
+
+        // Refused paths are counted under one label, not one per path a client invents.
+        let metrics = String(decoding: try await server.request("GET", "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"route="unrouted",status="404""#) && !metrics.contains("/v2/nothing"))
+        await server.stop()
+    }
 }

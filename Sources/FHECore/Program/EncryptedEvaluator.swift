@@ -62,15 +62,17 @@ public struct EncryptedEvaluator: CircuitEvaluator, Sendable {
     /// The big LWE dimension of partition `partition`.
     private func dimension(_ partition: Int) -> LWEDimension { program.partitions[partition].bigLWEDimension }
 
-    /// Runs the circuit on one sample.
-    /// - Throws: `EncryptedEvaluationError` when an argument has the wrong kind, count or dimension.
-    public func evaluate(_ arguments: [CircuitArgument]) throws -> [CircuitArgument] {
+    /// Runs the circuit on one sample; `shouldStop` is asked before each operation (a server's deadline or a client gone).
+    /// - Throws: `EncryptedEvaluationError` when an argument has the wrong kind, count or dimension;
+    ///   `CancellationError` once `shouldStop` answers true.
+    public func evaluate(_ arguments: [CircuitArgument], shouldStop: () -> Bool = { false }) throws -> [CircuitArgument] {
         let circuit = program.circuit
         guard arguments.count == circuit.inputs.count else {
             throw EncryptedEvaluationError("expected \(circuit.inputs.count) inputs, got \(arguments.count)")
         }
         var slots = [CircuitArgument?](repeating: nil, count: circuit.values.count)
         for op in circuit.operations {
+            if shouldStop() { throw CancellationError() }
             let value = circuit[op.result]
             if case .input(let index) = op.kind {
                 try check(arguments[index], against: program.encoding(of: op.result), index: index)

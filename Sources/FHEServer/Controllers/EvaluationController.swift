@@ -1,5 +1,6 @@
 // POST /v1/evaluate: key id + seeded input batch -> full output batch. Every check that can refuse
-// a request runs before any evaluation starts.
+// a request runs before any evaluation starts. An evaluation stops before its next operation when
+// its client goes away or its deadline passes (504), and its slot is free once it has stopped.
 import FHECore
 import Foundation
 import Hummingbird
@@ -13,8 +14,14 @@ struct EvaluationController<Context: RequestContext> {
     }
 
     @Sendable func evaluate(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.body.collect(limit: state.configuration.maxEvaluateRequestBytes + 48,
-                                                  field: "evaluateRequest")
+        // The whole handler is cancelled when the client closes its side of the connection.
+        try await request.body.consumeWithCancellationOnInboundClose { body in
+            try await evaluate(body, context: context)
+        }
+    }
+
+    private func evaluate(_ body: RequestBody, context: Context) async throws -> Response {
+        let body = try await body.collect(limit: state.configuration.maxEvaluateRequestBytes + 48, field: "evaluateRequest")
         let message: Cml_V1_EvaluateRequest
         do {
             message = try Cml_V1_EvaluateRequest.decodeFramed(body, limits: state.configuration.wireLimits)
@@ -24,17 +31,22 @@ struct EvaluationController<Context: RequestContext> {
             throw ServerError(error)
         }
         let keys = try await state.preparedKeys(id: message.keyID)
-        let evaluator = state.evaluator
+        let evaluator = state.evaluator, executor = state.evaluationExecutor, deadline = state.configuration.maxEvaluationTime
         let outputs: Cml_V1_CiphertextBatch, duration: Duration
         do {
             // Timed inside the slot: TLUs per second must not count the time spent queued.
             (outputs, duration) = try await state.limiter.run {
                 let start = ContinuousClock.now
-                let outputs = try await evaluator.evaluate(message.inputs, keys: keys)
+                let outputs = try await Self.within(deadline, on: executor) {
+                    try await evaluator.evaluate(message.inputs, keys: keys)
+                }
                 return (outputs, ContinuousClock.now - start)
             }
         } catch let error as WireFormatError {
             throw ServerError(error)
+        } catch is CancellationError {
+            context.logger.info("evaluation stopped: the client went away", metadata: ["keyId": "\(message.keyID)"])
+            throw CancellationError()
         }
         let lookups = evaluator.tableLookupsPerSample * Int(message.inputs.batchSize)
         state.metrics.recordEvaluation(tableLookups: lookups, duration: duration)
@@ -42,5 +54,24 @@ struct EvaluationController<Context: RequestContext> {
             "keyId": "\(message.keyID)", "samples": "\(message.inputs.batchSize)", "tableLookups": "\(lookups)",
         ])
         return .frame(outputs.framed(), headers: [ServerState.backendHeader: evaluator.backendName])
+    }
+
+    /// `work`'s result, run on `executor`, or 504 once `deadline` has passed; either way `work` has ended
+    /// when this returns (cancelled, it stops at its next operation), so the caller's slot is really free.
+    static func within<T: Sendable>(_ deadline: Duration, on executor: some TaskExecutor,
+                                    _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask(executorPreference: executor) { try await work() }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else {
+                throw ServerError(.gatewayTimeout, code: "server.evaluation_timeout",
+                                  "the evaluation ran past the server's limit of \(deadline) and was stopped; send smaller batches")
+            }
+            return result
+        }
     }
 }

@@ -1,4 +1,5 @@
-// GET /v1/client (the client part of the bundle), GET /health, GET /metrics.
+// GET /v1/client (the client part of the bundle), GET /health (liveness: the process answers),
+// GET /ready (readiness: a new evaluation would be taken now), GET /metrics.
 import FHECore
 import Foundation
 import Hummingbird
@@ -9,9 +10,8 @@ struct InfoController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/client", use: client)
-        router.get("/health") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
-        }
+        router.get("/health") { _, _ in Self.text("ok\n") }
+        router.get("/ready", use: ready)
         router.get("/metrics", use: metrics)
     }
 
@@ -21,6 +21,22 @@ struct InfoController<Context: RequestContext> {
                               "this server was started without the bundle's client/ part")
         }
         return .frame(spec)
+    }
+
+    /// 200 while a new evaluation would run or queue, 503 with Retry-After while it would get 429,
+    /// so that a load balancer sends work elsewhere without deeming the replica dead.
+    @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
+        let (accepting, summary) = await state.limiter.readiness
+        guard accepting else {
+            return Self.text("busy: \(summary)\n", status: .serviceUnavailable, headers: [.retryAfter: "1"])
+        }
+        return Self.text("ready: \(summary)\n")
+    }
+
+    private static func text(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "text/plain"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {

@@ -60,6 +60,13 @@ actor EvaluationLimiter {
     /// Requests waiting for a slot.
     var queued: Int { waiting.count }
 
+    /// Whether a new request would run or wait rather than be refused with 429, and the slots in
+    /// words (running and queued against their limits).
+    var readiness: (accepting: Bool, summary: String) {
+        (running < limit || waiting.count < queueLimit,
+         "\(running) of \(limit) evaluations running, \(waiting.count) of \(queueLimit) queued")
+    }
+
     /// Runs `work` when a slot is free, waiting for one if the queue has room.
     /// - Throws: `ServerError` 429 when all slots are busy and the queue is full; `CancellationError` when the
     ///   calling task was cancelled while it waited (`work` then never runs).
