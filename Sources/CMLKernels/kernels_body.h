@@ -35,6 +35,8 @@ INLINE void stu(uint64_t *p, v8u v) { __builtin_memcpy(p, &v, sizeof v); }
 INLINE v8i ldi(const int64_t *p) { v8i v; __builtin_memcpy(&v, p, sizeof v); return v; }
 INLINE void sti(int64_t *p, v8i v) { __builtin_memcpy(p, &v, sizeof v); }
 INLINE v8d splat(double x) { return (v8d)(x); }
+/// Complex points i…i+7 of a transform (see the layout above).
+INLINE void load_point(const double *re, const double *im, int64_t i, v8d *r, v8d *m) { *r = ld(re + 2 * i); *m = ld(im + 2 * i); }
 
 /// acc + a·b, fused where the instruction set has it (without it the fused form would be a libm call per lane).
 #if CML_FMA
@@ -109,7 +111,7 @@ INLINE void twisted(v8d x, v8d y, int64_t i, const double *twr, const double *tw
 INLINE void points(const source *s, int64_t i, v8d *re, v8d *im) {
     switch (s->kind) {
     case SOURCE_STORED:
-        *re = ld(s->re + 2 * i); *im = ld(s->im + 2 * i);
+        load_point(s->re, s->im, i, re, im);
         return;
     case SOURCE_TORUS: {
         const uint64_t *in = (const uint64_t *)s->input;
@@ -146,7 +148,7 @@ INLINE tables plan_tables(const cml_fft_plan *p) {
 /// Twiddle e^{−πi·j/h} (point h + j) for j…j+7, and the third power e^{−2πi·3j/(4q)} (point q + j).
 INLINE void twiddle(const tables *t, int64_t index, v8d *wr, v8d *wi) { *wr = ld(t->twr + 2 * index); *wi = ld(t->twi + 2 * index); }
 INLINE void cube_twiddle(const tables *t, int64_t index, v8d *wr, v8d *wi) { *wr = ld(t->t3r + 2 * index); *wi = ld(t->t3i + 2 * index); }
-enum { HALF_FOUR_SIGNS, HALF_TWO_SIGNS, HALF_ONE_SIGNS, ROTATED_LANES, HALF_FOUR_TWIDDLE_RE, HALF_FOUR_TWIDDLE_IM };
+enum { HALF_FOUR_SIGNS, HALF_TWO_SIGNS, HALF_ONE_SIGNS, HALF_FOUR_TWIDDLE_RE, HALF_FOUR_TWIDDLE_IM };
 INLINE v8d constant(const tables *t, int c) { return ld(t->constants + 8 * c); }
 
 /// (r + i·m)·w and (r + i·m)·conj(w).
@@ -258,8 +260,9 @@ INLINE void dif_kernel64(double *re, double *im, int64_t b, const tables *t, con
     UNROLL
     for (int v = 0; v < 8; v += 2) {
         // Half 8 on neighbouring vectors, then halves 4, 2, 1 inside each.
-        v8d ar = ld(re + 2 * (b + 8 * v)), ai = ld(im + 2 * (b + 8 * v));
-        v8d br = ld(re + 2 * (b + 8 * v + 8)), bi = ld(im + 2 * (b + 8 * v + 8));
+        v8d ar, ai, br, bi;
+        load_point(re, im, b + 8 * v, &ar, &ai);
+        load_point(re, im, b + 8 * v + 8, &br, &bi);
         butterfly(&ar, &ai, &br, &bi, w8r, w8i);
         in_vector_forward(&ar, &ai, t);
         in_vector_forward(&br, &bi, t);
@@ -274,8 +277,9 @@ INLINE void dit_kernel64(double *re, double *im, int64_t b, const tables *t) {
     twiddle(t, 8, &w8r, &w8i);
     UNROLL
     for (int v = 0; v < 8; v += 2) {
-        v8d ar = ld(re + 2 * (b + 8 * v)), ai = ld(im + 2 * (b + 8 * v));
-        v8d br = ld(re + 2 * (b + 8 * v + 8)), bi = ld(im + 2 * (b + 8 * v + 8));
+        v8d ar, ai, br, bi;
+        load_point(re, im, b + 8 * v, &ar, &ai);
+        load_point(re, im, b + 8 * v + 8, &br, &bi);
         in_vector_inverse(&ar, &ai, t);
         in_vector_inverse(&br, &bi, t);
         inverse_butterfly(&ar, &ai, &br, &bi, w8r, w8i);
@@ -286,7 +290,7 @@ INLINE void dit_kernel64(double *re, double *im, int64_t b, const tables *t) {
     for (int g = 0; g < 2; g++) {
         v8d r[4], i[4];
         UNROLL
-        for (int v = 0; v < 4; v++) { r[v] = ld(re + 2 * (b + 8 * (g + 2 * v))); i[v] = ld(im + 2 * (b + 8 * (g + 2 * v))); }
+        for (int v = 0; v < 4; v++) load_point(re, im, b + 8 * (g + 2 * v), &r[v], &i[v]);
         inverse_radix4(&r[0], &i[0], &r[1], &i[1], &r[2], &i[2], &r[3], &i[3], 16, 8 * g, t);
         UNROLL
         for (int v = 0; v < 4; v++) store_point(re, im, b + 8 * (g + 2 * v), r[v], i[v]);
@@ -315,7 +319,7 @@ INLINE void dif_kernel64(double *re, double *im, int64_t b, const tables *t, con
 INLINE void dit_kernel64(double *re, double *im, int64_t b, const tables *t) {
     v8d r[8], i[8];
     UNROLL
-    for (int v = 0; v < 8; v++) { r[v] = ld(re + 2 * (b + 8 * v)); i[v] = ld(im + 2 * (b + 8 * v)); }
+    for (int v = 0; v < 8; v++) load_point(re, im, b + 8 * v, &r[v], &i[v]);
     UNROLL
     for (int v = 0; v < 8; v++) in_vector_inverse(&r[v], &i[v], t);
     v8d w8r, w8i;

@@ -26,7 +26,7 @@ typedef struct cml_fft_plan {
     const double *twiddles;
     /// Third powers e^{-2πi·3j/(4q)} as complex point q + j, same layout.
     const double *twiddles3;
-    /// The in-vector stages' constant lane vectors (6 × 8 doubles); read from memory so the optimizer keeps the
+    /// The in-vector stages' constant lane vectors (5 × 8 doubles, FFTPlan.KernelConstant); read from memory so the optimizer keeps the
     /// stages as vector code instead of folding their 0 and ±1 lanes one by one.
     const double *kernel_constants;
     /// Twist w_j = e^{iπj/N}, M real parts and M imaginary parts.

@@ -96,7 +96,7 @@ public final class FFTPlan: @unchecked Sendable {
     /// as kernels_body.h reads them). Kept in memory on purpose: as compile-time constants, the optimizer
     /// simplifies their 0 and ±1 lanes one by one and turns the stages into scalar code.
     enum KernelConstant: Int, CaseIterable {
-        case halfFourSigns, halfTwoSigns, halfOneSigns, rotatedLanes, halfFourTwiddleRe, halfFourTwiddleIm
+        case halfFourSigns, halfTwoSigns, halfOneSigns, halfFourTwiddleRe, halfFourTwiddleIm
 
         /// The lanes.
         var lanes: [Double] {
@@ -105,8 +105,6 @@ public final class FFTPlan: @unchecked Sendable {
             case .halfFourSigns: return [1, 1, 1, 1, -1, -1, -1, -1]
             case .halfTwoSigns: return [1, 1, -1, -1, 1, 1, -1, -1]
             case .halfOneSigns: return [1, -1, 1, -1, 1, -1, 1, -1]
-            // The lanes that half 2's −i (or the inverse's i) rotates: −1 there.
-            case .rotatedLanes: return [0, 0, 0, -1, 0, 0, 0, -1]
             // Half 4's twiddles: 1 on lanes 0…3 (they receive sums), e^{−πi·l/4} on lane 4 + l.
             case .halfFourTwiddleRe: return [1, 1, 1, 1, 1, s, 0, -s]
             case .halfFourTwiddleIm: return [0, 0, 0, 0, 0, -s, -1, -s]
