@@ -49,6 +49,15 @@ public struct LookupTable: Hashable, Sendable {
                   polynomialSize: polynomialSize)
     }
 
+    /// The constant accumulator: every coefficient `value`. Blind-rotated by a phase φ, its coefficient 0 is `value`
+    /// for φ in [0, q/2) and −`value` in [q/2, q): the sign of φ, the one-bit decision of the WoP-PBS's bit
+    /// extraction and circuit bootstrap.
+    init(constant value: UInt64, polynomialSize: PolynomialSize) {
+        coefficients = [UInt64](repeating: value, count: polynomialSize.rawValue)
+        inputBits = 1
+        isSignedInput = false
+    }
+
     /// N.
     public var polynomialSize: Int { coefficients.count }
 }

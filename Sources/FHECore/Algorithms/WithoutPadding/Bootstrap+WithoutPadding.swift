@@ -1,0 +1,58 @@
+// The programmable bootstrap without padding (WoP-PBS) of a large-precision input: bit extraction, circuit
+// bootstrapping, vertical packing (Bergerat et al., "Parameter Optimization and Larger Precision for (T)FHE",
+// J. Cryptology 2023, §4; docs/LARGE-PRECISION.md).
+
+/// Caller-owned working memory of a WoP-PBS: the PBS scratch of the base set and the vertical packing's.
+public final class WoPScratch {
+    /// Buffers of the bit extraction's and the circuit bootstrap's PBS.
+    let bootstrap: BootstrapScratch
+    /// Buffers of the vertical packing's external products (circuit-bootstrap gadget).
+    let packing: BootstrapScratch
+
+    /// Buffers for `parameters`.
+    public init(parameters: WoPParameters) {
+        bootstrap = BootstrapScratch(parameters: parameters.base)
+        packing = BootstrapScratch(parameters: parameters.packingScratchParameters, plan: bootstrap.plan)
+    }
+}
+
+extension Bootstrap {
+    /// f(m) for each table, from a big-key LWE of a p-bit m (two's complement allowed; see
+    /// `BitExtraction.extract`): LWEs under the big key of `tables[t][m mod 2^p]` (torus plaintexts, any encoding).
+    /// Several tables of one input share its bits and GGSWs, which are most of the cost.
+    public static func withoutPadding(
+        _ input: LWECiphertext, bits p: Int, tables: [[UInt64]], keys: WoPEvaluationKeys, scratch: WoPScratch
+    ) -> [LWECiphertext] {
+        let base = keys.parameters.base
+        let big = base.bigLWEDimension
+        precondition(input.lweDimension == big, "WoP-PBS input has \(input.lweDimension), the big key is \(big)")
+        let smallSize = base.lweDimension.lweSize
+        let k1 = base.glweDimension.glweSize
+        let n = base.polynomialSize.rawValue
+        let ggswWords = keys.parameters.circuitBootstrap.levelCount.rawValue * k1 * k1 * n
+        var bits = [UInt64](repeating: 0, count: p * smallSize)
+        input.data.withUnsafeBufferPointer { i in
+            bits.withUnsafeMutableBufferPointer {
+                BitExtraction.extract(i.baseAddress!, bits: p, keys: keys.base, scratch: scratch.bootstrap, into: $0.baseAddress!)
+            }
+        }
+        let ggsws = AlignedBuffer<Double>(count: p * ggswWords) { out in
+            bits.withUnsafeBufferPointer { b in
+                for i in 0..<p {
+                    CircuitBootstrap.bootstrap(b.baseAddress! + i * smallSize, keys: keys, scratch: scratch.bootstrap,
+                                               into: out + i * ggswWords)
+                }
+            }
+        }
+        return tables.map { table in
+            var output = LWECiphertext(lweDimension: big)
+            output.data.withUnsafeMutableBufferPointer { o in
+                withExtendedLifetime(ggsws) {
+                    VerticalPacking.lookup(table: table, ggsws: ggsws.baseAddress, count: p, ggswWords: ggswWords,
+                                           scratch: scratch.packing, into: o.baseAddress!)
+                }
+            }
+            return output
+        }
+    }
+}
