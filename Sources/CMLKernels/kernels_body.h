@@ -742,6 +742,28 @@ static void keyswitch_batch(const uint64_t *inputs, int64_t count, int64_t input
     for (int64_t t = 0; t < count * size; t++) outputs[t] = (uint64_t)sums[t] << 32;
 }
 
+/// The private functional packing keyswitch of a batch: each key row (one input coefficient, one level) is applied to
+/// every item while it is in L1, so the key streams from memory once per batch.
+static void packing_keyswitch_batch(const uint64_t *inputs, int64_t count, int64_t input_size, const uint64_t *key,
+                                    int64_t glwe_words, int64_t beta, int64_t l, int64_t *digits, uint64_t *outputs) {
+    for (int64_t t = 0; t < count * glwe_words; t++) outputs[t] = 0;
+    for (int64_t i = 0; i < input_size; i++) {
+        for (int64_t b = 0; b < count; b++) digits_of(inputs[b * input_size + i], beta, l, digits + b * l);
+        const uint64_t *rows = key + i * l * glwe_words;
+        for (int64_t b = 0; b < count; b++) {
+            uint64_t *out = outputs + b * glwe_words;
+            for (int64_t j = 0; j < l; j++) {
+                uint64_t d = (uint64_t)digits[b * l + j];
+                if (d == 0) continue;
+                const uint64_t *row = rows + j * glwe_words;
+                int64_t w = 0;
+                for (; w + 8 <= glwe_words; w += 8) stu(out + w, ldu(out + w) + ldu(row + w) * d);
+                for (; w < glwe_words; w++) out[w] += row[w] * d;
+            }
+        }
+    }
+}
+
 const cml_kernel_table CML_TABLE = {
     .name = CML_NAME,
     .fft_forward_torus = fft_forward_torus,
@@ -753,4 +775,5 @@ const cml_kernel_table CML_TABLE = {
     .rotated_difference = rotated_difference,
     .decompose_polynomial = decompose_polynomial,
     .keyswitch_batch = keyswitch_batch,
+    .packing_keyswitch_batch = packing_keyswitch_batch,
 };

@@ -7,7 +7,7 @@ struct Main: ParsableCommand {
         commandName: "cml-bench",
         abstract: "Measure the TFHE engine and the benchmark models (release build).",
         version: CMLVersion.current,
-        subcommands: [Demo.self, PBS.self, Models.self, FFTNoise.self])
+        subcommands: [Demo.self, PBS.self, WoP.self, Models.self, FFTNoise.self])
 }
 
 // A bad CML_ENGINE_ISA is a usage error before any work.

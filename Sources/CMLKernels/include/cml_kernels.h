@@ -77,6 +77,12 @@ typedef struct cml_kernel_table {
     void (*keyswitch_batch)(const uint64_t *inputs, int64_t count, int64_t input_count, const uint32_t *key,
                             int64_t output_size, int64_t base_log, int64_t level_count, int64_t *digits,
                             uint32_t *sums, uint64_t *outputs);
+    /// Private functional packing keyswitch of `count` LWEs (input_size words each, contiguous) with one function's
+    /// key (input_size · level_count GLWE rows of glwe_words words): outputs (glwe_words each) = Σ digit × row,
+    /// wrapping. `digits` (count · level_count) is scratch.
+    void (*packing_keyswitch_batch)(const uint64_t *inputs, int64_t count, int64_t input_size, const uint64_t *key,
+                                    int64_t glwe_words, int64_t base_log, int64_t level_count, int64_t *digits,
+                                    uint64_t *outputs);
 } cml_kernel_table;
 
 /// Instruction sets, in order of preference.

@@ -34,3 +34,26 @@ public struct WoPParameters: Hashable, Sendable, Codable, CustomStringConvertibl
 
     public var description: String { "\(base) cb=\(circuitBootstrap) pp=\(packingKeyswitch)" }
 }
+
+extension WoPParameters {
+    /// The shapes Concrete's optimizer picks for one `bits`-bit WoP lookup (CRT encoding) at p_error 2^−40, 2-norm 1
+    /// (k, N, n and the BR, KS, CB and packing gadgets, recomputed with its search; docs/LARGE-PRECISION.md), for
+    /// bits 9…16; nil otherwise. Key noise is the 128-bit curve minimum. For side-by-side timing: cml's own search
+    /// decides what its circuits use.
+    public static func concrete(bits: Int) -> WoPParameters? {
+        let rows: [Int: (k: Int, logN: Int, n: Int, br: (Int, Int), ks: (Int, Int), cb: (Int, Int), pp: (Int, Int))] = [
+            9: (2, 10, 710, (3, 12), (7, 2), (2, 8), (2, 16)),
+            10: (1, 11, 743, (4, 9), (7, 2), (2, 9), (2, 16)),
+            11: (2, 10, 722, (4, 9), (7, 2), (2, 9), (2, 16)),
+            12: (2, 10, 781, (4, 9), (15, 1), (2, 9), (2, 16)),
+            13: (2, 10, 777, (4, 9), (8, 2), (2, 9), (3, 12)),
+            14: (2, 10, 788, (4, 9), (8, 2), (2, 9), (3, 12)),
+            15: (1, 11, 782, (3, 11), (8, 2), (3, 6), (2, 16)),
+            16: (1, 11, 763, (4, 9), (7, 2), (2, 9), (2, 16)),
+        ]
+        guard let r = rows[bits] else { return nil }
+        return WoPParameters(base: ParameterSet(lweDimension: r.n, glweDimension: r.k, polynomialSize: 1 << r.logN,
+                                                pbs: r.br, ks: r.ks),
+                             circuitBootstrap: r.cb, packingKeyswitch: r.pp)
+    }
+}

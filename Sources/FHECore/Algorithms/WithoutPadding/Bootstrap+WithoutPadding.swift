@@ -37,11 +37,8 @@ extension Bootstrap {
             }
         }
         let ggsws = AlignedBuffer<Double>(count: p * ggswWords) { out in
-            bits.withUnsafeBufferPointer { b in
-                for i in 0..<p {
-                    CircuitBootstrap.bootstrap(b.baseAddress! + i * smallSize, keys: keys, scratch: scratch.bootstrap,
-                                               into: out + i * ggswWords)
-                }
+            bits.withUnsafeBufferPointer {
+                CircuitBootstrap.bootstrap($0.baseAddress!, count: p, keys: keys, scratch: scratch.bootstrap, into: out)
             }
         }
         return tables.map { table in

@@ -8,31 +8,17 @@ enum PackingKeyswitch {
     /// to the whole batch in turn, so the key (hundreds of MB) streams from memory once per batch.
     static func apply(
         key: CircuitBootstrapKey, function r: Int, inputs: UnsafePointer<UInt64>, count: Int,
-        outputs: UnsafeMutablePointer<UInt64>
+        outputs: UnsafeMutablePointer<UInt64>, kernels: EngineKernels = .active
     ) {
-        let inputSize = key.inputDimension.lweSize
         let l = key.decomposition.levelCount.rawValue
         let glweWords = key.glweDimension.glweSize * key.polynomialSize.rawValue
         let keyWords = CircuitBootstrapKey.keyWordCount(inputDimension: key.inputDimension, glweDimension: key.glweDimension,
                                                         polynomialSize: key.polynomialSize, decomposition: key.decomposition)
-        let decomposer = SignedDecomposer(key.decomposition)
-        outputs.update(repeating: 0, count: count &* glweWords)
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: count &* l) { digitBuffer in
-            let digits = digitBuffer.baseAddress!
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: count &* l) { digits in
             key.data.withUnsafeBufferPointer { keyBuffer in
-                let rows = keyBuffer.baseAddress! + r &* keyWords
-                for i in 0..<inputSize {
-                    for item in 0..<count { decomposer.decompose(inputs[item &* inputSize &+ i], into: digits + item &* l) }
-                    for j in 0..<l {
-                        let row = rows + (i &* l &+ j) &* glweWords
-                        for item in 0..<count {
-                            let d = UInt64(bitPattern: digits[item &* l &+ j])
-                            if d == 0 { continue }
-                            let out = outputs + item &* glweWords
-                            for w in 0..<glweWords { out[w] = out[w] &+ row[w] &* d }
-                        }
-                    }
-                }
+                kernels.functions.packing_keyswitch_batch(
+                    inputs, Int64(count), Int64(key.inputDimension.lweSize), keyBuffer.baseAddress! + r &* keyWords,
+                    Int64(glweWords), Int64(key.decomposition.baseLog.rawValue), Int64(l), digits.baseAddress!, outputs)
             }
         }
     }
