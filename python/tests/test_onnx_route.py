@@ -1,0 +1,56 @@
+"""The ONNX route: compile_onnx_model, forward in the three modes, statistics, save."""
+import numpy as np
+import pytest
+
+import cml
+from conftest import HIDDEN, float_forward
+
+
+def test_disable_simulate_execute_agree(compiled, inputset):
+    x = inputset[:3]
+    clear = compiled.forward(x, fhe="disable")
+    assert clear.shape == (3, 3) and clear.dtype.kind == "f"
+    # p_error 2^-40 per lookup: a disagreement would be a bug, not bad luck.
+    np.testing.assert_array_equal(compiled.forward(x, fhe="simulate"), clear)
+    np.testing.assert_array_equal(compiled.forward(x, fhe="execute"), clear)
+
+
+def test_clear_circuit_approximates_the_float_model(compiled, mlp, inputset):
+    x = inputset[:50]
+    reference = float_forward(mlp, x.astype(np.float64))
+    clear = compiled(x)  # __call__ is forward(fhe="disable"), as in Concrete ML
+    r2 = 1 - np.sum((clear - reference) ** 2) / np.sum((reference - reference.mean(0)) ** 2)
+    assert r2 > 0.8, f"4-bit circuit explains only R2={r2:.3f} of the float model"
+    assert np.mean(clear.argmax(1) == reference.argmax(1)) >= 0.7
+
+
+def test_statistics_of_exact_rounding(compiled):
+    stats = compiled.statistics
+    # One table per hidden ReLU, and exact rounding adds lookups of its own to each (the Gemms need none).
+    assert stats["tlu_count"] > HIDDEN and stats["tlu_count"] % HIDDEN == 0
+    assert 1 <= stats["max_tlu_input_bits"] <= 4  # rounded to 4 bits before each table
+    assert stats["evaluation_key_bytes_seeded"] < stats["evaluation_key_bytes"]
+    assert stats["estimated_latency_s"] > 0 and stats["parameter_sets"]
+    report = compiled.bitwidth_and_range_report()
+    assert report and all(low <= high for low, high in (entry["range"] for entry in report.values()))
+    assert compiled.fhe_circuit.graph.maximum_integer_bit_width() == max(e["bitwidth"] for e in report.values())
+
+
+def test_path_and_dict_options_compile(tmp_path, mlp, inputset):
+    import onnx
+    path = tmp_path / "mlp.onnx"
+    onnx.save(mlp, str(path))
+    module = cml.compile_onnx_model(str(path), inputset, n_bits={"op_inputs": 3, "op_weights": 3},
+                                    rounding_threshold_bits={"n_bits": 3, "method": "approximate"},
+                                    global_p_error=1e-5)
+    assert module.statistics["max_tlu_input_bits"] <= 3
+    assert module.statistics["tlu_count"] == HIDDEN  # approximate rounding: one lookup per hidden ReLU
+    assert module.forward(inputset[:2]).shape == (2, 3)
+
+
+def test_save_writes_a_bundle_once(compiled, tmp_path):
+    target = compiled.save(tmp_path / "bundle")
+    assert (target / "client" / "spec").is_file() and (target / "server" / "spec").is_file()
+    assert (target / "manifest").is_file()
+    with pytest.raises(FileExistsError, match="is not empty"):
+        compiled.save(target)
