@@ -6,7 +6,8 @@
 
 Everything cryptographic happens in the Swift tools; see docs/PYTHON.md in the repository."""
 from ._tools import ToolError, ToolNotFoundError, find_tool
-from .compile import compile_brevitas_qat_model, compile_onnx_model, compile_torch_model, has_any_qnn_layers
+from .compile import (compile_brevitas_qat_model, compile_onnx_model, compile_torch_model, evaluate_onnx_float,
+                      has_any_qnn_layers)
 from .deployment import FHEModelClient, FHEModelDev, FHEModelServer, ServerProcess
 from .module import QuantizedModule
 
@@ -14,6 +15,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "compile_torch_model", "compile_onnx_model", "compile_brevitas_qat_model", "has_any_qnn_layers",
-    "QuantizedModule", "FHEModelDev", "FHEModelClient", "FHEModelServer", "ServerProcess",
+    "evaluate_onnx_float", "QuantizedModule", "FHEModelDev", "FHEModelClient", "FHEModelServer", "ServerProcess",
     "ToolError", "ToolNotFoundError", "find_tool",
 ]

@@ -9,7 +9,7 @@ from typing import Dict, Optional, Sequence, Union
 import onnx
 
 from . import _options
-from ._arrays import as_tuple, write_inputs
+from ._arrays import as_tuple, read_outputs, write_inputs
 from ._tools import run_tool
 from .module import QuantizedModule
 
@@ -69,6 +69,19 @@ def compile_onnx_model(onnx_model: Union[onnx.ModelProto, str, Path], inputset, 
                        echo=verbose or show_mlir)
     outputs = [value.name for value in model.graph.output]
     return QuantizedModule(bundle, names, outputs, circuit_text=printed if show_mlir else "", owner=owner)
+
+
+def evaluate_onnx_float(onnx_model: Union[onnx.ModelProto, str, Path], *x):
+    """The float reference of a model (`cml-dev eval`): what the quantized circuit approximates."""
+    model = onnx.load(str(onnx_model)) if isinstance(onnx_model, (str, Path)) else onnx_model
+    names = _graph_inputs(model)
+    with tempfile.TemporaryDirectory(prefix="cml-eval-") as work:
+        model_path = Path(work) / "model.onnx"
+        onnx.save(model, str(model_path))
+        path = write_inputs(as_tuple(list(x)), names, Path(work) / "x")
+        out = Path(work) / ("y.npz" if len(model.graph.output) > 1 else "y.npy")
+        run_tool("cml-dev", ["eval", model_path, "--input", path, "-o", out])
+        return read_outputs(out)
 
 
 def compile_torch_model(torch_model, torch_inputset, import_qat: bool = False, configuration=None, artifacts=None,

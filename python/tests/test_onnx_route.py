@@ -15,6 +15,11 @@ def test_disable_simulate_execute_agree(compiled, inputset):
     np.testing.assert_array_equal(compiled.forward(x, fhe="execute"), clear)
 
 
+def test_float_reference_is_the_onnx_model(mlp, inputset):
+    np.testing.assert_allclose(cml.evaluate_onnx_float(mlp, inputset[:5]), float_forward(mlp, inputset[:5]),
+                               rtol=1e-5, atol=1e-5)
+
+
 def test_clear_circuit_approximates_the_float_model(compiled, mlp, inputset):
     x = inputset[:50]
     reference = float_forward(mlp, x.astype(np.float64))
