@@ -49,3 +49,22 @@ def inputset():
 def compiled(mlp, inputset):
     """4-bit PTQ with exact rounding to 4 bits: small keys, fast PBS."""
     return cml.compile_onnx_model(mlp, inputset, n_bits=4, rounding_threshold_bits=4)
+
+
+def make_two_input_mlp(seed: int = 2) -> onnx.ModelProto:
+    """a[N,2], b[N,3] -> Concat -> Gemm(5->4) -> Relu -> Gemm(4->2) -> y[N,2]."""
+    rng = np.random.default_rng(seed)
+    w1 = rng.normal(0, 0.6, (4, 5)).astype(np.float32)
+    w2 = rng.normal(0, 0.6, (2, 4)).astype(np.float32)
+    nodes = [helper.make_node("Concat", ["a", "b"], ["ab"], axis=1),
+             helper.make_node("Gemm", ["ab", "w1"], ["h"], transB=1),
+             helper.make_node("Relu", ["h"], ["r"]),
+             helper.make_node("Gemm", ["r", "w2"], ["y"], transB=1)]
+    graph = helper.make_graph(
+        nodes, "two_inputs", [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["N", 2]),
+                              helper.make_tensor_value_info("b", TensorProto.FLOAT, ["N", 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 2])],
+        [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
+    onnx.checker.check_model(model)
+    return model

@@ -59,3 +59,18 @@ def test_save_writes_a_bundle_once(compiled, tmp_path):
     assert (target / "manifest").is_file()
     with pytest.raises(FileExistsError, match="is not empty"):
         compiled.save(target)
+
+
+def test_two_inputs_go_by_name(inputset):
+    from conftest import make_two_input_mlp
+    model = make_two_input_mlp()
+    rng = np.random.default_rng(3)
+    a, b = rng.uniform(-1, 1, (80, 2)).astype(np.float32), rng.uniform(-1, 1, (80, 3)).astype(np.float32)
+    q = cml.compile_onnx_model(model, (a, b), n_bits=4, rounding_threshold_bits=4)
+    assert q.input_names == ["a", "b"]
+    clear = q.forward(a[:2], b[:2])
+    np.testing.assert_array_equal(q.forward(a[:2], b[:2], fhe="execute"), clear)
+    reference = cml.evaluate_onnx_float(model, a[:20], b[:20])
+    assert np.corrcoef(q.forward(a[:20], b[:20]).ravel(), reference.ravel())[0, 1] > 0.9
+    with pytest.raises(ValueError, match="2 inputs"):
+        q.forward(a[:2])
