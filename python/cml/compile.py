@@ -68,7 +68,15 @@ def compile_onnx_model(onnx_model: Union[onnx.ModelProto, str, Path], inputset, 
     printed = run_tool("cml-dev", ["compile", model_path, "--inputset", inputset_path, "-o", bundle, *flags],
                        echo=verbose or show_mlir)
     outputs = [value.name for value in model.graph.output]
-    return QuantizedModule(bundle, names, outputs, circuit_text=printed if show_mlir else "", owner=owner)
+    return QuantizedModule(bundle, names, outputs, circuit_text=_circuit_text(printed) if show_mlir else "",
+                           owner=owner)
+
+
+def _circuit_text(printed: str) -> str:
+    """The integer circuit `--show-circuit` prints first: its header line and the indented lines under it."""
+    lines = printed.splitlines()
+    end = next((i for i, line in enumerate(lines) if i > 0 and not line.startswith(" ")), len(lines))
+    return "\n".join(lines[:end])
 
 
 def evaluate_onnx_float(onnx_model: Union[onnx.ModelProto, str, Path], *x):

@@ -74,3 +74,12 @@ def test_two_inputs_go_by_name(inputset):
     assert np.corrcoef(q.forward(a[:20], b[:20]).ravel(), reference.ravel())[0, 1] > 0.9
     with pytest.raises(ValueError, match="2 inputs"):
         q.forward(a[:2])
+
+
+def test_show_mlir_and_artifacts(tmp_path, mlp, inputset, capsys):
+    q = cml.compile_onnx_model(mlp, inputset, n_bits=3, rounding_threshold_bits=3, show_mlir=True,
+                               artifacts=tmp_path / "artifacts")
+    circuit = q.fhe_circuit.mlir
+    assert circuit.startswith("circuit(") and circuit.count("tlu(") == 1 and circuit.count("matmul(") == 2
+    assert circuit in capsys.readouterr().out  # printed, as Concrete ML prints the MLIR
+    assert {"graph.txt", "circuit.txt", "report.txt"} <= {p.name for p in (tmp_path / "artifacts").iterdir()}
