@@ -1,4 +1,6 @@
 """The ONNX route: compile_onnx_model, forward in the three modes, statistics, save."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -83,3 +85,17 @@ def test_show_mlir_and_artifacts(tmp_path, mlp, inputset, capsys):
     assert circuit.startswith("circuit(") and circuit.count("tlu(") == 1 and circuit.count("matmul(") == 2
     assert circuit in capsys.readouterr().out  # printed, as Concrete ML prints the MLIR
     assert {"graph.txt", "circuit.txt", "report.txt"} <= {p.name for p in (tmp_path / "artifacts").iterdir()}
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "Tests" / "FHECompilerTests" / "Fixtures" / "models"
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="not in a checkout of the repository")
+def test_qat_onnx_route_keeps_the_brevitas_accuracy():
+    # A Brevitas QAT MLP (3-bit weights and activations) exported to QONNX: no torch or brevitas needed here.
+    stem = str(FIXTURES / "digits_brevitas_mlp")
+    x, labels = np.load(stem + "_test_x.npy"), np.load(stem + "_test_y.npy")
+    q = cml.compile_onnx_model(stem + ".onnx", np.load(stem + "_calibration.npy"), import_qat=True)
+    clear = q.forward(x, fhe="disable")
+    assert np.mean(clear.argmax(1) == labels) >= 0.93  # float accuracy of the fixture: 0.96
+    np.testing.assert_array_equal(q.forward(x[:20], fhe="simulate"), clear[:20])
