@@ -92,15 +92,18 @@ def export_brevitas_qat_model(model, inputset, path: str | Path) -> Path:
     onnx.brevitas / qonnx), with initializers kept out of the graph inputs. The tracing sample is
     always float, as in Concrete ML's compile_brevitas_qat_model."""
     import torch
+    import brevitas.export
     from brevitas.export import export_qonnx
 
     arrays = _as_tuple(inputset)
     path = Path(path)
     model = model.eval()
     with torch.no_grad():
+        # As for torch: the TorchScript exporter, not the dynamo one newer versions default to.
+        legacy = {"dynamo": False} if getattr(brevitas.export, "_DYNAMO_AVAILABLE", False) else {}
         export_qonnx(model, _tracing_sample(arrays, force_float=True)[0] if len(arrays) == 1
                      else _tracing_sample(arrays, force_float=True), export_path=str(path),
-                     opset_version=OPSET_VERSION)
+                     opset_version=OPSET_VERSION, **legacy)
     _strip_initializer_inputs(path)
     _rename_interface(path, _input_names(model, len(arrays), None) if len(arrays) > 1 else ["x"], ["output"])
     return path

@@ -51,3 +51,13 @@ def test_keys_are_kept_unless_forced(deployed, tmp_path):
 
 def test_the_secret_key_stays_with_the_client(deployed):
     assert not any(p.name.startswith("secret") for p in (deployed / "server").rglob("*"))
+
+
+def test_server_and_network_failures_are_tool_errors(deployed, client, inputset):
+    server = cml.FHEModelServer(deployed)
+    with server.serve(port=0) as running:
+        with pytest.raises(cml.ToolError, match="Address already in use"):  # cml-server exits; its log says why
+            server.serve(port=running.port, timeout=20)
+        url = running.url
+    with pytest.raises(cml.ToolError, match="cml-client predict failed: .*connect"):
+        client.predict(url, inputset[:1])  # nobody listens there any more
