@@ -157,6 +157,11 @@ def main() -> int:
         print(f"   before the keys, one evaluate request of {r['received']:,} bytes, answered {r['status']} "
               "(the client uploads keys only when the server lacks them)")
 
+    predict_title = next(title for title in steps.times if title.startswith("data owner: predict"))
+    on_server = sum(r["seconds"] for r in proxy.requests)
+    print(f"   of the {steps.times[predict_title]:.2f} s of predict, {on_server:.2f} s were requests to the server; "
+          f"the rest ({steps.times[predict_title] - on_server:.2f} s) the client: load keys, encrypt, decrypt")
+
     same_outputs = int(np.sum(np.all(encrypted == clear[picked], axis=1)))
     same_classes = int(np.sum(encrypted.argmax(1) == clear[picked].argmax(1)))
     print(f"\nverdict: encrypted == clear on {same_outputs}/{rows} (outputs bit for bit; classes "
