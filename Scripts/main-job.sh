@@ -24,9 +24,10 @@ echo "== data owner: cml-client keygen"
 export CML_PASSPHRASE="main-job demo passphrase"
 $BIN/cml-client keygen --bundle "$WORK/bundle/client" --out "$WORK/keys"
 
-echo "== operator: cml-server serve (127.0.0.1)"
+echo "== operator: cml-server serve (127.0.0.1, --no-auth)"
 PORT=$((20000 + RANDOM % 20000))
-$BIN/cml-server serve "$WORK/bundle/server" --port $PORT --key-store "$WORK/store" > "$WORK/server.log" 2>&1 &
+# --no-auth: one machine, one user; a shared server asks for tokens (docs/SERVER.md, "Tokens").
+$BIN/cml-server serve "$WORK/bundle/server" --port $PORT --key-store "$WORK/store" --no-auth > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
     if curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then break; fi
