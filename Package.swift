@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // libsodium: randomness, hashing, zeroization, at-rest key protection.
@@ -51,6 +52,7 @@ let package = Package(
             dependencies: [
                 "FHECore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -72,6 +74,9 @@ let package = Package(
         .testTarget(name: "FHECoreTests", dependencies: ["FHECore"]),
         .testTarget(name: "FHECompilerTests", dependencies: ["FHECompiler", "FHECore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FHEClientTests", dependencies: ["FHEClient", "FHECore"]),
-        .testTarget(name: "FHEServerTests", dependencies: ["FHEServer", "FHECore", "FHEClient", "FHECompiler"]),
+        .testTarget(
+            name: "FHEServerTests",
+            dependencies: ["FHEServer", "FHECore", "FHEClient", "FHECompiler",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]
 )

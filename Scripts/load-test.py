@@ -5,14 +5,14 @@ Writes its frames by hand from Protocol/README.md (magic, version, kind, length,
 BLAKE2b-256), so it doubles as a check that the format can be implemented outside Swift.
 
   python3 Scripts/load-test.py --port 8080 --keys KEYS/evaluation-keys.cml --batch Q.cml \
-      --clients 8 --requests 50 --max-seconds 120 [--server-pid PID]
+      --clients 8 --requests 50 --max-seconds 120 [--server-pid PID] [--token TOKEN]
 
 Uploads the keys once, then runs CLIENTS threads that each send REQUESTS evaluate requests (or
 stop at MAX_SECONDS). Prints request counts, errors, latency percentiles, throughput and, with
 --server-pid, the server's resident memory (sampled every 0.2 s; first and second half of the run
 compared, to show it stays bounded). Exit status 1 if any request failed.
 """
-import argparse, hashlib, struct, sys, threading, time, urllib.error, urllib.request
+import argparse, hashlib, os, struct, sys, threading, time, urllib.error, urllib.request
 
 MAGIC, VERSION = b"CMLW", 1
 KIND_EVALUATION_KEYS, KIND_CIPHERTEXT_BATCH, KIND_EVALUATE_REQUEST = 4, 5, 6
@@ -50,9 +50,14 @@ def evaluate_request(key_id, batch_payload):
                  b"\x0a" + varint(len(key)) + key + b"\x12" + varint(len(batch_payload)) + batch_payload)
 
 
+TOKEN = None  # --token or $CML_TOKEN; sent as "Authorization: Bearer" (not needed by a server run with --no-auth)
+
+
 def post(url, body):
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/vnd.cml.frame"})
+    headers = {"Content-Type": "application/vnd.cml.frame"}
+    if TOKEN:
+        headers["Authorization"] = "Bearer " + TOKEN
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=600) as response:
             return response.status, response.read()
@@ -80,7 +85,11 @@ def main():
     parser.add_argument("--requests", type=int, default=20, help="per client")
     parser.add_argument("--max-seconds", type=float, default=120)
     parser.add_argument("--server-pid", type=int)
+    parser.add_argument("--token", default=os.environ.get("CML_TOKEN"),
+                        help="API token (cml-server token create); default $CML_TOKEN; none for a --no-auth server")
     args = parser.parse_args()
+    global TOKEN
+    TOKEN = args.token
     if not (1 <= args.clients <= 64 and 1 <= args.requests <= 10000 and args.max_seconds <= 3600):
         sys.exit("refusing an unbounded run: clients 1-64, requests 1-10000, at most 3600 s")
     base = f"http://127.0.0.1:{args.port}"   # loopback only, by construction

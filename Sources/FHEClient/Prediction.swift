@@ -8,23 +8,25 @@ public enum Prediction {
     /// - Parameters:
     ///   - progress: one line per step, for the CLI.
     /// - Throws: `ClientError`, `BundleError`, `WireFormatError`.
-    public static func predict(server: URL, keyDirectory: URL, inputs: [Tensor], passphrase: () throws -> String,
+    ///   - token: the API token of a server that asks for one.
+    public static func predict(server: URL, token: String? = nil, keyDirectory: URL, inputs: [Tensor], passphrase: () throws -> String,
                                progress: @escaping @Sendable (String) -> Void) async throws -> [Tensor] {
         let holder = try KeyDirectory.load(from: keyDirectory, passphrase: passphrase)
-        return try await predict(server: server, holder: holder, framedKeys: try KeyDirectory.evaluationKeys(in: keyDirectory),
+        return try await predict(server: server, token: token, holder: holder, framedKeys: try KeyDirectory.evaluationKeys(in: keyDirectory),
                                  inputs: inputs, progress: progress)
     }
 
     /// Encrypts `inputs` with `holder`, evaluates them on `server` (uploading `framedKeys` if it lacks
     /// them), and decrypts the outputs.
+    /// - Parameter token: the API token of a server that asks for one.
     /// - Throws: `ClientError`, `WireFormatError`.
-    public static func predict(server: URL, holder: KeyHolder, framedKeys: Data, inputs: [Tensor],
+    public static func predict(server: URL, token: String? = nil, holder: KeyHolder, framedKeys: Data, inputs: [Tensor],
                                progress: @escaping @Sendable (String) -> Void) async throws -> [Tensor] {
         let clock = ContinuousClock()
         let start = clock.now
         progress("encrypting \(inputs.first?.shape.first ?? 0) sample(s)")
         let batch = try holder.encryptBatch(inputs)
-        let connection = ServerConnection(baseURL: server)
+        let connection = ServerConnection(baseURL: server, token: token)
         let outputs = try await connection.evaluate(framedKeys: framedKeys, inputs: batch, progress: progress)
         progress("decrypting")
         let result = try holder.decrypt(outputs)

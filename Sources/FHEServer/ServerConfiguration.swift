@@ -27,14 +27,23 @@ public struct ServerConfiguration: Sendable {
     public var preparedKeyCacheEntries: Int
     /// Longest an evaluation may run once it has a slot (504 beyond, and the slot is freed).
     public var maxEvaluationTime: Duration
+    /// Whether uploads, evaluations and deletions need a bearer token (false: `--no-auth`, one anonymous owner).
+    public var requiresTokens: Bool
+    /// Keys unused (neither uploaded nor evaluated with) for this long, in seconds, expire.
+    public var keyTTL: TimeInterval
+    /// A connection closes when it has not sent a whole request head, or its request body has stalled, or
+    /// it has sat idle between requests, for this long (never while its response is being computed).
+    public var idleTimeout: Duration
 
     /// Defaults sized for one model of a few hundred MB of keys.
     public init(host: String = "127.0.0.1", port: Int = 8080, keyStoreDirectory: URL,
                 maxKeyUploadBytes: Int = 2 << 30, maxEvaluateRequestBytes: Int = 256 << 20,
                 maxKeyStoreBytes: Int = 32 << 30, maxConcurrentEvaluations: Int = 2, maxQueuedEvaluations: Int = 64,
-                maxBatchSize: Int = 1024, preparedKeyCacheEntries: Int = 4, maxEvaluationTime: Duration = .seconds(3600)) {
+                maxBatchSize: Int = 1024, preparedKeyCacheEntries: Int = 4, maxEvaluationTime: Duration = .seconds(3600),
+                requiresTokens: Bool = true, keyTTL: TimeInterval = 168 * 3600, idleTimeout: Duration = .seconds(30)) {
         precondition(maxConcurrentEvaluations >= 1 && maxQueuedEvaluations >= 0 && preparedKeyCacheEntries >= 1 && maxBatchSize >= 1
-                     && maxEvaluationTime > .zero, "server limits must be positive")
+                     && maxEvaluationTime > .zero && keyTTL > 0 && idleTimeout > .zero,
+                     "server limits must be positive")
         self.host = host
         self.port = port
         self.keyStoreDirectory = keyStoreDirectory
@@ -46,6 +55,9 @@ public struct ServerConfiguration: Sendable {
         self.maxBatchSize = maxBatchSize
         self.preparedKeyCacheEntries = preparedKeyCacheEntries
         self.maxEvaluationTime = maxEvaluationTime
+        self.requiresTokens = requiresTokens
+        self.keyTTL = keyTTL
+        self.idleTimeout = idleTimeout
     }
 
     /// Frame limits for request bodies.
@@ -68,13 +80,18 @@ extension ServerConfiguration {
     public static let maxEvaluationSlots = 1024
     /// Longest evaluation deadline an operator may set, in seconds (a week).
     public static let maxEvaluationSeconds: Double = 7 * 86400
+    /// Longest idle timeout an operator may set, in seconds.
+    public static let maxIdleTimeoutSeconds: Double = 3600
+    /// Longest key TTL an operator may set, in hours (ten years).
+    public static let maxKeyTTLHours: Double = 87600
 
     /// Checks the operator's options before a configuration is built from them (the initializer
     /// traps on values a caller should never pass).
     /// - Parameter mebibytes: (option name, value) of every size given in MiB.
     /// - Throws: `ServerOptionError` naming the first option out of range.
     public static func checkOptions(port: Int, host: String, keyStore: String, mebibytes: [(String, Int)],
-                                    maxConcurrentEvaluations: Int, maxQueuedEvaluations: Int, maxEvaluationSeconds: Double) throws {
+                                    maxConcurrentEvaluations: Int, maxQueuedEvaluations: Int, maxEvaluationSeconds: Double,
+                                    keyTTLHours: Double = 168, idleTimeoutSeconds: Double = 30) throws {
         func refuse(_ message: String) -> ServerOptionError { ServerOptionError(description: message) }
         guard (0...65535).contains(port) else { throw refuse("--port \(port) is not a TCP port: give 0 (any free port) to 65535") }
         guard !host.isEmpty else { throw refuse("--host is empty: give an address to bind, e.g. 127.0.0.1") }
@@ -90,6 +107,12 @@ extension ServerConfiguration {
         }
         guard maxEvaluationSeconds > 0 && maxEvaluationSeconds <= self.maxEvaluationSeconds else {
             throw refuse("--max-evaluation-seconds \(maxEvaluationSeconds) is out of range: give more than 0, at most \(Int(self.maxEvaluationSeconds))")
+        }
+        guard idleTimeoutSeconds >= 0.1 && idleTimeoutSeconds <= maxIdleTimeoutSeconds else {
+            throw refuse("--idle-timeout-seconds \(idleTimeoutSeconds) is out of range: give 0.1 to \(Int(maxIdleTimeoutSeconds))")
+        }
+        guard keyTTLHours > 0 && keyTTLHours <= maxKeyTTLHours else {
+            throw refuse("--key-ttl-hours \(keyTTLHours) is out of range: give more than 0, at most \(Int(maxKeyTTLHours))")
         }
     }
 }

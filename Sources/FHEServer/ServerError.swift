@@ -1,7 +1,8 @@
 // Every refusal of the server: an HTTP status and a framed ErrorReport body that names the field
-// and offset at fault. 400 malformed, 404 unknown key id, 413 too large, 422 wrong parameters,
-// 405 wrong method, 429 too many evaluations (running and queued), 500 a store fault (with a report),
-// 504 past the evaluation deadline; nothing a client sends makes the server crash.
+// and offset at fault. 400 malformed, 401 no usable token, 403 forbidden, 404 unknown key id, 405 wrong
+// method, 413 too large, 422 wrong parameters, 429 too many evaluations (running and queued, the
+// server's or the token's), 500 a store fault (with a report), 503 draining, 504 past the evaluation
+// deadline; nothing a client sends makes the server crash.
 import FHECore
 import Foundation
 import Hummingbird
@@ -18,7 +19,7 @@ public struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
     public let field: String
     /// Byte offset in the request body, if known.
     public let offset: Int?
-    /// Extra response headers (Allow for 405, Retry-After for 503).
+    /// Extra response headers (Allow for 405, WWW-Authenticate for 401, Retry-After for 503).
     public let headers: HTTPFields
 
     /// Creates an error.

@@ -28,8 +28,9 @@ do {
     let x = try NumPyFormat.readArrays(path: arguments[3]).map(\.tensor)
     let query: Data = try holder.encrypt(x)
 
-    // 4. Any transport works; here FHEClient's own connection (uploads the keys on first use).
-    let connection = ServerConnection(baseURL: server)
+    // 4. Any transport works; here FHEClient's own connection (uploads the keys on first use), with the
+    //    operator's API token ($CML_TOKEN here; nil for a server run with --no-auth).
+    let connection = ServerConnection(baseURL: server, token: ProcessInfo.processInfo.environment["CML_TOKEN"])
     let answer: Data = try await connection.evaluate(framedKeys: evaluationKeys,
                                                      inputs: try Cml_V1_CiphertextBatch.decodeFramed(query))
 

@@ -10,6 +10,9 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "Server base URL, e.g. http://127.0.0.1:8080.")
     var server: String
 
+    @Option(help: "API token of the server (from its operator); default $CML_TOKEN. Not needed by a server run with --no-auth.")
+    var token: String?
+
     @OptionGroup var files: KeyedFileOptions
 
     func run() async throws {
@@ -18,7 +21,7 @@ struct Predict: AsyncParsableCommand {
         }
         let holder = try files.loadKeys()
         let outputs = try await Prediction.predict(
-            server: url, holder: holder, framedKeys: try KeyDirectory.evaluationKeys(in: URL(fileURLWithPath: files.keys)),
+            server: url, token: token ?? ProcessInfo.processInfo.environment["CML_TOKEN"], holder: holder, framedKeys: try KeyDirectory.evaluationKeys(in: URL(fileURLWithPath: files.keys)),
             inputs: try files.readInputs()) { print("· \($0)") }
         for (spec, tensor) in zip(holder.bundle.spec.outputs, outputs) { print(tensor.preview(name: spec.name)) }
         try files.writeOutputs(outputs, of: holder)

@@ -7,7 +7,7 @@ struct Main: AsyncParsableCommand {
         commandName: "cml-server",
         abstract: "Evaluate compiled circuits on ciphertexts with evaluation keys.",
         version: CMLVersion.current,
-        subcommands: [Serve.self, RunBatch.self])
+        subcommands: [Serve.self, RunBatch.self, TokenCommand.self])
 
     /// A bad CML_ENGINE_ISA is a usage error before any work; then ArgumentParser's own entry point.
     static func main() async {

@@ -5,7 +5,8 @@ import Foundation
 /// `cml-server serve BUNDLE/server`.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve a bundle over HTTP: POST /v1/keys, POST /v1/evaluate, GET /v1/client, /health, /ready, /metrics.")
+        abstract: "Serve a bundle over HTTP: POST /v1/keys, DELETE /v1/keys/ID, POST /v1/evaluate, GET /v1/client, /health, /ready, /metrics.",
+        discussion: "Uploads, evaluations and deletions need `Authorization: Bearer TOKEN` (tokens from `cml-server token create`) unless --no-auth.")
 
     @Argument(help: "The bundle's server/ directory.", completion: .directory)
     var bundle: String
@@ -42,13 +43,23 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Longest an evaluation may run once it has a slot, in seconds; past it the client gets 504 and the slot is freed.")
     var maxEvaluationSeconds: Double = 3600
 
+    @Option(help: "Seconds a connection may take to send its request head, stall in its body, or sit idle between requests, before it is closed.")
+    var idleTimeoutSeconds: Double = 30
+
+    @Option(help: "Hours a key may go unused (no upload, no evaluation) before it expires.")
+    var keyTTLHours: Double = 168
+
+    @Flag(help: "Ask no token: anyone who reaches the port may upload keys and evaluate (local use, the main job); logs a warning.")
+    var noAuth = false
+
     func validate() throws {
         do {
             try ServerConfiguration.checkOptions(
                 port: port, host: host, keyStore: keyStore,
                 mebibytes: [("--max-key-upload-mib", uploadMiB), ("--max-key-store-mib", storeMiB)],
                 maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations,
-                maxEvaluationSeconds: maxEvaluationSeconds)
+                maxEvaluationSeconds: maxEvaluationSeconds, keyTTLHours: keyTTLHours,
+                idleTimeoutSeconds: idleTimeoutSeconds)
         } catch let error as ServerOptionError {
             throw ValidationError(error.description)
         }
@@ -68,7 +79,9 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, keyStoreDirectory: URL(fileURLWithPath: keyStore),
             maxKeyUploadBytes: uploadMiB << 20, maxKeyStoreBytes: storeMiB << 20,
             maxConcurrentEvaluations: maxConcurrentEvaluations, maxQueuedEvaluations: maxQueuedEvaluations,
-            maxEvaluationTime: .milliseconds(Int64((maxEvaluationSeconds * 1000).rounded(.up))))
+            maxEvaluationTime: .milliseconds(Int64((maxEvaluationSeconds * 1000).rounded(.up))),
+            requiresTokens: !noAuth, keyTTL: keyTTLHours * 3600,
+            idleTimeout: .milliseconds(Int64((idleTimeoutSeconds * 1000).rounded(.up))))
         try await ServerApplication.serve(bundleDirectory: URL(fileURLWithPath: bundle), configuration: configuration,
                                           makeEvaluator: EvaluatorFactory.make)
     }

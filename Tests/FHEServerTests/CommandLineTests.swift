@@ -18,9 +18,10 @@ import Testing
         let output: String
     }
 
-    /// Runs `tool arguments` with $CML_PASSPHRASE set to `passphrase` (unset when nil).
-    static func run(_ tool: String, _ arguments: [String], passphrase: String? = "toy passphrase") async throws -> Outcome {
-        let process = try launch(tool, arguments, passphrase: passphrase)
+    /// Runs `tool arguments` with $CML_PASSPHRASE set to `passphrase` (unset when nil) and `environment` added.
+    static func run(_ tool: String, _ arguments: [String], passphrase: String? = "toy passphrase",
+                    environment: [String: String] = [:]) async throws -> Outcome {
+        let process = try launch(tool, arguments, passphrase: passphrase, environment: environment)
         // Polled rather than waited on, so that no thread of the cooperative pool blocks (the in-process
         // tests' servers need it).
         while process.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
@@ -35,7 +36,7 @@ import Testing
         func output() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
     }
 
-    static func launch(_ tool: String, _ arguments: [String], passphrase: String?) throws -> Launched {
+    static func launch(_ tool: String, _ arguments: [String], passphrase: String?, environment extra: [String: String] = [:]) throws -> Launched {
         let executable = binaries.appendingPathComponent(tool)
         try #require(FileManager.default.isExecutableFile(atPath: executable.path), "\(executable.path) not built: run swift build first")
         let launched = Launched(log: FileManager.default.temporaryDirectory.appendingPathComponent("cml-cli-\(UUID().uuidString).log"))
@@ -45,6 +46,8 @@ import Testing
         launched.process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["CML_PASSPHRASE"] = passphrase
+        environment["CML_TOKEN"] = nil
+        environment.merge(extra) { $1 }
         launched.process.environment = environment
         launched.process.standardOutput = handle
         launched.process.standardError = handle
@@ -105,6 +108,9 @@ import Testing
         let directory = try await Self.prepare()
         defer { try? FileManager.default.removeItem(at: directory) }
         let d = directory.path
+        // The operator makes a token (printed once) and serves, asking for tokens (the default).
+        let create = try await Self.run("cml-server", ["token", "create", "--store", "\(d)/store", "--name", "test"], passphrase: nil)
+        let token = try #require(create.output.split(separator: "\n").first { $0.hasPrefix("cml_") }.map(String.init), "\(create.output)")
         let server = try Self.launch("cml-server", ["serve", "\(d)/bundle/server", "--port", "0", "--key-store", "\(d)/store"], passphrase: nil)
         defer { if server.process.isRunning { server.process.terminate() } }
         var base: String?
@@ -115,19 +121,24 @@ import Testing
         let url = try #require(base, "cml-server serve did not say where it listens: \(server.output())")
         let clear = try await Self.clearOutputs(directory)
 
-        let predict = try await Self.run("cml-client", ["predict", "--server", url, "--keys", "\(d)/keys", "--input", Self.inputs, "-o", "\(d)/y.npy"])
+        let anonymous = try await Self.run("cml-client", ["predict", "--server", url, "--keys", "\(d)/keys", "--input", Self.inputs, "-o", "\(d)/y.npy"])
+        #expect(anonymous.status != 0 && anonymous.output.contains("server.missing_token"), "\(anonymous.output)")
+        let predict = try await Self.run("cml-client", ["predict", "--server", url, "--token", token, "--keys", "\(d)/keys",
+                                                        "--input", Self.inputs, "-o", "\(d)/y.npy"])
         #expect(predict.status == 0, "\(predict.output)")
         #expect(predict.output.contains("uploading evaluation keys"))
         #expect(try NumPyFormat.readArrays(path: "\(d)/y.npy")[0].tensor.values == clear)
 
         // The embedding example: its own keys, one "name[i] = value" line per output value.
-        let example = try await Self.run("client-example", ["\(d)/bundle/client", url, Self.inputs], passphrase: nil)
+        let example = try await Self.run("client-example", ["\(d)/bundle/client", url, Self.inputs], passphrase: nil,
+                                         environment: ["CML_TOKEN": token])
         #expect(example.status == 0, "\(example.output)")
         let values = example.output.split(separator: "\n").compactMap { $0.split(separator: " = ").last.flatMap { Double($0) } }
         #expect(values == clear)
 
-        // A second upload-free prediction reuses the stored keys; SIGTERM shuts the server down cleanly.
-        let again = try await Self.run("cml-client", ["predict", "--server", url, "--keys", "\(d)/keys", "--input", Self.inputs, "-o", "\(d)/y2.npy"])
+        // A second upload-free prediction ($CML_TOKEN this time) reuses the stored keys; SIGTERM shuts the server down cleanly.
+        let again = try await Self.run("cml-client", ["predict", "--server", url, "--keys", "\(d)/keys", "--input", Self.inputs, "-o", "\(d)/y2.npy"],
+                                       environment: ["CML_TOKEN": token])
         #expect(again.status == 0 && !again.output.contains("uploading"), "\(again.output)")
         server.process.terminate()
         while server.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }

@@ -2,7 +2,9 @@
 // with full output ciphertexts whose words are derived from the input bodies, so tests can check
 // the plumbing (routing, limits, keys, framing) end to end without the TFHE engine.
 import FHECore
+@testable import FHEServer
 import Foundation
+import Testing
 
 final class PreparedKeysDoubleForTests: PreparedEvaluationKeys {
     let byteCount: Int
@@ -79,5 +81,23 @@ final class ControlledEvaluatorForTests: EncryptedCircuitEvaluating, @unchecked 
         }
         lock.withLock { counts.finished += 1 }
         return try await inner.evaluate(inputs, keys: keys)
+    }
+}
+
+extension RunningServer {
+    /// A server whose evaluations each wait, without using the CPU, until the test releases the evaluator
+    /// (at most 20 s, so that a test that forgets fails instead of hanging).
+    static func startHeld(keyStore: URL, configure: (inout ServerConfiguration) -> Void) async throws
+        -> (RunningServer, ControlledEvaluatorForTests) {
+        let box = LockedBox<ControlledEvaluatorForTests?>(nil)
+        let server = try await start(keyStore: keyStore, evaluator: { bundle in
+            let evaluator = ControlledEvaluatorForTests(bundle: bundle) { evaluator in
+                let end = ContinuousClock.now + .seconds(20)
+                while !evaluator.released && ContinuousClock.now < end { usleep(5000) }
+            }
+            box.value = evaluator
+            return evaluator
+        }, configure: configure)
+        return (server, try #require(box.value))
     }
 }

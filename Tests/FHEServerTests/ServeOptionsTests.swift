@@ -6,11 +6,13 @@ import Testing
 /// silent overflow), and the limit flags' old spellings still work with a warning.
 @Suite(.serialized) struct ServeOptionsTests {
     static func check(port: Int = 8080, host: String = "127.0.0.1", keyStore: String = "store", uploadMiB: Int = 2048,
-                      storeMiB: Int = 32768, concurrent: Int = 2, queued: Int = 64, seconds: Double = 3600) throws {
+                      storeMiB: Int = 32768, concurrent: Int = 2, queued: Int = 64, seconds: Double = 3600,
+                      ttlHours: Double = 168, idleSeconds: Double = 30) throws {
         try ServerConfiguration.checkOptions(
             port: port, host: host, keyStore: keyStore,
             mebibytes: [("--max-key-upload-mib", uploadMiB), ("--max-key-store-mib", storeMiB)],
-            maxConcurrentEvaluations: concurrent, maxQueuedEvaluations: queued, maxEvaluationSeconds: seconds)
+            maxConcurrentEvaluations: concurrent, maxQueuedEvaluations: queued, maxEvaluationSeconds: seconds,
+            keyTTLHours: ttlHours, idleTimeoutSeconds: idleSeconds)
     }
 
     static func refusal(_ body: () throws -> Void) -> String {
@@ -37,6 +39,11 @@ import Testing
         #expect(Self.refusal { try Self.check(seconds: .nan) }.hasPrefix("--max-evaluation-seconds nan"))
         #expect(Self.refusal { try Self.check(seconds: 1e300) }.contains("at most 604800"))
         try Self.check(seconds: 0.5)
+        #expect(Self.refusal { try Self.check(ttlHours: 0) }.hasPrefix("--key-ttl-hours 0"))
+        #expect(Self.refusal { try Self.check(ttlHours: 1e9) }.contains("at most 87600"))
+        try Self.check(ttlHours: 0.25)
+        #expect(Self.refusal { try Self.check(idleSeconds: 0) }.hasPrefix("--idle-timeout-seconds 0"))
+        #expect(Self.refusal { try Self.check(idleSeconds: .infinity) }.hasPrefix("--idle-timeout-seconds inf"))
     }
 
     /// The built executable: a usage error (exit 64) before anything starts, and the old spellings.

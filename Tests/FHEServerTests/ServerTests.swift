@@ -5,38 +5,46 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
+import ServiceLifecycle
 import Testing
 
-/// A server on 127.0.0.1 and an ephemeral port, stopped (gracefully) by cancelling its task.
+/// A server on 127.0.0.1 and an ephemeral port, stopped by cancelling its task, or drained as SIGTERM would.
 final class RunningServer: Sendable {
     let port: Int
     let task: Task<Void, any Error>
+    let group: ServiceGroup
 
     /// Starts a server for `serverSpec` (the toy example by default) evaluating with `evaluator`
-    /// (the test double by default).
+    /// (the test double by default), asking no token unless `configure` sets `requiresTokens`.
     static func start(keyStore: URL, serverSpec: Cml_V1_ServerSpec = WireExamples.serverSpec,
                       clientSpec: Cml_V1_ClientSpec = WireExamples.clientSpec,
                       evaluator: ((ServerBundle) -> any EncryptedCircuitEvaluating)? = nil,
                       configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
-        var configuration = ServerConfiguration(port: 0, keyStoreDirectory: keyStore)
+        var configuration = ServerConfiguration(port: 0, keyStoreDirectory: keyStore, requiresTokens: false)
         configure(&configuration)
         let bundle = try ServerBundle(framedSpec: serverSpec.framed())
         let evaluator = evaluator?(bundle) ?? EvaluatorDoubleForTests(spec: bundle.spec, layout: bundle.keyLayout)
         var logger = Logger(label: "cml-server-test")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try ServerApplication.build(
+        let group = try ServerApplication.build(
             bundle: bundle, clientSpec: clientSpec.framed(), configuration: configuration,
             evaluator: evaluator, logger: logger) { continuation.yield($0) }
-        let task = Task { try await app.run() }
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return RunningServer(port: port, task: task)
+        return RunningServer(port: port, task: task, group: group)
     }
 
-    private init(port: Int, task: Task<Void, any Error>) {
+    private init(port: Int, task: Task<Void, any Error>, group: ServiceGroup) {
         self.port = port
         self.task = task
+        self.group = group
+    }
+
+    /// Starts the graceful shutdown SIGTERM starts (the drain, then the HTTP server's stop).
+    func beginShutdown() async {
+        await group.triggerGracefulShutdown()
     }
 
     func stop() async {
@@ -44,18 +52,21 @@ final class RunningServer: Sendable {
         _ = await task.result
     }
 
-    func request(_ method: String, _ path: String, body: Data? = nil) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
+    /// Sends `method path` with `body`, and `Authorization: Bearer token` when a token is given.
+    func request(_ method: String, _ path: String, body: Data? = nil, token: String? = nil,
+                 authorization: String? = nil) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.httpBody = body
+        if let header = authorization ?? token.map({ "Bearer \($0)" }) { request.setValue(header, forHTTPHeaderField: "Authorization") }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
         return (http.statusCode, data, http.allHeaderFields)
     }
 
     /// POSTs `body` and returns the status and, for errors, the decoded report.
-    func post(_ path: String, _ body: Data) async throws -> (status: Int, report: Cml_V1_ErrorReport?, body: Data) {
-        let (status, data, _) = try await request("POST", path, body: body)
+    func post(_ path: String, _ body: Data, token: String? = nil) async throws -> (status: Int, report: Cml_V1_ErrorReport?, body: Data) {
+        let (status, data, _) = try await request("POST", path, body: body, token: token)
         return (status, status >= 400 ? try Cml_V1_ErrorReport.decodeFramed(data) : nil, data)
     }
 }
@@ -161,14 +172,15 @@ final class RunningServer: Sendable {
         #expect(try await server.post("/v1/evaluate", evaluateRequest(keyID: keyID)).status == 200)
     }
 
+    /// Keys larger than the whole store are refused (smaller ones make room by eviction: EvictionTests).
     @Test func keyStoreLimitIsEnforced() async throws {
         let store = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: store) }
         let one = WireExamples.evaluationKeys(salt: 1).framed()
-        let server = try await RunningServer.start(keyStore: store, configure: { $0.maxKeyStoreBytes = one.count + 100 })
-        #expect(try await server.post("/v1/keys", one).status == 201)
-        let full = try await server.post("/v1/keys", WireExamples.evaluationKeys(salt: 2).framed())
+        let server = try await RunningServer.start(keyStore: store, configure: { $0.maxKeyStoreBytes = one.count - 1 })
+        let full = try await server.post("/v1/keys", one)
         #expect(full.status == 413 && full.report?.code == "server.key_store_full")
+        #expect(KeyStore.storedKeys(in: store).isEmpty)
         await server.stop()
     }
 

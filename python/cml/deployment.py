@@ -125,14 +125,18 @@ class FHEModelClient:
             outputs = read_outputs(out)
             return outputs[0] if isinstance(outputs, tuple) and len(outputs) == 1 else outputs
 
-    def predict(self, url: str, *x):
-        """Encrypts x, has the server at `url` evaluate it (uploading the evaluation keys once), decrypts."""
+    def predict(self, url: str, *x, token: Optional[str] = None):
+        """Encrypts x, has the server at `url` evaluate it (uploading the evaluation keys once), decrypts. `token`
+        (else `$CML_TOKEN`) is the bearer token of a server that asks for one."""
         self.generate_private_and_evaluation_keys()
         with tempfile.TemporaryDirectory(prefix="cml-predict-") as work:
             path = write_inputs(as_tuple(list(x)), [f"input_{i}" for i in range(len(x))], Path(work) / "x")
             out = Path(work) / "y.npz"
+            env = self._env()
+            if token is not None:
+                env = {**env, "CML_TOKEN": token}
             run_tool("cml-client", ["predict", "--server", url, "--keys", self.key_dir, "--input", path, "-o", out],
-                     env=self._env())
+                     env=env)
             outputs = read_outputs(out)
             return outputs[0] if isinstance(outputs, tuple) and len(outputs) == 1 else outputs
 
@@ -187,8 +191,10 @@ class FHEModelServer:
             return answer.read_bytes()
 
     def serve(self, port: int = 0, host: str = "127.0.0.1", key_store: Union[str, Path, None] = None,
-              timeout: float = 60, extra_arguments=()) -> ServerProcess:
-        """Starts `cml-server serve` (port 0: a free one) and returns once /health answers."""
+              timeout: float = 60, extra_arguments=(), auth: bool = False) -> ServerProcess:
+        """Starts `cml-server serve` (port 0: a free one) and returns once /health answers. Without `auth` the
+        server runs with `--no-auth` (one machine, one user); with it, clients need a token from
+        `cml-server token create --store KEY_STORE`."""
         owner = None
         if key_store is None:
             owner = tempfile.TemporaryDirectory(prefix="cml-key-store-")
@@ -196,7 +202,7 @@ class FHEModelServer:
         log_dir = Path(owner.name) if owner else Path(tempfile.mkdtemp(prefix="cml-server-log-"))
         log = log_dir / "server.log"
         command = [str(find_tool("cml-server")), "serve", str(self.server_dir), "--port", str(port), "--host", host,
-                   "--key-store", str(key_store), *map(str, extra_arguments)]
+                   "--key-store", str(key_store), *([] if auth else ["--no-auth"]), *map(str, extra_arguments)]
         with open(log, "wb") as sink:
             process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout

@@ -11,11 +11,18 @@ import FoundationNetworking
 public struct ServerConnection: Sendable {
     /// Base URL, e.g. http://127.0.0.1:8080.
     public let baseURL: URL
+    /// API token sent as `Authorization: Bearer` (from the operator's `cml-server token create`); nil for a
+    /// server started with `--no-auth`.
+    public var token: String?
+    /// How many times an evaluation is sent again when its connection failed or the replica was draining
+    /// (503 `server.draining`): evaluation is idempotent, so the retry may land on another replica.
+    public var evaluationRetries = 3
     private let session: URLSession
 
     /// A connection with its own session (long timeouts: an evaluation can take minutes).
-    public init(baseURL: URL) {
+    public init(baseURL: URL, token: String? = nil) {
         self.baseURL = baseURL
+        self.token = token
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 3600
         configuration.timeoutIntervalForResource = 3600
@@ -36,14 +43,24 @@ public struct ServerConnection: Sendable {
         return try Cml_V1_KeyUploadResponse.decodeFramed(body).keyID
     }
 
-    /// Evaluates a batch with stored keys.
+    /// Evaluates a batch with stored keys, sent again up to `evaluationRetries` times (after 0.5 s, 1 s, 2 s, …)
+    /// when the connection fails or the replica drains.
     /// - Returns: the framed output batch.
     /// - Throws: `ClientError` ("server.unknown_key" when the keys are not there).
     public func evaluate(keyID: String, inputs: Cml_V1_CiphertextBatch) async throws -> Data {
         var request = Cml_V1_EvaluateRequest()
         request.keyID = keyID
         request.inputs = inputs
-        return try await post("/v1/evaluate", request.framed())
+        let body = request.framed()
+        var attempt = 0
+        while true {
+            do {
+                return try await post("/v1/evaluate", body)
+            } catch let error as ClientError where attempt < evaluationRetries && ["client.network", "server.draining"].contains(error.code) {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(250 << attempt))
+            }
+        }
     }
 
     /// Evaluates, uploading the keys first if the server does not have them.
@@ -76,6 +93,8 @@ public struct ServerConnection: Sendable {
     }
 
     private func send(_ request: URLRequest) async throws -> Data {
+        var request = request
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let data: Data, response: URLResponse
         do {
             (data, response) = try await session.data(for: request)

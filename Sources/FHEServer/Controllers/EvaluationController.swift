@@ -14,13 +14,20 @@ struct EvaluationController<Context: RequestContext> {
     }
 
     @Sendable func evaluate(_ request: Request, context: Context) async throws -> Response {
+        guard !state.drain.isDraining else {
+            throw ServerError(.serviceUnavailable, code: "server.draining",
+                              "this replica is shutting down and takes no new evaluations; retry (another replica answers)",
+                              headers: [.retryAfter: "1"])
+        }
+        // From the headers, before a byte of the body is held.
+        let owner = try state.authenticator.owner(of: request)
         // The whole handler is cancelled when the client closes its side of the connection.
-        try await request.body.consumeWithCancellationOnInboundClose { body in
-            try await evaluate(body, context: context)
+        return try await request.body.consumeWithCancellationOnInboundClose { body in
+            try await evaluate(body, owner: owner, context: context)
         }
     }
 
-    private func evaluate(_ body: RequestBody, context: Context) async throws -> Response {
+    private func evaluate(_ body: RequestBody, owner: KeyOwner, context: Context) async throws -> Response {
         let body = try await body.collect(limit: state.configuration.maxEvaluateRequestBytes + 48, field: "evaluateRequest")
         let message: Cml_V1_EvaluateRequest
         do {
@@ -30,18 +37,20 @@ struct EvaluationController<Context: RequestContext> {
         } catch let error as WireFormatError {
             throw ServerError(error)
         }
-        let keys = try await state.preparedKeys(id: message.keyID)
+        let keys = try await state.preparedKeys(owner: owner, id: message.keyID)
         let evaluator = state.evaluator, executor = state.evaluationExecutor, deadline = state.configuration.maxEvaluationTime
+        let limiter = state.limiter
         let outputs: Cml_V1_CiphertextBatch, duration: Duration
         do {
             // Timed inside the slot: TLUs per second must not count the time spent queued.
-            (outputs, duration) = try await state.limiter.run {
+            // The token's slots first, then the server's: one token cannot fill the server's queue alone.
+            (outputs, duration) = try await state.tokenLimiters.run(for: owner) { try await limiter.run {
                 let start = ContinuousClock.now
                 let outputs = try await Self.within(deadline, on: executor) {
                     try await evaluator.evaluate(message.inputs, keys: keys)
                 }
                 return (outputs, ContinuousClock.now - start)
-            }
+            } }
         } catch let error as WireFormatError {
             throw ServerError(error)
         } catch is CancellationError {
@@ -51,7 +60,7 @@ struct EvaluationController<Context: RequestContext> {
         let lookups = evaluator.tableLookupsPerSample * Int(message.inputs.batchSize)
         state.metrics.recordEvaluation(tableLookups: lookups, duration: duration)
         context.logger.info("evaluated", metadata: [
-            "keyId": "\(message.keyID)", "samples": "\(message.inputs.batchSize)", "tableLookups": "\(lookups)",
+            "keyId": "\(message.keyID)", "owner": "\(owner.name)", "samples": "\(message.inputs.batchSize)", "tableLookups": "\(lookups)",
         ])
         return .frame(outputs.framed(), headers: [ServerState.backendHeader: evaluator.backendName])
     }

@@ -23,10 +23,13 @@ struct InfoController<Context: RequestContext> {
         return .frame(spec)
     }
 
-    /// 200 while a new evaluation would run or queue, 503 with Retry-After while it would get 429,
-    /// so that a load balancer sends work elsewhere without deeming the replica dead.
+    /// 200 while a new evaluation would run or queue, 503 with Retry-After while it would get 429 or the
+    /// replica drains, so that a load balancer sends work elsewhere without deeming the replica dead.
     @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
         let (accepting, summary) = await state.limiter.readiness
+        if state.drain.isDraining {
+            return Self.text("draining: \(summary)\n", status: .serviceUnavailable, headers: [.retryAfter: "1"])
+        }
         guard accepting else {
             return Self.text("busy: \(summary)\n", status: .serviceUnavailable, headers: [.retryAfter: "1"])
         }

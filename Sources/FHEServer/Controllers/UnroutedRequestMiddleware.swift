@@ -14,9 +14,18 @@ struct UnroutedRequestMiddleware<Context: RequestContext>: RouterMiddleware {
         methods = Dictionary(grouping: routes, by: { $0.path.description }).mapValues { $0.map(\.method) }
     }
 
+    /// The methods of the route `path` matches (a `:name` or `{name}` component of a route matches any one component).
+    func allowed(for path: String) -> [HTTPRequest.Method]? {
+        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        return methods.first { route, _ in
+            let pattern = route.split(separator: "/", omittingEmptySubsequences: true)
+            return pattern.count == components.count && zip(pattern, components).allSatisfy { $0.hasPrefix(":") || $0.hasPrefix("{") || $0 == $1 }
+        }?.value
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard let allowed = methods[path] else {
+        guard let allowed = allowed(for: path) else {
             throw ServerError(.notFound, code: "server.unknown_route",
                               "no route \(path); the server answers \(methods.keys.sorted().joined(separator: ", "))", field: "path")
         }

@@ -19,6 +19,11 @@ actor PreparedKeyCache {
     /// Bytes held by cached keys.
     var byteCount: Int { entries.values.reduce(0) { $0 + $1.keys.byteCount } }
 
+    /// Drops the prepared keys of `id` (deleted, evicted or expired on the disk).
+    func remove(id: String) {
+        entries[id] = nil
+    }
+
     /// The prepared keys of `id`, preparing them with `make` on a miss (once, however many requests miss).
     func keys(id: String, make: @escaping @Sendable () async throws -> any PreparedEvaluationKeys) async throws -> any PreparedEvaluationKeys {
         clock += 1
@@ -47,13 +52,21 @@ actor EvaluationLimiter {
     private let queueLimit: Int
     private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Told when nothing runs or waits any more (the drain).
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// Told (running, queued) after every change, for the metrics.
     private let onChange: @Sendable (_ running: Int, _ queued: Int) -> Void
 
-    init(limit: Int, queueLimit: Int, onChange: @escaping @Sendable (_ running: Int, _ queued: Int) -> Void = { _, _ in }) {
+    /// Refusal code past the queue, and whose slots these are (for its message).
+    private let busyCode: String, holder: String
+
+    init(limit: Int, queueLimit: Int, busyCode: String = "server.busy", holder: String = "the server",
+         onChange: @escaping @Sendable (_ running: Int, _ queued: Int) -> Void = { _, _ in }) {
         precondition(limit >= 1 && queueLimit >= 0, "limits must be positive")
         self.limit = limit
         self.queueLimit = queueLimit
+        self.busyCode = busyCode
+        self.holder = holder
         self.onChange = onChange
     }
 
@@ -76,8 +89,8 @@ actor EvaluationLimiter {
             onChange(running, waiting.count)
         } else {
             guard waiting.count < queueLimit else {
-                throw ServerError(.tooManyRequests, code: "server.busy",
-                                  "\(limit) evaluations running and \(queueLimit) waiting; retry later")
+                throw ServerError(.tooManyRequests, code: busyCode,
+                                  "\(holder) has \(limit) evaluations running and \(queueLimit) waiting; retry later")
             }
             // `release` hands its slot straight to the first waiter, so `running` stays as it is.
             await withCheckedContinuation {
@@ -95,8 +108,34 @@ actor EvaluationLimiter {
         return try await work()
     }
 
+    /// Returns once no evaluation runs or waits.
+    func waitUntilIdle() async {
+        guard running > 0 || !waiting.isEmpty else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
     private func release() {
         if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
         onChange(running, waiting.count)
+        if running == 0 && waiting.isEmpty {
+            for waiter in idleWaiters { waiter.resume() }
+            idleWaiters = []
+        }
+    }
+}
+
+/// The evaluation slots of each token on this replica (`TokenRecord.maxConcurrentEvaluations` running,
+/// `maxQueuedEvaluations` waiting, 429 `server.token_busy` beyond), taken before the server's own.
+actor TokenLimiters {
+    private var limiters: [String: EvaluationLimiter] = [:]
+
+    /// Runs `work` within `owner`'s slots (without a token: at once).
+    func run<T: Sendable>(for owner: KeyOwner, _ work: @Sendable () async throws -> T) async throws -> T {
+        guard let token = owner.token else { return try await work() }
+        let limiter = limiters[token.id] ?? EvaluationLimiter(
+            limit: token.maxConcurrentEvaluations, queueLimit: token.maxQueuedEvaluations, busyCode: "server.token_busy",
+            holder: "token \(token.id)")
+        limiters[token.id] = limiter
+        return try await limiter.run(work)
     }
 }

@@ -70,6 +70,24 @@ final class StoreFile {
         guard fsync(descriptor) == 0 else { throw failure("fsync", directory, errno: errno, logger: logger) }
     }
 
+    /// Size and last-modification time (seconds since 1970, to the nanosecond) of the file at `path`, nil if it is not there.
+    static func status(_ path: String) -> (bytes: Int, modified: Double)? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & mode_t(S_IFMT)) == mode_t(S_IFREG) else { return nil }
+        return (Int(info.st_size), Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) * 1e-9)
+    }
+
+    /// Sets the file's modification time to now, from the precise clock (the file system's own stamps
+    /// are as coarse as the kernel's tick, too coarse to order uses a millisecond apart).
+    /// - Returns: false when the file is not there.
+    @discardableResult
+    static func touch(_ path: String) -> Bool {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var times = [now, now]
+        return utimensat(AT_FDCWD, path, &times, 0) == 0
+    }
+
     /// The refusal for a failed `operation` on `url`: logged with the path, answered without it.
     static func failure(_ operation: String, _ url: URL, errno code: Int32, logger: Logger) -> ServerError {
         let reason = String(cString: strerror(code))
