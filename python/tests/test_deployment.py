@@ -61,3 +61,15 @@ def test_server_and_network_failures_are_tool_errors(deployed, client, inputset)
         url = running.url
     with pytest.raises(cml.ToolError, match="cml-client predict failed: .*connect"):
         client.predict(url, inputset[:1])  # nobody listens there any more
+
+
+def test_server_with_tokens_refuses_a_client_without_one(deployed, client, compiled, inputset, tmp_path):
+    store = tmp_path / "store"
+    token = cml._tools.run_tool("cml-server", ["token", "create", "--store", str(store), "--name", "pytest"]).strip()
+    x = inputset[:1]
+    with cml.FHEModelServer(deployed).serve(port=0, key_store=store, auth=True) as server:
+        with pytest.raises(cml.ToolError) as refused:
+            client.predict(server.url, x)
+        assert "token" in str(refused.value).lower()
+        y = client.predict(server.url, x, token=token)
+    np.testing.assert_array_equal(y, compiled.forward(x, fhe="disable"))
