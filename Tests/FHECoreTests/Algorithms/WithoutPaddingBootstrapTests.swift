@@ -64,3 +64,45 @@ import Testing
         }
     }
 }
+
+extension WithoutPaddingBootstrapTests {
+    /// CRT blocks (Concrete's 12- and 16-bit bases): a levelled 3·x + 5 blockwise, a lookup whose tables give the
+    /// result as CRT blocks again, and a second lookup on those blocks: every step decodes to the clear value, so
+    /// lookups chain.
+    @Test(arguments: [12, 16])
+    func crtLookupsChainExactly(bits: Int) throws {
+        let (secret, keys) = Self.keys
+        let scratch = WoPScratch(parameters: Self.toy)
+        let encoding = try #require(CRTEncoding.concrete(bits: bits))
+        let m = Int64(encoding.product)
+        let f = { (x: Int64) in (x * x + 7) % m }
+        let g = { (x: Int64) in (x / 3) ^ 0x55 }
+        let blockTables = { (h: @escaping (Int64) -> Int64) in
+            encoding.moduli.indices.map { o in
+                encoding.table { CRTEncoding.plaintext(residue: encoding.residues(h($0))[o], modulus: encoding.moduli[o]) }
+            }
+        }
+        let fTables = blockTables(f), gTables = blockTables { g($0) % m }
+        let decode = { (blocks: [LWECiphertext]) in
+            encoding.value(residues: zip(blocks, encoding.moduli).map {
+                CRTEncoding.residue(phase: LWEEncryption.phase($0, key: secret.bigLWEKey), modulus: $1)
+            })
+        }
+        for x in [Int64(0), 1, m - 1, Int64.random(in: 0..<m)] {
+            var blocks = encoding.plaintexts(x).enumerated().map { i, plaintext in
+                LWEEncryption.encrypt(plaintext, key: secret.bigLWEKey, noise: 0x1p-50, generator: TestKeys.seeds.generator(forItem: i))
+            }
+            // 3·x + 5 on each block: the torus wraps at q, so each block's arithmetic is mod m_i.
+            for i in blocks.indices {
+                LWE.multiply(&blocks[i], by: 3)
+                LWE.addPlaintext(&blocks[i], CRTEncoding.plaintext(residue: 5 % encoding.moduli[i], modulus: encoding.moduli[i]))
+            }
+            let y = (3 * x + 5) % m
+            #expect(decode(blocks) == Int(y), "bits=\(bits) x=\(x)")
+            let fBlocks = Bootstrap.withoutPadding(blocks: blocks, encoding: encoding, tables: fTables, keys: keys, scratch: scratch)
+            #expect(decode(fBlocks) == Int(f(y)), "bits=\(bits) x=\(x)")
+            let gBlocks = Bootstrap.withoutPadding(blocks: fBlocks, encoding: encoding, tables: gTables, keys: keys, scratch: scratch)
+            #expect(decode(gBlocks) == Int(g(f(y)) % m), "bits=\(bits) x=\(x)")
+        }
+    }
+}

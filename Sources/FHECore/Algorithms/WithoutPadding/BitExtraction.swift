@@ -12,21 +12,24 @@ enum BitExtraction {
     /// accumulator and subtracted from the input so the next bit can move up. Rounding: the input's noise must
     /// stay within ±2^(62−p), half a message step; the PBS sees it multiplied by at most 2^p against a
     /// tolerance of q/4, whatever p, which is what lets the WoP-PBS reach precisions a PBS's modulus switch cannot.
+    ///
+    /// `lowestBit` δ is the torus bit of the message's least significant bit: 63 − p for a message with a padding
+    /// bit (the default), 64 − p for a block that uses the whole torus (a CRT block, `CRTEncoding`).
     static func extract(
-        _ input: UnsafePointer<UInt64>, bits p: Int, keys: EvaluationKeys, scratch: BootstrapScratch,
+        _ input: UnsafePointer<UInt64>, bits p: Int, lowestBit: Int? = nil, keys: EvaluationKeys, scratch: BootstrapScratch,
         into bits: UnsafeMutablePointer<UInt64>
     ) {
         let parameters = keys.parameters
         let bigSize = parameters.bigLWEDimension.lweSize
         let smallSize = parameters.lweDimension.lweSize
-        let delta = 63 - p
-        precondition(p >= 1 && delta >= 1, "bit extraction of \(p) bits")
+        let delta = lowestBit ?? 63 - p
+        precondition(p >= 1 && delta >= 1 && delta + p <= 64, "bit extraction of \(p) bits from bit \(delta)")
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3 * bigSize) { buffer in
             let remaining = buffer.baseAddress!, shifted = remaining + bigSize, bit = shifted + bigSize
             remaining.update(from: input, count: bigSize)
             withUnsafeTemporaryAllocation(of: Int64.self, capacity: parameters.ksDecomposition.levelCount.rawValue) { digits in
                 for i in 0..<p {
-                    let factor: UInt64 = 1 &<< UInt64(p - i)
+                    let factor: UInt64 = 1 &<< UInt64(63 - delta - i)
                     for w in 0..<bigSize { shifted[w] = remaining[w] &* factor }
                     let out = bits + (p - 1 - i) * smallSize
                     KeySwitch.keyswitch(shifted, key: keys.keyswitchKey, into: out, digits: digits.baseAddress!)

@@ -27,15 +27,54 @@ extension Bootstrap {
         let big = base.bigLWEDimension
         precondition(input.lweDimension == big, "WoP-PBS input has \(input.lweDimension), the big key is \(big)")
         let smallSize = base.lweDimension.lweSize
-        let k1 = base.glweDimension.glweSize
-        let n = base.polynomialSize.rawValue
-        let ggswWords = keys.parameters.circuitBootstrap.levelCount.rawValue * k1 * k1 * n
         var bits = [UInt64](repeating: 0, count: p * smallSize)
         input.data.withUnsafeBufferPointer { i in
             bits.withUnsafeMutableBufferPointer {
                 BitExtraction.extract(i.baseAddress!, bits: p, keys: keys.base, scratch: scratch.bootstrap, into: $0.baseAddress!)
             }
         }
+        return lookUp(bits: bits, count: p, tables: tables, keys: keys, scratch: scratch)
+    }
+
+    /// f(x) for each table, from the CRT blocks of x (`encoding`; block i an LWE under the big key of
+    /// ⌊r_i·2^64/m_i⌋): LWEs of `tables[t][encoding.index(x)]` (`CRTEncoding.table` builds them: CRT blocks of the
+    /// result to chain lookups, or any other encoding). Each block is offset so that the extraction's rounding is
+    /// the floor `index` uses, then its b_i bits are extracted.
+    public static func withoutPadding(
+        blocks: [LWECiphertext], encoding: CRTEncoding, tables: [[UInt64]], keys: WoPEvaluationKeys, scratch: WoPScratch
+    ) -> [LWECiphertext] {
+        let big = keys.parameters.base.bigLWEDimension
+        precondition(blocks.count == encoding.moduli.count, "\(blocks.count) blocks for \(encoding.moduli.count) moduli")
+        precondition(blocks.allSatisfy { $0.lweDimension == big }, "WoP-PBS blocks must be under the big key \(big)")
+        let smallSize = keys.parameters.base.lweDimension.lweSize
+        let s = encoding.indexBits
+        var bits = [UInt64](repeating: 0, count: s * smallSize)
+        bits.withUnsafeMutableBufferPointer { out in
+            // The index's bits most significant first: the last block's first, block 0's last.
+            var position = s
+            for (i, block) in blocks.enumerated() {
+                let b = encoding.blockBits[i]
+                position -= b
+                var shifted = block
+                shifted.data[big.rawValue] = shifted.data[big.rawValue] &- encoding.extractionOffset(block: i)
+                shifted.data.withUnsafeBufferPointer {
+                    BitExtraction.extract($0.baseAddress!, bits: b, lowestBit: 64 - b, keys: keys.base, scratch: scratch.bootstrap,
+                                          into: out.baseAddress! + position * smallSize)
+                }
+            }
+        }
+        return lookUp(bits: bits, count: s, tables: tables, keys: keys, scratch: scratch)
+    }
+
+    /// Circuit bootstrap of `count` extracted bits (most significant first), then one vertical packing per table.
+    private static func lookUp(
+        bits: [UInt64], count p: Int, tables: [[UInt64]], keys: WoPEvaluationKeys, scratch: WoPScratch
+    ) -> [LWECiphertext] {
+        let base = keys.parameters.base
+        let big = base.bigLWEDimension
+        let k1 = base.glweDimension.glweSize
+        let n = base.polynomialSize.rawValue
+        let ggswWords = keys.parameters.circuitBootstrap.levelCount.rawValue * k1 * k1 * n
         let ggsws = AlignedBuffer<Double>(count: p * ggswWords) { out in
             bits.withUnsafeBufferPointer {
                 CircuitBootstrap.bootstrap($0.baseAddress!, count: p, keys: keys, scratch: scratch.bootstrap, into: out)
