@@ -12,6 +12,8 @@ public struct OperatorSupport: Sendable, Equatable {
         case dataMovement = "data movement, no PBS"
         /// A levelled linear map with clear weights on the encrypted integers, then rounding or the next table.
         case linear = "linear, clear weights"
+        /// A tree of encrypted comparisons over each window, one PBS each.
+        case maxTree = "max tree, one PBS per comparison"
         /// Folded into the table lookup of its single encrypted producer.
         case fused = "fused into a table lookup"
         /// A quantizer of a QAT or QDQ model: it sets the grid, usually without a PBS of its own.
@@ -48,6 +50,7 @@ extension Compiler {
             "a test fails when this file differs from the generated table. Every operator also runs on",
             "constants (folded at compile time); the table says what happens when an input is encrypted.",
             "Encrypted inputs carry a batch axis 0, which no operator may reduce, move or contract over.",
+            "An operator not listed is refused at import, with every unsupported operator of the model named.",
             "",
             "| operator | with an encrypted input | notes |",
             "|---|---|---|",
@@ -64,6 +67,7 @@ extension Compiler {
         if Q.quantNodeOps.contains(opType) || opType == "DequantizeLinear" { return .quantizer }
         if opType == "Concat" { return .concatenation }
         if opType == "Shape" { return .clearShape }
+        if opType == "MaxPool" { return .maxTree }
         if Q.linearOps.contains(opType) && opType != "Pad" { return .linear }
         if Q.dataMovementOps.contains(opType) || opType == "Pad" { return .dataMovement }
         if Q.elementwiseOps.contains(opType) { return .fused }
@@ -80,8 +84,8 @@ extension Compiler {
         "Gemm": "B constant; transA = 0; alpha ≠ 0; bias C constant",
         "Conv": "weights and bias constant; groups; auto_pad NOTSET or VALID",
         "AveragePool": "auto_pad NOTSET or VALID; ceil_mode; count_include_pad",
-        "GlobalAveragePool": "sum over the spatial axes, then the divisor in the next table",
-        "MaxPool": "one PBS per comparison: max(a, b) = a + relu(b − a); auto_pad NOTSET or VALID; ceil_mode",
+        "GlobalAveragePool": "a sum over the spatial axes; the division goes into the next table",
+        "MaxPool": "max(a, b) = a + relu(b − a), the quantizer unchanged; auto_pad NOTSET or VALID; ceil_mode",
         "ReduceSum": "axes constant (input or attribute); noop_with_empty_axes",
         "Pad": "mode constant only; pads constant and non-negative; filled with the quantized pad value",
         "Gather": "constant indices: data movement; encrypted indices into a constant table (axis 0): an embedding",
