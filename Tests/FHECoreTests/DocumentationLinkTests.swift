@@ -41,6 +41,7 @@ struct DocumentationLinkTests {
         let pattern = try NSRegularExpression(pattern: #"((?:\.\./)?(?:docs/|Protocol/)?[A-Z]+\.md)#([A-Za-z0-9_-]+)"#)
         var cache: [String: Set<String>?] = [:]
         var broken: [String] = []
+        var checked = 0
         let sources = Self.files(under: ["Sources", "Tests"], extensions: [".swift", ".c", ".h"])
             + Self.files(under: ["docs", "Protocol"], extensions: [".md"]) + ["README.md"]
         for file in sources {
@@ -51,6 +52,7 @@ struct DocumentationLinkTests {
                 var path = String(text[p])
                 if path.hasPrefix("../") { path.removeFirst(3) }
                 if !path.hasPrefix("docs/") && !path.hasPrefix("Protocol/") { path = "docs/" + path }
+                checked += 1
                 if cache[path] == nil { cache[path] = Self.anchors(of: path) }
                 guard let anchors = cache[path] ?? nil, anchors.contains(String(text[a])) else {
                     broken.append("\(file): \(path)#\(text[a])")
@@ -58,6 +60,7 @@ struct DocumentationLinkTests {
                 }
             }
         }
+        #expect(checked > 100, "the walk found only \(checked) citations: is the root right?")
         #expect(broken == [], "citations that do not open")
     }
 }
