@@ -134,7 +134,7 @@ INLINE void store_point(double *re, double *im, int64_t i, v8d r, v8d m) { st(re
 // about as much as the arithmetic it carries, so fewer passes is faster.
 
 /// Points of the in-register kernel and the smallest M of the vector path; columns per step of the wide passes;
-/// complex points per depth-first block (re + im of 1024 points are 16 KiB, half of a 32 KiB L1).
+/// complex points per depth-first block (re + im of 1024 points are 16 KiB, so a block stays in L1).
 #define KERNEL_POINTS 64
 #define COLUMN_WIDTH 64
 #define CACHE_BLOCK 1024

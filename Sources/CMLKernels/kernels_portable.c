@@ -5,8 +5,8 @@
 #else
 #define CML_FMA 0
 #endif
-// Two doubles per register (SSE2, NEON): the stepped kernel of kernels_body.h measured no faster here than the
-// register allocator's own spilling of the whole one.
+// Two doubles per register (SSE2, NEON): the stepped kernel of kernels_body.h gains nothing here over the
+// register allocator's own spilling of the whole one (docs/PERFORMANCE.md#tuning-choices-in-the-engine).
 #define CML_NARROW_REGISTERS 0
 #define CML_TABLE cml_kernels_portable
 #define CML_NAME "portable"

@@ -10,7 +10,7 @@ extension Main {
             abstract: "Measure the f64 FFT error of one external product against the exact product, per shape.",
             discussion: """
                 Prints, per shape k,N,β,l: the measured variance (log2, torus), the FFT term of Concrete's model and of \
-                TFHE-rs' model (reference/tfhe.md §2.4), and measured/model ratios. The noise model's FFT term for this \
+                TFHE-rs' model (docs/NOISE.md#blind-rotation), and measured/model ratios. The noise model's FFT term for this \
                 engine must stay above every measured value.
                 """)
 

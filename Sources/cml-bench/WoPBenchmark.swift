@@ -32,7 +32,7 @@ extension Main {
                 let searched = sets == "concrete" ? WoPParameters.concrete(bits: b)
                     : WoPParameterSearch.cheapest(bits: b, squaredNorm: 1, errorProbability: 0x1p-40)?.parameters
                 guard let parameters = searched else {
-                    print("wop bits=\(b): the search found no set meeting p_error 2^-40 (docs/LARGE-PRECISION.md)")
+                    print("wop bits=\(b): the search found no set meeting p_error 2^-40 (docs/LARGE-PRECISION.md#parameter-search)")
                     continue
                 }
                 print(WoPBenchmark.run(bits: b, parameters: parameters, runs: runs))

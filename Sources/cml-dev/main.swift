@@ -7,7 +7,7 @@ struct Main: ParsableCommand {
         commandName: "cml-dev",
         abstract: "Compile an ONNX model into a deployable FHE bundle.",
         version: CMLVersion.current,
-        subcommands: [Inspect.self, Eval.self, Compile.self, Run.self])
+        subcommands: [Inspect.self, Eval.self, Compile.self, Run.self, Ops.self])
 }
 
 // A bad CML_ENGINE_ISA is a usage error before any work.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// FHEClient embeds in apps: neither it nor the targets it depends on may pull in SwiftNIO or
-/// Hummingbird (DESIGN.md). Checked on Package.swift and on the sources' imports.
+/// Hummingbird (docs/ARCHITECTURE.md#products-and-modules). Checked on Package.swift and on the sources' imports.
 @Suite struct EmbeddabilityTests {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The server must never be able to reach a secret key (DESIGN.md): FHEServer and cml-server may
+/// The server must never be able to reach a secret key (docs/ARCHITECTURE.md#products-and-modules): FHEServer and cml-server may
 /// not import FHEClient, the `@_spi(KeyHolder)` API of FHECore, nor anything that carries secret-key
 /// types, and Package.swift must not give them a dependency on FHEClient.
 @Suite struct ServerIsolationTests {

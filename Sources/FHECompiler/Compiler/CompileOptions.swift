@@ -1,4 +1,4 @@
-// The options of `Compiler.compile`, validated as Concrete ML validates them (reference/concrete-ml.md §2.2).
+// The options of `Compiler.compile`, validated as Concrete ML validates them (docs/QUANTIZATION.md#options).
 public import FHECore
 import Foundation
 

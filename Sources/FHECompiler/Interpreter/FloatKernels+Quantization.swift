@@ -1,5 +1,5 @@
 // Quantizers in float: ONNX QuantizeLinear/DequantizeLinear and the Brevitas/QONNX `Quant` node
-// (concrete-ml.md §5, QAT row).
+// (docs/QUANTIZATION.md#qat-import).
 import FHECore
 
 extension FloatKernels {

@@ -1,4 +1,4 @@
-// The deployable bundle of a compiled model (DESIGN.md "Bundle"): the client part carries quantizers,
+// The deployable bundle of a compiled model (docs/ARCHITECTURE.md#bundle): the client part carries quantizers,
 // encodings and key layout but no weights; the server part carries the program (circuit with its clear
 // weights and tables, encodings, parameters).
 public import FHECore

@@ -1,5 +1,5 @@
 // Which key every value of a circuit is under when the parameter search splits its lookups into partitions
-// (reference/tfhe.md §3.3). Levelled operations never change keys, so values joined by them form classes
+// (docs/PARAMETERS.md#partitions). Levelled operations never change keys, so values joined by them form classes
 // that share one key; a lookup's result starts a class under its own partition's key, and its input's class
 // must be under the key the search assumed it reads (the group's source partition).
 import FHECore

@@ -1,5 +1,5 @@
 // From a quantized model to a program that runs on ciphertexts: encodings, noise requirements, and the
-// crypto parameters that meet them (DESIGN.md data flow: Circuit → CompiledCircuit).
+// crypto parameters that meet them (docs/ARCHITECTURE.md#data-flow: Circuit → CompiledCircuit).
 public import FHECore
 import Foundation
 
@@ -50,7 +50,7 @@ public enum FHELowering {
     }
 
     /// Lowers a circuit: encodings, noise requirements, parameter search. The search may give parts of different
-    /// precision their own parameter sets when that is cheaper (reference/tfhe.md §3.3); when the circuit's keys
+    /// precision their own parameter sets when that is cheaper (docs/PARAMETERS.md#partitions); when the circuit's keys
     /// cannot follow its answer (a circuit input feeding lookups of two partitions), it searches one set for all.
     public static func lower(_ circuit: Circuit, options: FHEOptions = FHEOptions()) throws -> (FHEProgram, CircuitParameters) {
         let precisions = CircuitEncoding.precisions(of: circuit)

@@ -1,4 +1,4 @@
-// Several parameter sets in one circuit (reference/tfhe.md §3.3): groups are partitioned by precision,
+// Several parameter sets in one circuit (docs/PARAMETERS.md#partitions): groups are partitioned by precision,
 // each partition gets its own set, and TLUs fed across partitions keyswitch from the source
 // partition's big key straight into their own small key (one extra keyswitch key per pair).
 import FHECore

@@ -1,4 +1,4 @@
-// Circuit-level parameter selection (DESIGN.md "Parameter search"; reference/tfhe.md §2.7, §3):
+// Circuit-level parameter selection (docs/PARAMETERS.md#circuit-constraints, #global-failure-probability, #partitions):
 // one parameter set for the whole circuit, or one per precision partition when that is cheaper, at a
 // per-PBS p_error or a global p_error.
 import Foundation
@@ -30,7 +30,7 @@ public enum CircuitParameterSelection {
         var result = try solve(request, errorProbability: perPBS, cache: &cache)
         guard let global = request.globalErrorProbability else { return result.with(calls: calls, global: nil) }
 
-        // §2.7 (Concrete `getSolutionWithGlobalPError`): re-aim the per-PBS target from the effective
+        // docs/PARAMETERS.md#global-failure-probability (Concrete's `getSolutionWithGlobalPError`): re-aim the per-PBS target from the effective
         // number of TLUs the last answer implies.
         var target = perPBS
         while result.globalErrorProbability > global && calls < maximalOptimizerCalls {
@@ -148,7 +148,7 @@ struct PartitionAssignment {
     /// Partition index of the PBS outputs feeding each group.
     let sourceOfGroup: [Int]
 
-    /// Variance of a group's values under the sets (reference/tfhe.md §2.5): ν²·V_BR of the source
+    /// Variance of a group's values under the sets (docs/NOISE.md#atomic-pattern): ν²·V_BR of the source
     /// set, then the keyswitch from the source's big key into this partition's small key, then this
     /// partition's modulus switch; decrypted outputs stop after the dot product.
     func variance(of group: ValueGroup, at index: Int) -> Double {

@@ -1,4 +1,4 @@
-// The request and the answer of circuit-level parameter selection (DESIGN.md "Parameter search").
+// The request and the answer of circuit-level parameter selection (docs/PARAMETERS.md).
 import Foundation
 import FHECore
 
@@ -10,7 +10,7 @@ public struct CircuitParameterRequest: Hashable, Sendable, Codable {
     public var errorProbability: Double?
     /// Failure probability of the whole circuit (Concrete's `global_p_error`); exclusive with `errorProbability`.
     public var globalErrorProbability: Double?
-    /// Σ m over the circuit's dot products (each operand costs k·N, §3.1).
+    /// Σ m over the circuit's dot products (each operand costs k·N, docs/PARAMETERS.md#cost-model).
     public var levelledOperandCount: Int
     /// Lets the search give groups of different precisions their own parameter sets when cheaper.
     public var allowsSeveralParameterSets: Bool
@@ -92,9 +92,9 @@ public struct CircuitParameters: Hashable, Sendable, Codable {
     public let globalErrorProbabilityTarget: Double?
     /// The largest per-value error probability of any group (Concrete reports this as p_error).
     public let maximalErrorProbability: Double
-    /// Probability that at least one value of one run of the circuit is wrong (§2.7).
+    /// Probability that at least one value of one run of the circuit is wrong (docs/NOISE.md#global-failure-probability).
     public let globalErrorProbability: Double
-    /// levelledOperandCount·k·N + Σ TLUs·(C_KS + C_PBS), abstract operations (§3.1).
+    /// levelledOperandCount·k·N + Σ TLUs·(C_KS + C_PBS), abstract operations (docs/PARAMETERS.md#cost-model).
     public let totalCost: Double
     /// Evaluation keys: the bootstrap key of every partition that bootstraps, and every keyswitch key
     /// in use (a partition's own big-to-small key only when some of its TLUs read its own outputs).

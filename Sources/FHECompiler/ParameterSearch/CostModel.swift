@@ -1,10 +1,10 @@
-// Concrete's CPU cost model, reference/tfhe.md §3.1 (`computing_cost/{fft.rs,operators/cmux.rs,
+// Concrete's CPU cost model, docs/PARAMETERS.md#cost-model (`computing_cost/{fft.rs,operators/cmux.rs,
 // operators/pbs.rs,operators/keyswitch_lwe.rs,cpu.rs}`). Unit: abstract operations (adds and muls
 // count 1). The optimizer minimises it; absolute times come from benchmarks, not from here.
 import Foundation
 import FHECore
 
-/// Operation counts of the TFHE primitives (reference/tfhe.md §3.1).
+/// Operation counts of the TFHE primitives (docs/PARAMETERS.md#cost-model).
 public enum CostModel {
     /// C_fft(N) = C_ifft(N) = N·log2 N + N.
     public static func fft(polynomialSize: Int) -> Double {

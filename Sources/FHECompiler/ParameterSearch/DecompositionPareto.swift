@@ -1,4 +1,4 @@
-// Pareto fronts of gadget decompositions, reference/tfhe.md §3.2 (Concrete
+// Pareto fronts of gadget decompositions, docs/PARAMETERS.md#search (Concrete
 // `optimization/decomposition/{cmux,keyswitch}.rs`): for each level count, the base log of least noise,
 // kept only when it beats every cheaper level count. Costs increase and noises decrease along a front.
 import FHECore
@@ -37,7 +37,7 @@ public struct KeyswitchCandidate: Hashable, Sendable {
     public func variance(inputDimension: Int) -> Double { Double(inputDimension) * variancePerInputCoefficient }
 }
 
-/// Builds the decomposition fronts (reference/tfhe.md §3.2).
+/// Builds the decomposition fronts (docs/PARAMETERS.md#search).
 public enum DecompositionPareto {
     /// Levels and base logs range over 1…log2 q.
     static let maximalLevel = NoiseModel.log2CiphertextModulus

@@ -1,4 +1,4 @@
-// Evaluation-key sizes, reference/tfhe.md §6.1: u64 elements × 8 bytes (a Fourier bootstrap key has
+// Evaluation-key sizes, docs/PARAMETERS.md#key-sizes: u64 elements × 8 bytes (a Fourier bootstrap key has
 // the same byte count); a seeded key stores bodies only, plus a 16-byte seed.
 import FHECore
 

@@ -1,4 +1,4 @@
-// What a parameter set must satisfy, reference/tfhe.md §2.5: every TLU input, and every value
+// What a parameter set must satisfy, docs/NOISE.md#atomic-pattern: every TLU input, and every value
 // decrypted directly, below V_max(p, p_error). With several parameter sets a value may come from, or
 // go to, another set; the terms that belong to that other set are then fixed numbers.
 import FHECore
@@ -66,7 +66,7 @@ public struct NoiseConstraint: Hashable, Sendable {
     }
 
     /// The input of a TLU of the searched set, fed by its own PBS outputs, at failure probability
-    /// `errorProbability` (§2.5, §2.6).
+    /// `errorProbability` (docs/NOISE.md#atomic-pattern, #failure-probability).
     public static func tluInput(precision: Int, squaredNorm: Double, errorProbability: Double,
                                 freshSquaredNorm: Double = 0) -> NoiseConstraint {
         NoiseConstraint(precision: precision, squaredNorm: squaredNorm,
@@ -86,8 +86,8 @@ public struct NoiseConstraint: Hashable, Sendable {
     var includesOwnModulusSwitch: Bool { modulusSwitch == .own }
 }
 
-/// What the search minimises: levelledOperandCount·k·N + Σ count·(C_KS + C_PBS) (reference/tfhe.md
-/// §3.1). The v0 tables use 4096 levelled operands and one TLU.
+/// What the search minimises: levelledOperandCount·k·N + Σ count·(C_KS + C_PBS)
+/// (docs/PARAMETERS.md#cost-model). The v0 tables use 4096 levelled operands and one TLU.
 public struct CostObjective: Hashable, Sendable {
     /// TLU instances whose keyswitch starts from the big key of dimension `keyswitchInputDimension`
     /// (nil: the searched set's own).

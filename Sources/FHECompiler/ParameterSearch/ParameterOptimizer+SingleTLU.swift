@@ -1,4 +1,4 @@
-// The v0 optimizer of Concrete (reference/tfhe.md §3.2, §4.2): one TLU of p bits fed by a dot product
+// The v0 optimizer of Concrete (docs/PARAMETERS.md#search): one TLU of p bits fed by a dot product
 // of squared 2-norm ν², at a per-TLU p_error; what the published v0 tables list.
 import FHECore
 

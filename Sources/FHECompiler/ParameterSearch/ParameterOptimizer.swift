@@ -1,4 +1,4 @@
-// The parameter search of Concrete's v0 atomic-pattern optimizer, reference/tfhe.md §3.2
+// The parameter search of Concrete's v0 atomic-pattern optimizer, docs/PARAMETERS.md#search
 // (`optimization/atomic_pattern.rs`), generalised to several noise constraints and TLU groups.
 import FHECore
 
@@ -6,7 +6,7 @@ import FHECore
 public struct AtomicPatternSolution: Hashable, Sendable {
     /// The set (noise = curve minimum for each key, as Concrete).
     public let parameters: ParameterSet
-    /// The objective's value (abstract operations, §3.1).
+    /// The objective's value (abstract operations, docs/PARAMETERS.md#cost-model).
     public let cost: Double
     /// V_BR: variance of every PBS output.
     public let pbsOutputVariance: Double
@@ -18,7 +18,7 @@ public struct AtomicPatternSolution: Hashable, Sendable {
     public let worstVarianceRatio: Double
 }
 
-/// Finds the cheapest TFHE parameters under the 128-bit curve and the noise model (reference/tfhe.md §3.2).
+/// Finds the cheapest TFHE parameters under the 128-bit curve and the noise model (docs/PARAMETERS.md#search).
 public enum ParameterOptimizer {
     /// The cheapest (k, N, n, bootstrap and keyswitch decompositions) that satisfies every constraint,
     /// or nil when none does.
@@ -148,8 +148,8 @@ public enum ParameterOptimizer {
     }
 
     /// The fewest bootstrap-key body bits (a multiple of 8, at least `CircuitParameterSelection.minimalBodyBits`)
-    /// whose rounding adds at most `extraCMUXVariance` to V_CMUX (the key-noise term of §2.4 with the rounding's
-    /// variance as key variance); 64 when none does.
+    /// whose rounding adds at most `extraCMUXVariance` to V_CMUX (the key-noise term of docs/NOISE.md#blind-rotation
+    /// with the rounding's variance as key variance); 64 when none does.
     static func fewestBodyBits(glweDimension k: Int, polynomialSize: Int, cmux: CMUXCandidate, extraCMUXVariance: Double) -> Int {
         for bits in stride(from: CircuitParameterSelection.minimalBodyBits, to: 64, by: 8) {
             let added = NoiseModel.cmuxVarianceTerms(

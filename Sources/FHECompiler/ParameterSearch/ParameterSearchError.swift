@@ -1,4 +1,4 @@
-// Why no parameters fit, in terms a model owner can act on (DESIGN.md "Parameter search": which
+// Why no parameters fit, in terms a model owner can act on (docs/PARAMETERS.md#search: which
 // constraint, which layer).
 import Foundation
 import FHECore

@@ -1,4 +1,4 @@
-// The search space of Concrete's CPU optimizer, reference/tfhe.md §3.2 (`global_parameters.rs`,
+// The search space of Concrete's CPU optimizer, docs/PARAMETERS.md#search (`global_parameters.rs`,
 // `optimization/config.rs`), inclusive ranges.
 import FHECore
 
@@ -10,13 +10,13 @@ public struct ParameterSearchSpace: Hashable, Sendable, Codable {
     public var log2PolynomialSizes: ClosedRange<Int>
     /// n, the small LWE dimension (keyswitch output, PBS input).
     public var lweDimensions: ClosedRange<Int>
-    /// How the blind rotation may multiply in the Fourier domain (reference/tfhe.md §2.4).
+    /// How the blind rotation may multiply in the Fourier domain (docs/NOISE.md#blind-rotation).
     public var fourierPrecisions: [FourierPrecision]
 
     /// A search space; the bounds are checked against what the noise and cost models support.
     public init(glweDimensions: ClosedRange<Int>, log2PolynomialSizes: ClosedRange<Int>, lweDimensions: ClosedRange<Int>,
                 fourierPrecisions: [FourierPrecision] = [.standard]) {
-        precondition(glweDimensions.lowerBound >= 1 && glweDimensions.upperBound <= 6, "k must stay in 1...6 (FFT noise fit, §2.4)")
+        precondition(glweDimensions.lowerBound >= 1 && glweDimensions.upperBound <= 6, "k must stay in 1...6 (the FFT noise fit, docs/NOISE.md#blind-rotation)")
         precondition(log2PolynomialSizes.lowerBound >= 1 && log2PolynomialSizes.upperBound <= 17, "log2 N must stay in 1...17")
         precondition(lweDimensions.lowerBound > 256, "n must be > 256")
         self.glweDimensions = glweDimensions

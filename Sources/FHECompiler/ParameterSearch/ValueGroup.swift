@@ -1,9 +1,9 @@
-// What the parameter search needs to know about a circuit (DESIGN.md "Parameter search"): for each
+// What the parameter search needs to know about a circuit (docs/PARAMETERS.md#circuit-constraints): for each
 // layer, the precision of its TLU inputs (or of its directly decrypted outputs), the worst squared
 // 2-norm of the dot products producing them, and how many there are.
 
 /// Values of one layer that share a precision and a noise bound: the inputs of its TLUs, or circuit
-/// outputs the client decrypts directly (no TLU in between: their noise is ν²·V_BR, §2.5).
+/// outputs the client decrypts directly (no TLU in between: their noise is ν²·V_BR, docs/NOISE.md#atomic-pattern).
 public struct ValueGroup: Hashable, Sendable, Codable {
     /// What happens to the values.
     public enum Role: String, Hashable, Sendable, Codable {
@@ -18,13 +18,13 @@ public struct ValueGroup: Hashable, Sendable, Codable {
     /// What happens to the values.
     public let role: Role
     /// Bits of the values (message bits, padding excluded), 0…16; 0 is the one-bit extraction step of
-    /// exact rounding (§5.10), whose bound 2^−2 is that of a 0-bit value with padding.
+    /// exact rounding (docs/ALGORITHMS.md#rounding), whose bound 2^−2 is that of a 0-bit value with padding.
     public let precision: Int
     /// ν², the largest squared 2-norm Σw² of the dot product of PBS outputs producing one of them.
     public let squaredNorm: Double
     /// The same for the fresh encryptions (circuit inputs) in that dot product: their variance is the
     /// GLWE key's Var_min(k·N), far below V_BR, so they are weighed apart (Concrete's
-    /// `input_coeff·V_fresh + lut_coeff·V_BR`, reference/tfhe.md §2.1).
+    /// `input_coeff·V_fresh + lut_coeff·V_BR`, docs/NOISE.md#linear-operations).
     public let freshSquaredNorm: Double
     /// Number of values (TLU instances, or decrypted scalars).
     public let count: Int

@@ -1,4 +1,4 @@
-// The parameter search for WoP-PBS lookups (docs/LARGE-PRECISION.md "Parameter search"): the cheapest WoP set
+// The parameter search for WoP-PBS lookups (docs/LARGE-PRECISION.md#parameter-search): the cheapest WoP set
 // whose one-bit decisions and output meet p_error, under the noise model of NoiseModel+WithoutPadding.swift.
 import Foundation
 import FHECore

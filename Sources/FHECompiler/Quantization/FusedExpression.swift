@@ -3,7 +3,7 @@ public import FHECore
 
 /// The float value of a tensor as a function of the integers of one circuit value (its producer):
 /// a de-quantization, then univariate float ops and data movement. Between two integer points such
-/// a chain costs one table lookup (reference/concrete-ml.md §4.4).
+/// a chain costs one table lookup (docs/QUANTIZATION.md#fusion).
 public indirect enum FusedExpression: Sendable {
     /// x = scale · (q − zp) of circuit value `source`, element-wise in `source`'s layout. `fromQuantNode`
     /// marks a tensor quantized by the model itself (Brevitas `Quant`, QDQ): QAT needs one before each linear op.

@@ -1,5 +1,5 @@
 // Linear (mixing) ops with clear weights: Gemm/MatMul, Conv, average pooling, ReduceSum; and MaxPool, Pad, Concat.
-// Integer kernels follow Jacob et al. 2018 eq. 7 (reference/concrete-ml.md §4.5), with the weight zero point
+// Integer kernels follow Jacob et al. 2018 eq. 7 (docs/QUANTIZATION.md#integer-kernels), with the weight zero point
 // folded into the clear weights: acc = q_x · (q_w − zp_w), then x·w + b = s_x·s_w·(acc − zp_x·Σ(q_w − zp_w)) + b.
 import FHECore
 import Foundation

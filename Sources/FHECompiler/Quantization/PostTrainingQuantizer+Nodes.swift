@@ -212,7 +212,7 @@ extension PostTrainingQuantizer {
             let bits = Int(try scalar(3, "bit width"))
             var signed = node.attributes["signed"].map { if case .int(let v) = $0 { v != 0 } else { true } } ?? true
             var narrow = node.attributes["narrow"].map { if case .int(let v) = $0 { v != 0 } else { false } } ?? false
-            if !signed && narrow { (signed, narrow) = (true, false) }  // Brevitas export workaround (concrete-ml.md §5)
+            if !signed && narrow { (signed, narrow) = (true, false) }  // Brevitas export workaround (docs/QUANTIZATION.md#qat-import)
             return UniformQuantizer(options: QuantizationOptions(bits: bits, isSigned: signed, isQAT: true, isNarrow: narrow),
                                     scale: scale, zeroPoints: [zeroPoint], elementScales: elementScales)
         }

@@ -1,4 +1,4 @@
-// Concrete ML's PowerOfTwoScalingRoundPBSAdapter (reference/concrete-ml.md §4.6): in a Brevitas model,
+// Concrete ML's PowerOfTwoScalingRoundPBSAdapter (docs/QUANTIZATION.md#rounding): in a Brevitas model,
 // Quant → Gemm/Conv → Relu → Quant where s_in·s_w / s_out = 2^−l makes the re-quantization a shift by l bits.
 // Rounding the accumulator by l bits first leaves the activation table an input l bits narrower, exactly.
 import FHECore

@@ -263,7 +263,7 @@ struct PostTrainingQuantizer {
         return UniformQuantizer(options: QuantizationOptions(bits: bits, isSigned: true, isSymmetric: true), rmin: -maxAbs, rmax: maxAbs)
     }
 
-    /// Rounds an accumulator before its next TLU unless the op feeds a graph output (reference/concrete-ml.md §4.6).
+    /// Rounds an accumulator before its next TLU unless the op feeds a graph output (docs/QUANTIZATION.md#rounding).
     mutating func roundAccumulator(_ acc: ValueID, quantizer: UniformQuantizer, node: Node) -> (ValueID, UniformQuantizer) {
         guard case .bits(let keep, let method)? = options.rounding, !node.outputs.contains(where: outputFeeding.contains) else {
             return (acc, quantizer)

@@ -1,14 +1,14 @@
 // KS + PBS of several independent ciphertexts in lockstep: the keys are read once per batch, not once per
-// ciphertext. A real circuit has many independent lookups per layer; at 2–4 bits the keyswitch and bootstrap
-// keys (26–63 MB each) do not fit in cache, so reading them dominates unless they are shared.
+// ciphertext. A real circuit has many independent lookups per layer, and the keyswitch and bootstrap keys are far
+// larger than any cache, so reading them dominates unless they are shared.
 
 extension Bootstrap {
     /// KS + PBS of `count` ciphertexts (each k·N + 1 words, contiguous at `inputs`) into `outputs` (same
     /// layout), item b through `lookupTable(b)`. The keyswitches go in groups of up to `KeySwitch.groupSize`
     /// items sharing each keyswitch-key row; each
     /// group's blind rotations then run in lockstep, as many at a time as there are `scratches` (in rounds of
-    /// equal size). The keyswitch key is the larger key from 6 bits on (248 MB; 1.4 GB at 8 bits) and is read
-    /// once per group, so a group longer than a lockstep round reads it fewer times.
+    /// equal size). The keyswitch key is the larger key at 6 bits and more, and it is read once per group, so a
+    /// group longer than a lockstep round reads it fewer times.
     /// - Precondition: `scratches` holds at least one scratch, all distinct and sized for `keys.parameters`.
     public static func programmableBatch(
         _ inputs: UnsafePointer<UInt64>, count: Int, lookupTable: (Int) -> LookupTable, keys: EvaluationKeys,
@@ -61,19 +61,16 @@ extension BootstrapScratch {
         return (0..<count).map { _ in BootstrapScratch(parameters: parameters, plan: plan) }
     }
 
-    /// Items per lockstep batch for `parameters`: as many as keep the batch's scratches within 6 MiB (under a
-    /// quarter of this machine's 32 MiB L3, where they live between their turns), at least 1 and at most 8 (32 for
-    /// small sets). Measured (`cml-bench pbs --batch`): 8 beats 2 by 10 % at 6 bits; at 8 bits (1.5 MB per
-    /// scratch since the Fourier sums went over the digit transforms) 4 items beat 5 by 2 %, and 2 were within
-    /// 3 % of 4, 1 25 % slower.
+    /// Items per lockstep batch for `parameters`: as many as keep the batch's scratches within 6 MiB, so that they
+    /// stay in the last-level cache between their turns, at least 1 and at most 8 (32 for small sets). The bounds
+    /// come from `cml-bench pbs --batch` (docs/PERFORMANCE.md#tuning-choices-in-the-engine).
     public static func preferredBatchSize(_ parameters: ParameterSet) -> Int {
         let n = parameters.polynomialSize.rawValue
         let k1 = parameters.glweDimension.glweSize
         let l = parameters.pbsDecomposition.levelCount.rawValue
         // accumulator ((k+1)·N words), digit transforms (l·(k+1)·N doubles), Fourier accumulators (if any).
         let scratchBytes = 8 * n * (k1 * (1 + l) + BootstrapScratch.fourierAccumulatorPolynomials(parameters))
-        // Small sets (N ≤ 2048, scratch ≤ 128 KB) gain from longer batches: 32 items beat 8 by 3–5 % at 2 and 4
-        // bits (`cml-bench pbs --batch`); at 6 bits 16 and 32 items were no better than 8, within this machine's noise.
+        // Small sets (scratch ≤ 128 KB) gain from longer batches, larger ones do not (`cml-bench pbs --batch`).
         let cap = scratchBytes <= 128 << 10 ? 32 : 8
         return max(1, min(cap, (6 << 20) / max(scratchBytes, 1)))
     }

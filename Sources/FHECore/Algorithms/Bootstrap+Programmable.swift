@@ -1,12 +1,12 @@
-// Programmable bootstrapping: modulus switch, blind rotation, sample extraction (reference/tfhe.md §5.6–5.8),
-// and the KS-PBS atomic pattern (§2.5).
+// Programmable bootstrapping: modulus switch, blind rotation, sample extraction
+// (docs/ALGORITHMS.md#pbs, #lookup-table, #signed-inputs), and the KS-PBS atomic pattern (docs/NOISE.md#atomic-pattern).
 
 /// Programmable bootstrapping.
 public enum Bootstrap {
     /// Blind rotation of a batch: `scratches[b].switched` holds the switched phase of item b and
     /// `scratches[b].accumulator` its rotated lookup table (`startRotation`); one CMUX per non-zero ã_i.
     /// GGSW i is applied to every item before GGSW i + 1 is touched, so each key row comes from memory once
-    /// per batch instead of once per item (the key is tens of MB to GB; a GGSW fits in L2).
+    /// per batch instead of once per item (the key is far larger than any cache; one GGSW fits in L2).
     static func blindRotate(key: FourierLWEBootstrapKey, scratches: ArraySlice<BootstrapScratch>) {
         let n = key.polynomialSize.rawValue
         let k1 = key.glweDimension.rawValue + 1
@@ -52,7 +52,7 @@ public enum Bootstrap {
         let k = key.glweDimension.rawValue
         let count = key.inputDimension.rawValue
         if lookupTable.isSignedInput {
-            // Move [−2^(p−1), 2^(p−1)) to [0, 2^p) (reference/tfhe.md §5.8).
+            // Move [−2^(p−1), 2^(p−1)) to [0, 2^p) (docs/ALGORITHMS.md#signed-inputs).
             let p = lookupTable.inputBits
             small[count] = small[count] &+ (Torus.delta(bits: p) &<< UInt64(p - 1))
         }
@@ -123,7 +123,7 @@ public enum Bootstrap {
     /// (`KeySwitch.groupSize`) and runs each through `programmableBatch` with
     /// `batchSize` scratches. `lookupTables` holds one table for all inputs or one per input. The inputs are under
     /// the keyswitch key's input key: the set's own big key, or another partition's for a cross keyswitch key
-    /// (reference/tfhe.md §3.3); the outputs are under the set's big key.
+    /// (docs/PARAMETERS.md#partitions); the outputs are under the set's big key.
     public static func programmableConcurrent(
         _ inputs: LWECiphertextList, lookupTables: [LookupTable], keys: EvaluationKeys, workers: Int = Parallel.workerCount,
         batchSize: Int? = nil

@@ -1,4 +1,4 @@
-// Standard → Fourier bootstrap key, once at key load (reference/tfhe.md §5.5, torus mode).
+// Standard → Fourier bootstrap key, once at key load (docs/ALGORITHMS.md#negacyclic-fft, torus mode).
 
 /// Conversion of bootstrap keys to the Fourier domain.
 public enum BootstrapKeyConversion {

@@ -1,4 +1,4 @@
-// Caller-owned working memory of keyswitch + PBS (STYLE.md rule 4): nothing is allocated inside the hot loop.
+// Caller-owned working memory of keyswitch + PBS: nothing is allocated inside the hot loop.
 
 /// Buffers for one keyswitch + programmable bootstrap at a time; one per thread.
 public final class BootstrapScratch {
@@ -17,8 +17,8 @@ public final class BootstrapScratch {
     /// The external product's Fourier sums, one per output polynomial ((k+1)·N doubles; a split key's rests add
     /// (k+1)·N more), which `ExternalProduct.finish` transforms back. Over the first digit transforms when one pass
     /// computes them all (k + 1 ≤ 2 outputs, one key part: each point's digits are read before its sums are
-    /// stored), so the sums take lines already in cache instead of a buffer of their own (4 and 6 bits 4–5 %
-    /// faster, 8 bits 3 %); `fourierAccumulator` otherwise.
+    /// stored), so the sums take lines already in cache instead of a buffer of their own
+    /// (docs/PERFORMANCE.md#tuning-choices-in-the-engine); `fourierAccumulator` otherwise.
     let fourierSums: UnsafeMutablePointer<Double>
     /// The sums' own buffer where they need one (`fourierAccumulatorPolynomials`), else empty.
     private let fourierAccumulator: UnsafeMutablePointer<Double>

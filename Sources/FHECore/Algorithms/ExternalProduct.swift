@@ -1,11 +1,11 @@
-// External product GGSW ⊡ GLWE and CMUX (reference/tfhe.md §5.4), Fourier-domain GGSW.
+// External product GGSW ⊡ GLWE and CMUX (docs/ALGORITHMS.md#external-product), Fourier-domain GGSW.
 
 /// External product and CMUX on Fourier GGSWs, in parts so that a lockstep batch shares each GGSW read:
 /// `transformRotatedDifference` per item, `accumulateBatch` for all items, then `finish` per item. They stay out
-/// of line: inlined into the blind rotation they measured no faster, and forcing the FFT kernel in as well made the PBS 1.6 times
-/// slower (register pressure); apart, a profile also names each part.
+/// of line: inlining them into the blind rotation gains nothing, and inlining the FFT kernel too costs registers
+/// (docs/PERFORMANCE.md#tuning-choices-in-the-engine); apart, a profile also names each part.
 public enum ExternalProduct {
-    /// First half of the CMUX ACC ← ACC + ggsw ⊡ (X^power·ACC − ACC) (reference/tfhe.md §5.6 step 3): the
+    /// First half of the CMUX ACC ← ACC + ggsw ⊡ (X^power·ACC − ACC) (docs/ALGORITHMS.md#pbs, step 3): the
     /// difference, its decomposition and the digit transforms, into `scratch.fourierDigits` (row j·(k+1) + r for
     /// level j + 1 of polynomial r, the GGSW row it multiplies). `scratch.accumulator` is the ACC.
     ///
@@ -27,8 +27,8 @@ public enum ExternalProduct {
     /// follow its top parts) the rests' sums go to polynomial k + 1 + c.
     ///
     /// The products run chunk by chunk of frequencies, each chunk for every item before the next chunk: a GGSW
-    /// (up to 2 MB at 8 bits) then comes from memory once per batch and stays in L2 for the other items, where
-    /// finishing one item at a time read it from L3 or memory once per item.
+    /// then comes from memory once per batch and its chunk stays in L2 for the other items, where finishing one
+    /// item at a time would read it from memory once per item.
     @inline(never)
     static func accumulateBatch(
         ggsw: UnsafePointer<Double>, glweSize k1: Int, levelCount l: Int, precision: FourierPrecision,
@@ -49,14 +49,15 @@ public enum ExternalProduct {
             for a in 0..<activeCount {
                 let scratch = scratches[active[a]]
                 if split {
-                    // Both key parts per output polynomial (pairs of outputs as well measured 15 % slower at N = 8192).
+                    // Both key parts per output polynomial; pairs of outputs as well were slower
+                    // (docs/PERFORMANCE.md#tuning-choices-in-the-engine).
                     for c in 0..<k1 {
                         plan.sumOfProducts(scratch.fourierDigits, ggsw + c &* n, ggsw + (partSize &+ c &* n), rows: rows,
                                            rowStride: k1 &* n, outputs: 1, into: scratch.fourierSums + c &* n,
                                            scratch.fourierSums + (k1 &+ c) &* n, points: start..<end)
                     }
                 } else {
-                    // Output polynomials in pairs: each digit transform is read once per pair (4 bits: 5 % faster).
+                    // Output polynomials in pairs: each digit transform is read once per pair.
                     var c = 0
                     while c < k1 {
                         plan.sumOfProducts(scratch.fourierDigits, ggsw + c &* n, rows: rows, rowStride: k1 &* n,
@@ -85,7 +86,8 @@ public enum ExternalProduct {
     }
 
     /// Points per chunk of `accumulateBatch`: the GGSW's share of a chunk (`ggswRows` rows of 16 bytes per
-    /// point) within 256 KB, a quarter of this machine's 1 MB L2, a multiple of 8 points.
+    /// point) within 256 KB, a fraction of a core's L2 that leaves room for the items' own data, a multiple of 8
+    /// points.
     @inline(__always)
     static func accumulationChunk(complexCount m: Int, ggswRows: Int) -> Int {
         let points = (256 << 10) / (16 &* max(ggswRows, 1))

@@ -1,4 +1,4 @@
-// Sample extraction of coefficient 0 (reference/tfhe.md §5.6 step 4).
+// Sample extraction of coefficient 0 (docs/ALGORITHMS.md#pbs, step 4).
 
 /// Sample extraction.
 public enum SampleExtraction {

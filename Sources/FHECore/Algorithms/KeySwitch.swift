@@ -1,4 +1,4 @@
-// LWE keyswitch, big key → small key (reference/tfhe.md §5.3).
+// LWE keyswitch, big key → small key (docs/ALGORITHMS.md#keyswitch).
 
 /// Keyswitching.
 public enum KeySwitch {
@@ -32,7 +32,7 @@ public enum KeySwitch {
 
 extension KeySwitch {
     /// Items per keyswitch group (`Bootstrap.programmableBatch`): as many as keep their 32-bit sums within 256 KB,
-    /// a quarter of this machine's 1 MB L2, where each key row is applied to all of them (69 at n = 944).
+    /// a fraction of a core's L2, where each key row is applied to all of them.
     public static func preferredBatchSize(_ key: LWEKeyswitchKey) -> Int {
         max(1, (256 << 10) / (4 * key.outputDimension.lweSize))
     }

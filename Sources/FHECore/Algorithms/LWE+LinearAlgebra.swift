@@ -1,4 +1,4 @@
-// Leveled operations on LWE ciphertexts (reference/tfhe.md §2.1): wrapping arithmetic on all n+1 words.
+// Leveled operations on LWE ciphertexts (docs/NOISE.md#linear-operations): wrapping arithmetic on all n+1 words.
 
 /// Leveled (bootstrap-free) LWE operations.
 public enum LWE {

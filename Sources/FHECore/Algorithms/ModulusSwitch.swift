@@ -1,4 +1,4 @@
-// Modulus switch from 2^64 to 2N (reference/tfhe.md §5.6 step 1, noise §2.3).
+// Modulus switch from 2^64 to 2N (docs/ALGORITHMS.md#pbs, step 1; noise: docs/NOISE.md#modulus-switch).
 
 /// Modulus switching.
 public enum ModulusSwitch {

@@ -1,4 +1,4 @@
-// Seeded → full decompression (reference/tfhe.md §5.9): masks regenerated from the seed in generation order.
+// Seeded → full decompression (docs/ALGORITHMS.md#seeded-objects): masks regenerated from the seed in generation order.
 
 /// Decompression of seeded objects. Needs no secret: masks come from the public mask seed.
 public enum Decompression {

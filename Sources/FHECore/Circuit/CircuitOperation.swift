@@ -4,9 +4,9 @@
 // evaluator loops over a batch; the FHE evaluator runs one sample at a time). Arithmetic is exact
 // on Int64; the compiler guarantees, from calibration, the range of every result, and the FHE
 // lowering encodes each value on the bit-width of its range (two's complement when signed,
-// reference/tfhe.md §5.8). A value outside its bit-width at run time is an overflow.
+// docs/ALGORITHMS.md#signed-inputs). A value outside its bit-width at run time is an overflow.
 
-/// How `round` removes least significant bits (reference/tfhe.md §5.10).
+/// How `round` removes least significant bits (docs/ALGORITHMS.md#rounding).
 public enum RoundingMethod: String, Sendable, Codable, CaseIterable {
     /// floor((x + 2^(lsbs−1)) / 2^lsbs): nearest, ties up; FHE computes it exactly with lsbs PBS.
     case exact
@@ -91,7 +91,7 @@ public enum OperationKind: Sendable, Equatable, Codable {
     /// y = a − b, same shape.
     case subtract
     /// y = a · b element-wise, same shape; encrypted × encrypted is lowered to two TLUs per element
-    /// (⌊(a+b)²/4⌋ − ⌊(a−b)²/4⌋, reference/tfhe.md §5.11).
+    /// (⌊(a+b)²/4⌋ − ⌊(a−b)²/4⌋, docs/ALGORITHMS.md#encrypted-products).
     case multiply
     /// y[..., m, n] = Σ_k a[..., m, k] · b[..., k, n] between two non-constant tensors (2 TLUs per product).
     case matMulEncrypted

@@ -1,4 +1,4 @@
-// What every operation bootstraps, described once (reference/tfhe.md §5.6–5.11). The statistics, the
+// What every operation bootstraps, described once (docs/ALGORITHMS.md, #pbs to #max-pooling). The statistics, the
 // encodings, the lowering, the program's keys, the noise weights and the three evaluators all read it, and
 // its switch has no `default:`, so a new operation is a compile error here before it can be missing there.
 import Foundation
@@ -9,12 +9,12 @@ public enum BootstrapPattern: Sendable, Equatable {
     case levelled
     /// One PBS per element reading the operand: a table lookup.
     case lookup
-    /// ⌊(a+b)²/4⌋ − ⌊(a−b)²/4⌋ (reference/tfhe.md §5.11): two PBS per scalar product, `terms` products
+    /// ⌊(a+b)²/4⌋ − ⌊(a−b)²/4⌋ (docs/ALGORITHMS.md#encrypted-products): two PBS per scalar product, `terms` products
     /// summed into each result element (1 element-wise, K for a matrix product).
     case squares(terms: Int)
     /// A tree of max(a, b) = a + relu(b − a) over each window of `taps` candidates: one PBS per comparison.
     case maxTree(taps: Int)
-    /// Exact rounding (reference/tfhe.md §5.10): one bit-extraction PBS per removed bit and element,
+    /// Exact rounding (docs/ALGORITHMS.md#rounding): one bit-extraction PBS per removed bit and element,
     /// subtracted from the input.
     case bitExtraction(lsbs: Int)
 
@@ -22,7 +22,7 @@ public enum BootstrapPattern: Sendable, Equatable {
     public var bootstraps: Bool { self != .levelled }
 
     /// Whether the result is made of PBS outputs only, so that its PBS may run in another partition than its
-    /// operands (reference/tfhe.md §3.3). Max-pooling and exact rounding add PBS outputs to their input, so
+    /// operands (docs/PARAMETERS.md#partitions). Max-pooling and exact rounding add PBS outputs to their input, so
     /// they stay in their input's partition.
     public var crossesPartitions: Bool {
         switch self {

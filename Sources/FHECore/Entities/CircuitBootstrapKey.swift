@@ -1,5 +1,5 @@
 // The private functional packing keyswitch keys of the circuit bootstrap (Chillotti, Gama, Georgieva, Izabachène,
-// "TFHE: Fast Fully Homomorphic Encryption over the Torus", J. Cryptology 2020, §4.2 and Algorithm 6).
+// "TFHE: Fast Fully Homomorphic Encryption over the Torus", J. Cryptology 2020, "circuit bootstrapping").
 
 /// k + 1 private functional packing keyswitch keys from the big LWE key (dimension k·N) to the GLWE key: key r
 /// packs an LWE of m into a GLWE of f_r(m), with f_r(m) = −S_r·m for r < k and f_k(m) = m, the k + 1 rows of

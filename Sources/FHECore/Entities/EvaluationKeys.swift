@@ -1,4 +1,4 @@
-// What the server holds: no secret, only public evaluation material (DESIGN.md "Server").
+// What the server holds: no secret, only public evaluation material (docs/ARCHITECTURE.md#products-and-modules).
 
 /// Keyswitch key plus Fourier bootstrap key for one parameter set: enough to run KS + PBS. The keyswitch key
 /// goes from the set's big key to its small key, or from another partition's big key (`crossKeyswitchKey`).
@@ -17,7 +17,7 @@ public struct EvaluationKeys: Sendable {
         self.init(parameters: parameters, crossKeyswitchKey: keyswitchKey, bootstrapKey: bootstrapKey)
     }
 
-    /// Keys whose keyswitch key comes from another partition's big key (reference/tfhe.md §3.3): KS + PBS
+    /// Keys whose keyswitch key comes from another partition's big key (docs/PARAMETERS.md#partitions): KS + PBS
     /// then reads ciphertexts of the keyswitch key's input dimension and writes ciphertexts under this set's
     /// big key. Only the raw-pointer and list entry points (`Bootstrap.programmableBatch`,
     /// `Bootstrap.programmableConcurrent`) take such keys.

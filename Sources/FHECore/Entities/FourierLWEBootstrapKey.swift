@@ -1,4 +1,4 @@
-// Fourier-domain bootstrap key (reference/tfhe.md §5.5): every GGSW polynomial forward-transformed once.
+// Fourier-domain bootstrap key (docs/ALGORITHMS.md#negacyclic-fft): every GGSW polynomial forward-transformed once.
 
 /// A bootstrap key whose polynomials are Fourier polynomials (N doubles each: M re, then M im), laid out
 /// like `LWEBootstrapKey`: [GGSW i][level j][row r][polynomial c][N]. A split key (`FourierPrecision.split`)

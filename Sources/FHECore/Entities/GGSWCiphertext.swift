@@ -1,4 +1,4 @@
-// GGSW ciphertext (reference/tfhe.md §5.4): l levels × (k+1) rows, each row a GLWE ciphertext.
+// GGSW ciphertext (docs/ALGORITHMS.md#external-product): l levels × (k+1) rows, each row a GLWE ciphertext.
 
 /// A GGSW ciphertext over one flat buffer: [level j = 1…l][row r = 0…k][polynomial 0…k][N].
 public struct GGSWCiphertext: Hashable, Sendable {

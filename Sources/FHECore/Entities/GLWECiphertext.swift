@@ -1,4 +1,4 @@
-// GLWE ciphertext (reference/tfhe.md §5.1): k mask polynomials then the body polynomial, N coefficients each.
+// GLWE ciphertext (docs/ALGORITHMS.md#encoding): k mask polynomials then the body polynomial, N coefficients each.
 
 /// A GLWE ciphertext over one flat buffer of (k+1)·N words.
 public struct GLWECiphertext: Hashable, Sendable {

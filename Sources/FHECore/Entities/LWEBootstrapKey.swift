@@ -1,4 +1,4 @@
-// LWE bootstrap key (reference/tfhe.md §5.4): n GGSW encryptions of the small-key bits under the GLWE key.
+// LWE bootstrap key (docs/ALGORITHMS.md#external-product): n GGSW encryptions of the small-key bits under the GLWE key.
 
 /// A bootstrap key in the standard (torus) domain: n GGSW ciphertexts back to back.
 public struct LWEBootstrapKey: Hashable, Sendable {

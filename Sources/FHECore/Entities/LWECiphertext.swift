@@ -1,4 +1,4 @@
-// LWE ciphertext (reference/tfhe.md §5.1): mask a_0 … a_{n−1} then body b, one flat UInt64 buffer.
+// LWE ciphertext (docs/ALGORITHMS.md#encoding): mask a_0 … a_{n−1} then body b, one flat UInt64 buffer.
 
 /// An LWE ciphertext: n mask words followed by the body. No crypto here; see `LWE` for operations.
 public struct LWECiphertext: Hashable, Sendable {

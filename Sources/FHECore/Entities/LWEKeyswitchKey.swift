@@ -1,4 +1,4 @@
-// LWE keyswitch key (reference/tfhe.md §5.3): KSK[i][j] = LWE_{s_out}(s_in[i]·q/B^j).
+// LWE keyswitch key (docs/ALGORITHMS.md#keyswitch): KSK[i][j] = LWE_{s_out}(s_in[i]·q/B^j).
 
 /// A keyswitch key from the big key (dimension k·N) to the small key (n), one flat buffer:
 /// [input coefficient i][level j = 1…l][n+1 words], in its 32-bit evaluation form: each word of the 64-bit key
@@ -7,9 +7,9 @@
 ///
 /// The rounding is public post-processing of a public key: it costs no security (an LWE key generated mod 2^32
 /// with Concrete's noise would not be as secure). Its noise is that of moving every word by at most 2^−33: the
-/// rows' effective noise variance grows by 2^−64/12·(1 + n/2) (`NoiseModel.keyswitchKeyVariance`), 0.1 % of the
-/// key noise at n = 1054 and 0.002 % at n = 944. The keyswitch output feeds the modulus switch to 2N ≤ 2^17, so
-/// 32 bits keep 15 more than it reads.
+/// rows' effective noise variance grows by 2^−64/12·(1 + n/2) (`NoiseModel.keyswitchKeyVariance`), a small
+/// fraction of the key's own noise (docs/NOISE.md#keyswitch). The keyswitch output feeds the modulus switch to
+/// 2N ≤ 2^18, so 32 bits keep more than it reads.
 public struct LWEKeyswitchKey: Hashable, Sendable {
     /// The ciphertexts' words mod 2^32 (the top halves of the 64-bit words, rounded), level 1 first within each
     /// input coefficient.

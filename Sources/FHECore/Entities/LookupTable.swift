@@ -1,4 +1,4 @@
-// The accumulator polynomial of a programmable bootstrap (reference/tfhe.md §5.7, §5.8).
+// The accumulator polynomial of a programmable bootstrap (docs/ALGORITHMS.md#lookup-table, #signed-inputs).
 
 /// A lookup table expanded to the GLWE body polynomial the blind rotation starts from.
 public struct LookupTable: Hashable, Sendable {
@@ -10,7 +10,7 @@ public struct LookupTable: Hashable, Sendable {
     public let isSignedInput: Bool
 
     /// A table for p-bit inputs: `table[m]` (an integer taken mod 2^outputBits, two's complement allowed) for
-    /// input m. Signed inputs index `table` by their two's-complement bit pattern (reference/tfhe.md §5.8).
+    /// input m. Signed inputs index `table` by their two's-complement bit pattern (docs/ALGORITHMS.md#signed-inputs).
     /// - Precondition: `table.count == 2^inputBits` and the box N/2^p is at least 2.
     public init(table: [Int64], inputBits: Int, outputBits: Int, signedInput: Bool = false, polynomialSize: PolynomialSize) {
         let count = 1 << inputBits

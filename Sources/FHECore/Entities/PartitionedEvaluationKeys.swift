@@ -1,4 +1,4 @@
-// Evaluation keys of a key layout with one or more parameter sets (reference/tfhe.md §3.3): what the
+// Evaluation keys of a key layout with one or more parameter sets (docs/PARAMETERS.md#partitions): what the
 // server holds for a circuit whose lookups fall into several partitions.
 
 /// Per parameter set of a layout its bootstrap key and, where a lookup uses it, its own keyswitch key; per

@@ -1,4 +1,4 @@
-// Seeded (compressed) LWE ciphertexts (reference/tfhe.md §5.9): the body plus the seed of the mask stream.
+// Seeded (compressed) LWE ciphertexts (docs/ALGORITHMS.md#seeded-objects): the body plus the seed of the mask stream.
 
 /// An LWE ciphertext whose mask is word 0 … n−1 of ChaCha20 stream 0 under `maskSeed`.
 public struct SeededLWECiphertext: Hashable, Sendable {

@@ -5,8 +5,9 @@
 // leveled operations keep m modulo 2^(p+1) (p message bits and the padding bit). A lookup reads the p-bit
 // pattern of m and, when the padding bit is set (after the signed offset 2^(p−1)), the negacyclic blind
 // rotation returns the entry negated; patterns outside the table's domain read 0. Exact rounding clears bits
-// with bit extractions that work modulo 2^(p+1) too. Decryption keeps p bits (reference/tfhe.md §5.1, §5.7,
-// §5.8, §5.10, §5.11; `EncryptedEvaluator` is the encrypted side of each rule). Clear values stay exact.
+// with bit extractions that work modulo 2^(p+1) too. Decryption keeps p bits (docs/ALGORITHMS.md: #encoding,
+// #lookup-table, #signed-inputs, #rounding, #encrypted-products; `EncryptedEvaluator` is the encrypted side of
+// each rule). Clear values stay exact.
 
 /// Where values left their encodings over a batch: one operation, every sample concerned.
 public struct OverflowRecord: Sendable, Equatable {

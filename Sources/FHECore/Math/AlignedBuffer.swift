@@ -1,8 +1,8 @@
 // Cache-line-aligned storage for the vector kernels (FFT, Fourier products, bootstrap scratch).
 //
 // The kernels read and write 8-lane vectors (64 bytes). malloc and Swift arrays give 16-byte alignment, and a
-// large block comes from mmap at 16 mod 32, where every vector straddles two cache lines: the FFT measured 14 %
-// slower on such a buffer than on an aligned one (`cml-bench pbs --fft-sizes`), and the bootstrap key, the FFT
+// large block comes from mmap at 16 mod 32, where every vector straddles two cache lines, which slows the FFT
+// (`cml-bench pbs --fft-sizes`, docs/PERFORMANCE.md#tuning-choices-in-the-engine); the bootstrap key, the FFT
 // tables and the scratches all landed there.
 
 /// Bytes of alignment of `AlignedBuffer` and `allocateAligned`: one cache line, one 8-lane vector of doubles.

@@ -1,5 +1,5 @@
 // CRT encoding of large-precision integers for the WoP-PBS (Bergerat et al., "Parameter Optimization and Larger
-// Precision for (T)FHE", J. Cryptology 2023, §5; docs/LARGE-PRECISION.md "CRT blocks"): x is held as its residues
+// Precision for (T)FHE", J. Cryptology 2023, "CRT encoding"; docs/LARGE-PRECISION.md#crt-blocks): x is held as its residues
 // modulo small coprimes, one LWE per residue using the whole torus, so that each block's bit extraction multiplies
 // the noise by at most 2^(b−1) for a b-bit block instead of 2^p for the whole value.
 
@@ -25,7 +25,7 @@ public struct CRTEncoding: Hashable, Sendable {
         product = moduli.reduce(1, *)
     }
 
-    /// Concrete's coprimes for p-bit values, p in 1…16 (products ≥ 2^p; docs/LARGE-PRECISION.md).
+    /// Concrete's coprimes for p-bit values, p in 1…16 (products ≥ 2^p; docs/LARGE-PRECISION.md#crt-blocks).
     public static func concrete(bits p: Int) -> CRTEncoding? {
         let table: [Int: [Int]] = [
             1: [2], 2: [4], 3: [8], 4: [2, 3, 7], 5: [2, 3, 7], 6: [2, 5, 7], 7: [3, 7, 8], 8: [5, 7, 8], 9: [3, 5, 7, 8],

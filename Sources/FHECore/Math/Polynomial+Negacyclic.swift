@@ -1,6 +1,6 @@
 // Polynomial arithmetic in Z_q[X]/(X^N + 1), q = 2^64, on flat UInt64 coefficient buffers.
 
-/// Negacyclic polynomial helpers (reference/tfhe.md §5.6 rotation, §5.5 products).
+/// Negacyclic polynomial helpers (docs/ALGORITHMS.md#negacyclic-fft: rotations for the PBS, exact products for tests).
 public enum NegacyclicPolynomial {
     /// output = X^power · input mod X^N + 1, for any power in [0, 2N).
     @inlinable

@@ -1,4 +1,4 @@
-// Signed, balanced, rounded gadget decomposition (reference/tfhe.md §5.2).
+// Signed, balanced, rounded gadget decomposition (docs/ALGORITHMS.md#decomposition).
 
 /// Decomposes torus elements into l signed digits in [−B/2, B/2], B = 2^β, level j weighing 2^(64 − β·j).
 public struct SignedDecomposer: Sendable, Hashable {

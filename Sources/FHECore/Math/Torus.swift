@@ -1,4 +1,4 @@
-// The discretized torus T_q with q = 2^64 is UInt64 with wrapping arithmetic (reference/tfhe.md §5.1).
+// The discretized torus T_q with q = 2^64 is UInt64 with wrapping arithmetic (docs/ALGORITHMS.md#encoding).
 
 /// Conversions between the torus (`UInt64`), reals and integer messages.
 public enum Torus {
@@ -30,7 +30,7 @@ public enum Torus {
         return UInt64(bitPattern: (hi &<< 32) &+ loI)
     }
 
-    /// Δ = 2^(63 − p): the scaling of a p-bit message with one padding bit (reference/tfhe.md §5.1).
+    /// Δ = 2^(63 − p): the scaling of a p-bit message with one padding bit (docs/ALGORITHMS.md#encoding).
     @inlinable
     public static func delta(bits: Int) -> UInt64 {
         precondition(bits >= 1 && bits <= 62, "message bit width must be in 1...62, got \(bits)")

@@ -1,5 +1,5 @@
 // The inverse complementary error function, needed for κ(p_error) = √2·erfc⁻¹(p_error)
-// (reference/tfhe.md §2.6). Foundation has erfc but no inverse.
+// (docs/NOISE.md#failure-probability). Foundation has erfc but no inverse.
 import Foundation
 
 /// Error-function helpers missing from Foundation.

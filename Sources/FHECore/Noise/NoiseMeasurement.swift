@@ -107,7 +107,7 @@ public enum NoiseMeasurement {
 
     /// The variance (torus) of the blind rotation output under `keys`: every coefficient of the final accumulator,
     /// its phase minus X^(−μ̃)·LUT with μ̃ = b̃ − Σ ã_i·s_i (mod 2N) recomputed from the switched input and the small
-    /// key, over `bootstraps` PBS of fresh encryptions (keyswitched first). Model: V_BR = n·V_CMUX (§2.4).
+    /// key, over `bootstraps` PBS of fresh encryptions (keyswitched first). Model: V_BR = n·V_CMUX (docs/NOISE.md#blind-rotation).
     @_spi(KeyHolder)
     public static func blindRotationVariance(secret: SecretKeys, keys: EvaluationKeys, bootstraps: Int) -> Double {
         precondition(bootstraps >= 1, "need at least one bootstrap")

@@ -1,6 +1,6 @@
-// What the optimizer checks for one TLU of the KS-PBS atomic pattern, reference/tfhe.md §2.5.
+// What the optimizer checks for one TLU of the KS-PBS atomic pattern, docs/NOISE.md#atomic-pattern.
 
-/// The variance at the input of a TLU's blind rotation, split by origin (reference/tfhe.md §2.5).
+/// The variance at the input of a TLU's blind rotation, split by origin (docs/NOISE.md#atomic-pattern).
 public struct TLUInputVariance: Hashable, Sendable {
     /// ν²·V_BR: the dot product of PBS outputs feeding the TLU.
     public let dotProduct: Double
@@ -14,7 +14,7 @@ public struct TLUInputVariance: Hashable, Sendable {
 
 extension NoiseModel {
     /// V_in = ν²·V_BR + V_KS + V_MS, the variance the blind rotation of a TLU sees when its input is a
-    /// dot product of squared 2-norm ν² over PBS outputs (§2.5). Fresh inputs have
+    /// dot product of squared 2-norm ν² over PBS outputs (docs/NOISE.md#atomic-pattern). Fresh inputs have
     /// Var_min(k·N) ≤ V_BR, so ν²·V_BR bounds them too.
     public static func tluInputVariance(
         squaredNorm: Double, pbsOutputVariance: Double, keyswitchVariance: Double, modulusSwitchVariance: Double
@@ -25,7 +25,7 @@ extension NoiseModel {
     }
 
     /// V_in of a TLU fed by a dot product of squared 2-norm `squaredNorm` under `parameters`, with
-    /// the set's own key noises and the plain modulus switch (§2.5).
+    /// the set's own key noises and the plain modulus switch (docs/NOISE.md#atomic-pattern).
     public static func tluInputVariance(for parameters: ParameterSet, squaredNorm: Double) -> TLUInputVariance {
         tluInputVariance(
             squaredNorm: squaredNorm, pbsOutputVariance: pbsOutputVariance(for: parameters),

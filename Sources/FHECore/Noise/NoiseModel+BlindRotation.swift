@@ -1,8 +1,8 @@
-// External product / CMUX / blind rotation noise, reference/tfhe.md §2.4 (Concrete
+// External product / CMUX / blind rotation noise, docs/NOISE.md#blind-rotation (Concrete
 // `external_product_glwe.rs`, `cmux.rs`, `blind_rotate.rs`).
 import Foundation
 
-/// The terms of V_CMUX (reference/tfhe.md §2.4), torus units.
+/// The terms of V_CMUX (docs/NOISE.md#blind-rotation), torus units.
 public struct CMUXVarianceTerms: Hashable, Sendable {
     /// l·(k+1)·N·(B²+2)/12·σ_bsk²: bootstrap-key noise times the digits.
     public let keyNoise: Double
@@ -15,17 +15,17 @@ public struct CMUXVarianceTerms: Hashable, Sendable {
 }
 
 extension NoiseModel {
-    /// Empirical FFT error weight of Concrete (FFT_SCALING_WEIGHT, §2.4).
+    /// Empirical FFT error weight of Concrete (FFT_SCALING_WEIGHT, docs/NOISE.md#fft-error).
     public static let fftScalingWeight = -2.57722494
 
     /// The terms of V_CMUX for a GLWE of dimension k and size N, bootstrap gadget (β, l) and
-    /// bootstrap-key variance `bootstrapKeyVariance` (§2.4).
+    /// bootstrap-key variance `bootstrapKeyVariance` (docs/NOISE.md#blind-rotation).
     /// Raw integers because the parameter search also probes β·l ≥ 64 while scanning base logs.
     package static func cmuxVarianceTerms(
         glweDimension k: Int, polynomialSize: Int, baseLog: Int, levelCount: Int, bootstrapKeyVariance: Double,
         fourierPrecision: FourierPrecision = .standard
     ) -> CMUXVarianceTerms {
-        precondition((1...6).contains(k), "the FFT noise fit of §2.4 holds for 1 ≤ k ≤ 6, got k = \(k)")
+        precondition((1...6).contains(k), "the FFT noise fit (docs/NOISE.md#fft-error) holds for 1 ≤ k ≤ 6, got k = \(k)")
         let kd = Double(k)
         let base = exp2(Double(baseLog))
         let b2l = exp2(Double(2 * baseLog * levelCount))
@@ -59,10 +59,10 @@ extension NoiseModel {
         case tfhers
     }
 
-    /// The f64 error variance (torus) of each coefficient of an external product's output GLWE. §2.4's V_FFT is
+    /// The f64 error variance (torus) of each coefficient of an external product's output GLWE. V_FFT (docs/NOISE.md#fft-error) is
     /// the variance of the phase, which sums the body's error and k·N/2 mask errors on average (binary key):
-    /// V_FFT / (1 + k·N/2). Concrete's fit scaled so is within 0.35…0.98 of this engine's measured values
-    /// (`NoiseMeasurement.fftErrorVariance`, `cml-bench fft-noise`, k ≤ 3, N 512…32768); twice it bounds them.
+    /// V_FFT / (1 + k·N/2). Twice Concrete's fit scaled so bounds this engine's measured values
+    /// (`NoiseMeasurement.fftErrorVariance`, `cml-bench fft-noise`, docs/PERFORMANCE.md#noise-measurements).
     public static func fftCoefficientVariance(glweDimension k: Int, polynomialSize: Int, baseLog: Int, levelCount: Int) -> Double {
         2 * fftVariance(.concrete, glweDimension: k, polynomialSize: polynomialSize, baseLog: baseLog, levelCount: levelCount)
             / (1 + Double(k * polynomialSize) / 2)
@@ -77,7 +77,7 @@ extension NoiseModel {
             <= (halfStep / 16) * (halfStep / 16)
     }
 
-    /// V_FFT of one external product (torus units) under `fit` (§2.4).
+    /// V_FFT of one external product (torus units) under `fit` (docs/NOISE.md#blind-rotation).
     public static func fftVariance(_ fit: FFTErrorFit, glweDimension k: Int, polynomialSize: Int, baseLog: Int, levelCount: Int) -> Double {
         let kd = Double(k), l = Double(levelCount), bigN = Double(polynomialSize)
         let base2 = exp2(Double(2 * baseLog))
@@ -91,7 +91,7 @@ extension NoiseModel {
         return torusVariance(fromModular: modular)
     }
 
-    /// The terms of V_CMUX (§2.4).
+    /// The terms of V_CMUX (docs/NOISE.md#blind-rotation).
     public static func cmuxVarianceTerms(
         glweDimension: GLWEDimension, polynomialSize: PolynomialSize, decomposition: DecompositionParameters,
         bootstrapKeyVariance: Double, fourierPrecision: FourierPrecision = .standard
@@ -102,7 +102,7 @@ extension NoiseModel {
             bootstrapKeyVariance: bootstrapKeyVariance, fourierPrecision: fourierPrecision)
     }
 
-    /// V_CMUX, the variance one CMUX adds to the accumulator, FFT error included (§2.4).
+    /// V_CMUX, the variance one CMUX adds to the accumulator, FFT error included (docs/NOISE.md#blind-rotation).
     public static func cmuxVariance(
         glweDimension: GLWEDimension, polynomialSize: PolynomialSize, decomposition: DecompositionParameters,
         bootstrapKeyVariance: Double, fourierPrecision: FourierPrecision = .standard
@@ -112,7 +112,7 @@ extension NoiseModel {
     }
 
     /// V_BR = n·V_CMUX: the output variance of a blind rotation over an LWE of dimension n, hence of
-    /// the PBS (independent of the input noise) (§2.4).
+    /// the PBS (independent of the input noise) (docs/NOISE.md#blind-rotation).
     public static func blindRotationVariance(
         lweDimension: LWEDimension, glweDimension: GLWEDimension, polynomialSize: PolynomialSize,
         decomposition: DecompositionParameters, bootstrapKeyVariance: Double, fourierPrecision: FourierPrecision = .standard
@@ -123,7 +123,7 @@ extension NoiseModel {
     }
 
     /// V_BR of a parameter set with its bootstrap-key variance (σ_glwe², plus the rounding of the bodies): the variance
-    /// of every PBS output (§2.4).
+    /// of every PBS output (docs/NOISE.md#blind-rotation).
     public static func pbsOutputVariance(for parameters: ParameterSet) -> Double {
         blindRotationVariance(
             lweDimension: parameters.lweDimension, glweDimension: parameters.glweDimension,

@@ -1,13 +1,13 @@
-// Combining independent failures, reference/tfhe.md §2.7 (Concrete `noise_estimator/p_error.rs`).
+// Combining independent failures, docs/NOISE.md#global-failure-probability (Concrete `noise_estimator/p_error.rs`).
 import Foundation
 
 extension NoiseModel {
-    /// P(at least one fails) for two independent events: 1 − (1 − p1)(1 − p2) (§2.7).
+    /// P(at least one fails) for two independent events: 1 − (1 − p1)(1 − p2) (docs/NOISE.md#global-failure-probability).
     public static func combineErrorProbabilities(_ p1: Double, _ p2: Double) -> Double {
         p1 + p2 - p1 * p2
     }
 
-    /// 1 − (1 − p)^count for `count` independent TLUs of failure probability p (§2.7): a binomial
+    /// 1 − (1 − p)^count for `count` independent TLUs of failure probability p (docs/NOISE.md#global-failure-probability): a binomial
     /// series when count·p ≤ 1 (no cancellation for tiny p), repeated combination otherwise.
     public static func repeatedErrorProbability(_ p: Double, count: Int) -> Double {
         precondition(count >= 0, "a TLU count is never negative, got \(count)")
@@ -39,7 +39,7 @@ extension NoiseModel {
     }
 
     /// The global error of a circuit whose TLU instances fail independently: 1 − Π(1 − p_i)^count_i
-    /// over (p_i, count_i) pairs (§2.7, Concrete's DAG estimate).
+    /// over (p_i, count_i) pairs (docs/NOISE.md#global-failure-probability, Concrete's DAG estimate).
     public static func globalErrorProbability(_ failures: [(errorProbability: Double, count: Int)]) -> Double {
         var total = 0.0
         for failure in failures {

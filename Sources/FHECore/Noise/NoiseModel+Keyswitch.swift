@@ -1,9 +1,9 @@
-// Keyswitch noise, reference/tfhe.md §2.2 (Concrete `keyswitch_one_bit.rs`, `keyswitch.rs`).
+// Keyswitch noise, docs/NOISE.md#keyswitch (Concrete `keyswitch_one_bit.rs`, `keyswitch.rs`).
 import Foundation
 
 extension NoiseModel {
     /// Variance added per input mask coefficient by a keyswitch with gadget (β, l) and a keyswitch key
-    /// of variance `keyswitchKeyVariance` (§2.2): rounding of the coefficient to β·l bits times the
+    /// of variance `keyswitchKeyVariance` (docs/NOISE.md#keyswitch): rounding of the coefficient to β·l bits times the
     /// binary key, plus the key noise times the digits.
     /// Raw integers because the parameter search also probes β·l ≥ 64 while scanning base logs.
     package static func keyswitchVariancePerInputCoefficient(
@@ -17,7 +17,7 @@ extension NoiseModel {
         return rounding + keyMean + keyNoise
     }
 
-    /// Variance added per input mask coefficient by a keyswitch (§2.2).
+    /// Variance added per input mask coefficient by a keyswitch (docs/NOISE.md#keyswitch).
     public static func keyswitchVariancePerInputCoefficient(
         decomposition: DecompositionParameters, keyswitchKeyVariance: Double
     ) -> Double {
@@ -27,7 +27,7 @@ extension NoiseModel {
     }
 
     /// V_KS = n_in·V_ks1: variance added by keyswitching an LWE of dimension `inputDimension` (k·N)
-    /// (§2.2). The keyswitch key of Concrete has the curve's minimal variance for the output dimension.
+    /// (docs/NOISE.md#keyswitch). The keyswitch key of Concrete has the curve's minimal variance for the output dimension.
     public static func keyswitchVariance(
         inputDimension: LWEDimension, decomposition: DecompositionParameters, keyswitchKeyVariance: Double
     ) -> Double {
@@ -35,13 +35,13 @@ extension NoiseModel {
             * keyswitchVariancePerInputCoefficient(decomposition: decomposition, keyswitchKeyVariance: keyswitchKeyVariance)
     }
 
-    /// V_KS of a parameter set: big key (k·N) to small key (n), key noise σ_lwe² of the set (§2.2).
+    /// V_KS of a parameter set: big key (k·N) to small key (n), key noise σ_lwe² of the set (docs/NOISE.md#keyswitch).
     public static func keyswitchVariance(for parameters: ParameterSet) -> Double {
         keyswitchVariance(from: parameters, to: parameters)
     }
 
     /// V_KS from the big key of `source` to the small key of `target` with `target`'s gadget and key noise: a
-    /// set's own keyswitch, or the cross keyswitch between partitions (§3.3).
+    /// set's own keyswitch, or the cross keyswitch between partitions (docs/PARAMETERS.md#partitions).
     public static func keyswitchVariance(from source: ParameterSet, to target: ParameterSet) -> Double {
         keyswitchVariance(
             inputDimension: source.bigLWEDimension, decomposition: target.ksDecomposition,

@@ -1,5 +1,5 @@
 // Noise of the WoP-PBS (Bergerat et al., "Parameter Optimization and Larger Precision for (T)FHE", J. Cryptology
-// 2023, §4 and §5; docs/LARGE-PRECISION.md "Noise"): the one-bit decisions of the bit extraction, the GGSWs the
+// 2023; docs/LARGE-PRECISION.md#noise): the one-bit decisions of the bit extraction, the GGSWs the
 // circuit bootstrap makes, and the vertical packing's output.
 import Foundation
 

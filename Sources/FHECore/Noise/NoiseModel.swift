@@ -1,14 +1,14 @@
-// The Concrete noise model (reference/tfhe.md §2): output variance of every step of the KS-PBS atomic
+// The Concrete noise model (docs/NOISE.md): output variance of every step of the KS-PBS atomic
 // pattern, in torus units (a modular variance V_mod is V_mod / q², q = 2^64).
 import Foundation
 
-/// Noise formulas of TFHE with binary keys and q = 2^64 (reference/tfhe.md §2). Every variance is in
+/// Noise formulas of TFHE with binary keys and q = 2^64 (docs/NOISE.md). Every variance is in
 /// torus units. The formulas keep the term order of Concrete's noise model so that the parameter
 /// search, which compares variances, makes the same choices as Concrete's optimizer.
 public enum NoiseModel {
     /// log2 q, the ciphertext modulus.
     public static let log2CiphertextModulus = 64
-    /// Mantissa bits of the f64 FFT (the `fft_precision` of §2.4).
+    /// Mantissa bits of the f64 FFT (Concrete's `fft_precision`, docs/NOISE.md#fft-error).
     public static let fftPrecision = 53
 
     /// q² as a double (exact: a power of two).
@@ -31,16 +31,16 @@ public enum NoiseModel {
     /// E(s)² of a uniform binary key coefficient, in torus units ((1/2)² modular).
     @usableFromInline static var binaryKeySquaredMean: Double { torusVariance(fromModular: 0.25) }
 
-    // MARK: - Fresh encryption and linear operations (§2.1)
+    // MARK: - Fresh encryption and linear operations (docs/NOISE.md#linear-operations)
 
     /// Variance of a fresh encryption under a key of dimension `dimension` (k·N for a GLWE key) with
-    /// the minimal noise of the 128-bit curve, which is what Concrete uses (§1.1, §2.1).
+    /// the minimal noise of the 128-bit curve, which is what Concrete uses (docs/NOISE.md#fresh-encryption).
     public static func freshEncryptionVariance(dimension: Int) -> Double {
         SecurityCurve.minimalVariance(dimension: dimension)
     }
 
     /// Variance of Σ w_i·c_i for independent ciphertexts c_i of variance V_i and clear integer weights
-    /// (§2.1): Σ w_i²·V_i. Sums, differences and negations are the weights ±1.
+    /// (docs/NOISE.md#linear-operations): Σ w_i²·V_i. Sums, differences and negations are the weights ±1.
     public static func linearCombinationVariance(weights: [Int64], variances: [Double]) -> Double {
         precondition(weights.count == variances.count,
                      "linear combination: \(weights.count) weights for \(variances.count) variances")
@@ -53,7 +53,7 @@ public enum NoiseModel {
     }
 
     /// Variance of a dot product with squared 2-norm `squaredNorm` (ν² = Σ w²) over inputs that all
-    /// have variance `variance` (§2.1): ν²·V.
+    /// have variance `variance` (docs/NOISE.md#linear-operations): ν²·V.
     public static func linearCombinationVariance(squaredNorm: Double, variance: Double) -> Double {
         precondition(squaredNorm >= 0, "a squared 2-norm is never negative, got \(squaredNorm)")
         return squaredNorm * variance

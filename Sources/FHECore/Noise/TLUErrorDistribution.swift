@@ -1,4 +1,4 @@
-// How often, and by how much, a TLU returns a wrong entry (reference/tfhe.md §2.5, §2.6, §5.7): the
+// How often, and by how much, a TLU returns a wrong entry (docs/NOISE.md#tlu-error-distribution): the
 // blind rotation reads the box of m·Δ + e, so a noise e in [(j − ½)Δ, (j + ½)Δ) returns the entry
 // j boxes away. The simulator draws its injected errors from this.
 import Foundation
@@ -37,7 +37,7 @@ public struct TLUErrorDistribution: Hashable, Sendable {
     }
 
     /// P(offset = `offset`) in boxes; offset 0 is the correct entry. Offsets are in the encoded index
-    /// space: one that leaves [0, 2^p) wraps through the padding bit (negacyclic, §5.7).
+    /// space: one that leaves [0, 2^p) wraps through the padding bit (negacyclic, docs/ALGORITHMS.md#lookup-table).
     public func probability(ofOffset offset: Int) -> Double {
         if offset == 0 { return 1 - failureProbability }
         let j = abs(offset)
@@ -45,7 +45,7 @@ public struct TLUErrorDistribution: Hashable, Sendable {
     }
 
     /// The distribution for a TLU of `precision` bits fed by a dot product of squared 2-norm
-    /// `squaredNorm` over PBS outputs, under `parameters` (V_in of §2.5 with the set's own noises).
+    /// `squaredNorm` over PBS outputs, under `parameters` (V_in of docs/NOISE.md#atomic-pattern with the set's own noises).
     public static func forTLU(parameters: ParameterSet, precision: Int, squaredNorm: Double) -> TLUErrorDistribution {
         TLUErrorDistribution(
             precision: precision,

@@ -1,4 +1,4 @@
-// Dimension newtypes of TFHE (reference/tfhe.md, notation). Counts end in `Count`, base-2 logs in `Log`.
+// Dimension newtypes of TFHE (docs/NOISE.md#units for the notation). Counts end in `Count`, base-2 logs in `Log`.
 
 /// Number of mask coefficients of an LWE ciphertext (n for the small key, k·N for the big key).
 public struct LWEDimension: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-// Named parameter sets: Concrete's optimizer choices for one TLU at p_error 2^−40 (reference/tfhe.md §4.2 (b),
+// Named parameter sets: Concrete's optimizer choices for one TLU at p_error 2^−40 (docs/PARAMETERS.md#parameter-set,
 // issue 2's table) and toy sets for fast tests.
 
 extension ParameterSet {

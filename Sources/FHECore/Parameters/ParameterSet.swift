@@ -1,4 +1,4 @@
-// A TFHE parameter set for the KS-PBS atomic pattern (reference/tfhe.md §2.5): ciphertexts live under
+// A TFHE parameter set for the KS-PBS atomic pattern (docs/NOISE.md#atomic-pattern): ciphertexts live under
 // the big key (dimension k·N); a keyswitch brings them to the small key (n) before bootstrapping.
 import Foundation
 
@@ -144,7 +144,7 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
             + (isInsecureTestSet ? " [INSECURE TEST SET]" : "")
     }
 
-    /// Checks both keys against the 128-bit curve (reference/tfhe.md §1.1).
+    /// Checks both keys against the 128-bit curve (docs/PARAMETERS.md#security-curve).
     /// - Throws: `ParameterSecurityError` naming the key whose noise is below the curve, or any
     ///   insecure test set.
     public func validateSecurity() throws {
@@ -165,9 +165,9 @@ public struct ParameterSet: Hashable, Sendable, Codable, CustomStringConvertible
     }
 }
 
-/// How the server's blind rotation multiplies by the bootstrap key in f64 Fourier arithmetic (reference/tfhe.md §2.4).
+/// How the server's blind rotation multiplies by the bootstrap key in f64 Fourier arithmetic (docs/NOISE.md#blind-rotation).
 public enum FourierPrecision: String, Hashable, Sendable, Codable {
-    /// Each key polynomial is transformed whole: products carry the f64 rounding error of §2.4's FFT term.
+    /// Each key polynomial is transformed whole: products carry the f64 rounding error of the FFT term (docs/NOISE.md#fft-error).
     case standard
     /// Each key polynomial is split into its top `splitBits` bits and the rest, transformed separately. The top
     /// part's product is a multiple of 2^−splitBits, so rounding it to that grid removes its f64 error; only

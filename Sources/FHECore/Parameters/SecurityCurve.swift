@@ -1,6 +1,6 @@
 import Foundation
 
-// The 128-bit security curve of Concrete (reference/tfhe.md §1.1): minimal Gaussian noise for an LWE
+// The 128-bit security curve of Concrete (docs/PARAMETERS.md#security-curve): minimal Gaussian noise for an LWE
 // of a given dimension, q = 2^64, binary secret keys.
 
 /// Minimal noise per LWE dimension for a security level, in torus units.

@@ -1,6 +1,6 @@
 // Parameters of the programmable bootstrap without padding (WoP-PBS): bit extraction, circuit bootstrapping and
 // vertical packing (Bergerat, Boudi, Bourgerie, Chillotti, Ligier, Orfila, Tap, "Parameter Optimization and
-// Larger Precision for (T)FHE", J. Cryptology 2023, §4; docs/LARGE-PRECISION.md).
+// Larger Precision for (T)FHE", J. Cryptology 2023, "WoP-PBS"; docs/LARGE-PRECISION.md#the-wop-pbs).
 
 /// A KS-PBS set (its keyswitch and bootstrap keys run the bit extraction and the circuit bootstrap's PBS) and the
 /// two gadgets only the WoP-PBS uses.
@@ -37,7 +37,7 @@ public struct WoPParameters: Hashable, Sendable, Codable, CustomStringConvertibl
 
 extension WoPParameters {
     /// The shapes Concrete's optimizer picks for one `bits`-bit WoP lookup (CRT encoding) at p_error 2^−40, 2-norm 1
-    /// (k, N, n and the BR, KS, CB and packing gadgets, recomputed with its search; docs/LARGE-PRECISION.md), for
+    /// (k, N, n and the BR, KS, CB and packing gadgets, recomputed with its search; docs/LARGE-PRECISION.md#measured), for
     /// bits 9…16; nil otherwise. Key noise is the 128-bit curve minimum. For side-by-side timing: cml's own search
     /// decides what its circuits use.
     public static func concrete(bits: Int) -> WoPParameters? {

@@ -1,4 +1,4 @@
-// Which message precision each encrypted value is encoded with (reference/tfhe.md §5.1, §5.8, §5.10).
+// Which message precision each encrypted value is encoded with (docs/ALGORITHMS.md#encoding).
 //
 // Values connected by leveled operations (sums with clear weights, data movement) must share one
 // scaling Δ = 2^(63−p), so they form a component whose precision p is the widest bit-width in it,

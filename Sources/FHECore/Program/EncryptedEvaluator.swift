@@ -1,11 +1,12 @@
-// Evaluates an `FHEProgram` on ciphertexts with evaluation keys only (DESIGN.md "Data flow").
+// Evaluates an `FHEProgram` on ciphertexts with evaluation keys only (docs/ARCHITECTURE.md#data-flow).
 //
 // Every encrypted value is a list of LWE ciphertexts under the big key of its partition, message m encoded
 // as m·Δ with Δ = 2^(63−p), p its precision (`CircuitEncoding`). A lookup of partition q reading a value of
-// partition p ≠ q keyswitches with the cross key p → q, then bootstraps with q's key (reference/tfhe.md §3.3). Leveled operations are exact wrapping arithmetic
-// on ciphertexts; table lookups are keyswitch + PBS (reference/tfhe.md §5.6–5.8), all independent
-// lookups of an operation in parallel; exact rounding extracts bits by PBS (§5.10); encrypted products
-// use two squaring tables (§5.11); max-pooling uses max(a, b) = a + relu(b − a).
+// partition p ≠ q keyswitches with the cross key p → q, then bootstraps with q's key (docs/PARAMETERS.md#partitions).
+// Leveled operations are exact wrapping arithmetic on ciphertexts; table lookups are keyswitch + PBS
+// (docs/ALGORITHMS.md#pbs), all independent lookups of an operation in parallel; exact rounding extracts bits by
+// PBS (docs/ALGORITHMS.md#rounding); encrypted products use two squaring tables
+// (docs/ALGORITHMS.md#encrypted-products); max-pooling uses max(a, b) = a + relu(b − a) (#max-pooling).
 import Foundation
 
 /// One circuit argument or result of one sample.
@@ -299,7 +300,7 @@ public struct EncryptedEvaluator: CircuitEvaluator, Sendable {
                     polynomialSize: program.partitions[partition].polynomialSize, f)
     }
 
-    /// Rounding (reference/tfhe.md §5.10). Exact: add 2^(δ−1)·Δ, then clear the δ low bits one by one with
+    /// Rounding (docs/ALGORITHMS.md#rounding). Exact: add 2^(δ−1)·Δ, then clear the δ low bits one by one with
     /// a bit-extraction PBS. Approximate: add −Δ/2 and let the next lookup's modulus switch round.
     /// Either way the ciphertext is then read as a (p−δ)-bit value.
     private func round(_ x: LWECiphertextList, lsbs: Int, method: RoundingMethod, inputBits p: Int, partition: Int) -> LWECiphertextList {
@@ -329,7 +330,7 @@ public struct EncryptedEvaluator: CircuitEvaluator, Sendable {
         return c
     }
 
-    /// a·b = ⌊(a+b)²/4⌋ − ⌊(a−b)²/4⌋ (reference/tfhe.md §5.11), element-wise or as a matrix product.
+    /// a·b = ⌊(a+b)²/4⌋ − ⌊(a−b)²/4⌋ (docs/ALGORITHMS.md#encrypted-products), element-wise or as a matrix product.
     private func encryptedProduct(_ op: CircuitOperation, _ a: LWECiphertextList, _ b: LWECiphertextList) -> LWECiphertextList {
         let circuit = program.circuit
         let pin = program.precisions[op.operands[0].rawValue], pout = program.precisions[op.result.rawValue]
@@ -447,7 +448,7 @@ extension LWECiphertextList {
 
 extension LookupTable {
     /// A table whose N coefficients all equal `coefficient`: the PBS returns `coefficient` for phases in
-    /// [0, 1/2) and its negation for [1/2, 1) — the bit extraction of exact rounding (reference/tfhe.md §5.10).
+    /// [0, 1/2) and its negation for [1/2, 1) — the bit extraction of exact rounding (docs/ALGORITHMS.md#rounding).
     init(constantCoefficient coefficient: UInt64, polynomialSize: PolynomialSize) {
         self.coefficients = [UInt64](repeating: coefficient, count: polynomialSize.rawValue)
         self.inputBits = 0

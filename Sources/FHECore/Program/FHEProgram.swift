@@ -27,7 +27,7 @@ public struct ValueEncoding: Sendable, Codable, Equatable {
 
 /// A circuit ready for encrypted evaluation.
 ///
-/// Its values may live under the keys of several parameter sets (reference/tfhe.md §3.3): partition q
+/// Its values may live under the keys of several parameter sets (docs/PARAMETERS.md#partitions): partition q
 /// bootstraps with its own bootstrap key, and a PBS output of partition q is under q's big key. A lookup of
 /// partition q whose input is under partition p's big key keyswitches with the cross key p → q (big key of p
 /// to small key of q) instead of q's own keyswitch key. Levelled operations never mix keys: their encrypted

@@ -1,5 +1,5 @@
 // Every leveled operation with clear weights as one sparse affine map over the concatenated operands,
-// so the encrypted evaluator applies them all with one loop (reference/tfhe.md §2.1: a dot product
+// so the encrypted evaluator applies them all with one loop (docs/NOISE.md#linear-operations: a dot product
 // with clear integer weights is exact on ciphertexts).
 
 /// out[i] = Σ_t weight_t · in[source_t] + constant[i], with the terms of output i in `terms[i]`.

@@ -1,5 +1,5 @@
 import Foundation
-// How much noise each value carries, in the two units the noise model needs (reference/tfhe.md §2.1):
+// How much noise each value carries, in the two units the noise model needs (docs/NOISE.md#linear-operations):
 // ν² over fresh encryptions (circuit inputs, variance Var_min(k·N)) and ν² over PBS outputs (V_BR).
 // Concrete's optimizer keeps the same split (`input_coeff·V_fresh + lut_coeff·V_BR`); lumping both
 // into V_BR would charge a first layer's weights against the bootstrap noise they never see.

@@ -1,9 +1,9 @@
 // `fhe: .simulate`: the clear circuit with the noise of the chosen parameters injected where FHE would
-// feel it, at the input of every PBS (DESIGN.md "one Circuit IR, three evaluators").
+// feel it, at the input of every PBS (docs/ARCHITECTURE.md#three-evaluators).
 import Foundation
 
 /// Evaluates on clear integers, but every PBS reads its input plus Gaussian noise of the variance the noise
-/// model predicts for it (reference/tfhe.md §2.5), rounded to the nearest box as the PBS does: table lookups,
+/// model predicts for it (docs/NOISE.md#atomic-pattern), rounded to the nearest box as the PBS does: table lookups,
 /// the squares of encrypted products, the relu comparisons of max-pooling and the bit extractions of exact
 /// rounding (`BootstrapPattern`), each computed the way the encrypted evaluator computes it. After an
 /// approximate rounding a PBS reads the unrounded value (x − 1/2)/2^δ, so the off-by-one errors of
@@ -17,7 +17,7 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
 
     /// A simulator of `program`. A PBS's noise is that of its own partition's keyswitch (the cross key when
     /// its input is under another partition's big key) and modulus switch, on top of its input's noise under
-    /// the input's partition (reference/tfhe.md §2.5, §3.3).
+    /// the input's partition (docs/NOISE.md#atomic-pattern, docs/PARAMETERS.md#partitions).
     public init(program: FHEProgram) {
         self.program = program
         let circuit = program.circuit
@@ -186,7 +186,7 @@ public struct SimulatedEvaluator: CircuitEvaluator, Sendable {
     }
 
     /// The encrypted evaluator's exact rounding: add 2^(δ−1), then extract and subtract the δ low bits one by one,
-    /// each by a PBS that reads the sign of the torus after the bit was moved to the top (reference/tfhe.md §5.10).
+    /// each by a PBS that reads the sign of the torus after the bit was moved to the top (docs/ALGORITHMS.md#rounding).
     private func exactRound(_ op: CircuitOperation, lsbs: Int, values: [[Int64]],
                             using generator: inout SystemRandomNumberGenerator) -> [Int64] {
         let sigmas = (0..<lsbs).map { pbsVariances[op.result.rawValue][$0].squareRoot() }

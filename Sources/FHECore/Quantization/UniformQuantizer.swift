@@ -1,4 +1,4 @@
-// Affine (uniform) quantization, exactly as Concrete ML computes it (reference/concrete-ml.md §4.2).
+// Affine (uniform) quantization, exactly as Concrete ML computes it (docs/QUANTIZATION.md#affine-quantization).
 import Foundation
 
 /// How a tensor is quantized: bits, sign, symmetry and QAT flags (Concrete ML's `QuantizationOptions`).

@@ -1,4 +1,4 @@
-// Mask and noise randomness for encryption (reference/tfhe.md §5.1, §5.9).
+// Mask and noise randomness for encryption (docs/ALGORITHMS.md#lwe-and-glwe, #seeded-objects).
 import Foundation
 
 /// The two seeds behind every encryption: a public mask seed (masks can be regenerated from it, which is

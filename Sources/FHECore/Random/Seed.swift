@@ -1,4 +1,4 @@
-// Seeds for the deterministic ChaCha20 streams (reference/tfhe.md §5.9, DESIGN.md "Crypto engine").
+// Seeds for the deterministic ChaCha20 streams (docs/ALGORITHMS.md#seeded-objects).
 import CSodium
 
 /// A 256-bit ChaCha20 key. Public when it seeds masks (compressed keys and ciphertexts), secret when it seeds noise.

@@ -1,4 +1,4 @@
-// GLWE encryption and decryption (reference/tfhe.md §5.1): B = Σ A_i·S_i + M + E.
+// GLWE encryption and decryption (docs/ALGORITHMS.md#encoding): B = Σ A_i·S_i + M + E.
 
 /// GLWE encryption and phase computation.
 @_spi(KeyHolder)

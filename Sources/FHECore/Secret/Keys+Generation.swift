@@ -1,5 +1,6 @@
-// Generation of the evaluation keys (reference/tfhe.md §5.3, §5.4, §5.9). Full and seeded keys come from
-// the same routine and the same streams, so decompressing a seeded key reproduces the full key exactly.
+// Generation of the evaluation keys (docs/ALGORITHMS.md: #keyswitch, #external-product, #seeded-objects).
+// Full and seeded keys come from the same routine and the same streams, so decompressing a seeded key
+// reproduces the full key exactly.
 
 extension SecretKeys {
     /// Writes the keyswitch rows of coefficient `i` of `input` (l LWE ciphertexts under the small key) to `rows`.
@@ -30,7 +31,7 @@ extension SecretKeys {
             let g = bit &* (1 &<< UInt64(64 - beta * j))
             for r in 0...k {
                 // Row r: phase s·g added to component r, written on the body so seeded keys can regenerate the
-                // mask: −s·g·S_r for a mask row, +s·g (constant) for the body row (reference/tfhe.md §5.4).
+                // mask: −s·g·S_r for a mask row, +s·g (constant) for the body row (docs/ALGORITHMS.md#external-product).
                 if r < k {
                     for c in 0..<n { plaintext[c] = 0 &- (glweKey.bits[r * n + c] &* g) }
                 } else {
@@ -61,7 +62,7 @@ extension SecretKeys {
     }
 
     /// The cross keyswitch key from `source`'s big key to this set's small key, with this set's gadget: lookups
-    /// of this partition fed by PBS outputs of `source`'s partition (reference/tfhe.md §3.3).
+    /// of this partition fed by PBS outputs of `source`'s partition (docs/PARAMETERS.md#partitions).
     public func crossKeyswitchKey(from source: SecretKeys, seeds: EncryptionSeeds = .random()) -> LWEKeyswitchKey {
         keyswitchKey(from: source.bigLWEKey, seeds: seeds)
     }

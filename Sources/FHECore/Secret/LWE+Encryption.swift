@@ -1,4 +1,4 @@
-// LWE encryption and decryption (reference/tfhe.md §5.1): b = ⟨a, s⟩ + μ + e.
+// LWE encryption and decryption (docs/ALGORITHMS.md#encoding): b = ⟨a, s⟩ + μ + e.
 
 /// LWE encryption, decryption and the secret-key side of seeded ciphertexts.
 @_spi(KeyHolder)
@@ -52,7 +52,7 @@ public enum LWEEncryption {
 
 extension SecretKeys {
     /// Encrypts a p-bit message (Δ = 2^(63−bits)) under the big key with the GLWE noise, as Concrete does for
-    /// circuit inputs (reference/tfhe.md §1.1).
+    /// circuit inputs (docs/PARAMETERS.md#security-curve).
     public func encrypt(_ message: Int64, bits: Int, generator: EncryptionRandomGenerator) -> LWECiphertext {
         LWEEncryption.encrypt(Torus.encode(message, bits: bits), key: bigLWEKey,
                               noise: parameters.glweNoiseStandardDeviation, generator: generator)

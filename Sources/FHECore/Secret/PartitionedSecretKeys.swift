@@ -1,4 +1,4 @@
-// The client's keys for every partition of a key layout (reference/tfhe.md §3.3): per parameter set a small
+// The client's keys for every partition of a key layout (docs/PARAMETERS.md#partitions): per parameter set a small
 // LWE key and a GLWE key (whose coefficients are the set's big key), and from them the evaluation keys:
 // per set its keyswitch and bootstrap keys, per cross keyswitch of the layout a key from one set's big key
 // to another's small key. A set's own keyswitch key is made only where the layout lists it.

@@ -1,4 +1,5 @@
-// Binary secret keys (reference/tfhe.md §1.1, §5.1), behind @_spi(KeyHolder): the server never sees them.
+// Binary secret keys (docs/ALGORITHMS.md#lwe-and-glwe, docs/PARAMETERS.md#security-curve), behind
+// @_spi(KeyHolder): the server never sees them.
 import CSodium
 
 /// A uniform binary LWE secret key. Zeroized on deinit; never printed.
@@ -51,7 +52,7 @@ public final class GLWESecretKey: @unchecked Sendable {  // immutable after init
     public let glweDimension: GLWEDimension
     /// N.
     public let polynomialSize: PolynomialSize
-    /// k·N bits, polynomial i at [i·N, (i+1)·N). Also the big LWE key (reference/tfhe.md §5.1).
+    /// k·N bits, polynomial i at [i·N, (i+1)·N). Also the big LWE key (docs/ALGORITHMS.md#encoding).
     let bits: UnsafeMutableBufferPointer<UInt64>
     /// Fourier polynomials of the k key polynomials.
     let fourier: UnsafeMutableBufferPointer<Double>

@@ -15,7 +15,7 @@ public struct KeyLayout: Hashable, Sendable {
     public let setsWithoutOwnKeyswitch: [Int]
 
     /// A keyswitch from the big key (k·N) of one parameter set to the small key (n) of another: lookups of
-    /// the second set fed by PBS outputs of the first (reference/tfhe.md §3.3).
+    /// the second set fed by PBS outputs of the first (docs/PARAMETERS.md#partitions).
     public struct PartitionKeyswitch: Hashable, Sendable, Codable {
         /// Index of the source parameter set (its big key).
         public let from: Int

@@ -1,4 +1,4 @@
-// Big arrays travel as `bytes` of little-endian words (DESIGN.md, Wire format).
+// Big arrays travel as `bytes` of little-endian words (Protocol/README.md).
 public import Foundation
 
 /// Conversions between word arrays and their little-endian byte form.

@@ -3,7 +3,7 @@ import FHECompiler
 import Foundation
 import Testing
 
-/// `execute` must equal `disable` bit for bit (DESIGN.md "three evaluators"), on real 128-bit parameters
+/// `execute` must equal `disable` bit for bit (docs/ARCHITECTURE.md#three-evaluators), on real 128-bit parameters
 /// chosen by the parameter search at the default p_error 2^−40.
 @Suite struct EncryptedExecutionTests {
     /// Lowers `circuit`, generates keys, and runs every sample encrypted; returns (clear, encrypted) outputs,

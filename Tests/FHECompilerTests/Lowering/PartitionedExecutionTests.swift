@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Circuits whose lookups have clearly different precisions get several parameter sets when that is cheaper
-/// (reference/tfhe.md §3.3), and still run bit for bit like the clear circuit, on real 128-bit parameters.
+/// (docs/PARAMETERS.md#partitions), and still run bit for bit like the clear circuit, on real 128-bit parameters.
 @Suite struct PartitionedExecutionTests {
     /// x (2 bits, 8 values) → 2-bit table ×8 → sum (6 bits) → 6-bit table ×1: eight cheap lookups feed one wide one.
     static func mixedPrecisionCircuit() -> Circuit {

@@ -6,7 +6,7 @@ import FHECore
 /// Circuit-level selection: targets, global p_error, several parameter sets, errors that name the layer.
 @Suite struct CircuitParameterSelectionTests {
     @Test func singleGroupMatchesTheV0Search() throws {
-        // One 4-bit TLU with 4096 levelled operands is exactly the §4.2 (b) row.
+        // One 4-bit TLU with 4096 levelled operands is exactly the V0TableTests table (b) row.
         let result = try CircuitParameterSelection.select(CircuitParameterRequest(
             groups: [.tlus("fc1", precision: 4, squaredNorm: 1, count: 1)], levelledOperandCount: 4096))
         let p = result.partitions[0].parameters
@@ -146,7 +146,7 @@ import FHECore
     }
 
     @Test func roundingStepsAreZeroBitTLUs() throws {
-        // Exact rounding of a 6-bit value: one-bit extractions fed with weight 2^6 (§5.10), then the TLU.
+        // Exact rounding of a 6-bit value: one-bit extractions fed with weight 2^6 (docs/ALGORITHMS.md#rounding), then the TLU.
         let result = try CircuitParameterSelection.select(CircuitParameterRequest(groups: [
             .tlus("round", precision: 0, squaredNorm: exp2(12), count: 64),
             .tlus("relu", precision: 4, squaredNorm: 1, count: 32),

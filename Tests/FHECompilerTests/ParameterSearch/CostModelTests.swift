@@ -3,7 +3,7 @@ import Testing
 import FHECore
 import FHECompiler
 
-/// The cost model's golden values (reference/tfhe.md §3.1) and key sizes (§6.1).
+/// The cost model's golden values (docs/PARAMETERS.md#cost-model) and key sizes (docs/PARAMETERS.md#key-sizes).
 @Suite struct CostModelTests {
     @Test func goldenValues() {
         #expect(CostModel.pbs(lweDimension: 1024, glweDimension: 1024, polynomialSize: 1 << 12, levelCount: 56) == 249_957_554_585_600)
@@ -16,19 +16,19 @@ import FHECompiler
     }
 
     @Test func tluCostIsKeyswitchPlusBootstrap() {
-        // Concrete v0 4-bit row: cost/2^20 = 76 with 4096 levelled operands (§4.2, §7.4).
+        // Concrete v0 4-bit row: cost/2^20 = 76 with 4096 levelled operands (`v0_last_128`).
         let set = ParameterSet(lweDimension: 801, glweDimension: 2, polynomialSize: 1024, pbs: (1, 23), ks: (3, 4))
         let cost = CostModel.levelled(operandCount: 4096, lweDimension: 2048) + CostModel.tlu(for: set)
         #expect(Int(cost / 1_048_576) == 76)
     }
 
     @Test func keySizes() {
-        // §6.1 table.
+        // docs/PARAMETERS.md#key-sizes: 64-bit words.
         let mib = 1_048_576.0
         let v0 = EvaluationKeySizes(for: ParameterSet(lweDimension: 801, glweDimension: 2, polynomialSize: 1024, pbs: (1, 23), ks: (3, 4)))
         #expect(abs(Double(v0.bootstrapKeyBytes) / mib - 56.32) < 0.005)
         #expect(abs(Double(v0.seededBootstrapKeyBytes) / mib - 18.77) < 0.005)
-        // §6.1's keyswitch keys count 8 bytes a word; the evaluation form (`LWEKeyswitchKey`) keeps 4.
+        // A 64-bit keyswitch key counts 8 bytes a word; the evaluation form (`LWEKeyswitchKey`) keeps 4.
         #expect(abs(Double(v0.keyswitchKeyBytes) / mib - 37.59 / 2) < 0.005)
         #expect(v0.seededKeyswitchKeyBytes == 48 * 1024 + 16)
         let tfhers = EvaluationKeySizes(for: ParameterSet(lweDimension: 918, glweDimension: 1, polynomialSize: 2048, pbs: (1, 23), ks: (4, 4)))
@@ -38,7 +38,7 @@ import FHECompiler
     }
 
     @Test func paretoFrontsAreOrdered() {
-        // Costs strictly increase and noises strictly decrease along each front (§3.2).
+        // Costs strictly increase and noises strictly decrease along each front (docs/PARAMETERS.md#search).
         for front in [DecompositionPareto.cmux(glweDimension: 1, log2PolynomialSize: 11),
                       DecompositionPareto.cmux(glweDimension: 4, log2PolynomialSize: 9)] {
             #expect(front.count > 3)

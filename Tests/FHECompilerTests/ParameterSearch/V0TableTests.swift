@@ -3,7 +3,8 @@ import Testing
 import FHECore
 @testable import FHECompiler
 
-/// The single-TLU search against Concrete's v0 optimizer tables (reference/tfhe.md §4.2): same
+/// The single-TLU search against Concrete's v0 optimizer tables (zama-ai/concrete,
+/// `compilers/concrete-optimizer/v0-parameters/ref/v0_last_128`; docs/PARAMETERS.md#search): same
 /// (k, N, n, decompositions), same cost/2^20 and same printed p_error, row for row.
 @Suite struct V0TableTests {
     /// One table row: bits, log2 ν, k, log2 N, n, br (l, β), ks (l, β), ⌊cost/2^20⌋, printed p_error.
@@ -18,8 +19,8 @@ import FHECore
     /// Levelled operands assumed by the v0 tables.
     static let sumSize = 4096
 
-    /// Table (a): Concrete's committed `v0_last_128`, p_error 6.3e−5 (the §4.2 rows, the 9- and 10-bit
-    /// rows quoted under it, with cost and p_error from the same file).
+    /// Table (a): Concrete's committed `v0_last_128`, p_error 6.3e−5 (a selection of its rows, the 9- and 10-bit
+    /// rows included, with cost and p_error from the same file).
     static let tableA: [Row] = [
         Row(bits: 1, log2Norm: 0, k: 5, log2N: 8, n: 592, br: (1, 15), ks: (3, 3), cost: 30, pError: "5.6e-5"),
         Row(bits: 2, log2Norm: 0, k: 5, log2N: 8, n: 700, br: (1, 15), ks: (3, 4), cost: 34, pError: "6.3e-5"),
@@ -37,7 +38,8 @@ import FHECore
         Row(bits: 10, log2Norm: 0, k: 1, log2N: 16, n: 1136, br: (2, 14), ks: (6, 4), cost: 8919, pError: "6.3e-5"),
     ]
 
-    /// Table (b): the same optimizer at p_error 2^−40 (reference/tfhe.md §4.2 (b); no p_error printed there).
+    /// Table (b): the same optimizer at p_error 2^−40 (not published by Concrete: recomputed
+    /// with a re-implementation of its optimizer that reproduces table (a) exactly; no p_error printed).
     static let tableB: [Row] = [
         Row(bits: 1, log2Norm: 0, k: 5, log2N: 8, n: 676, br: (1, 15), ks: (3, 4), cost: 33, pError: nil),
         Row(bits: 1, log2Norm: 4, k: 3, log2N: 9, n: 674, br: (1, 18), ks: (4, 3), cost: 45, pError: nil),

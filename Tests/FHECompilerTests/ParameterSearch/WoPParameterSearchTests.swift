@@ -7,7 +7,7 @@ import Testing
     /// Precisions 9…12 get a 128-bit WoP set at p_error 2^−40 for a lookup whose input is another lookup's output
     /// (ν² = 1), and the modelled failure meets the target. (With one radix-2 block, the first decision sees the
     /// input noise times 2^(2p), so a chain of 13-bit and wider lookups, or wide dot products, needs CRT blocks:
-    /// docs/LARGE-PRECISION.md.)
+    /// docs/LARGE-PRECISION.md#parameter-search.)
     @Test(arguments: 9...12)
     func largePrecisionsUpToTwelveBitsHaveASecureSet(bits: Int) throws {
         let solution = try #require(WoPParameterSearch.cheapest(bits: bits, squaredNorm: 1, errorProbability: 0x1p-40), "bits=\(bits)")

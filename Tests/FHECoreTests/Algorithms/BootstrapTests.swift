@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    /// Signed inputs (reference/tfhe.md §5.8): values in [−2^(p−1), 2^(p−1)) through a signed function.
+    /// Signed inputs (docs/ALGORITHMS.md#signed-inputs): values in [−2^(p−1), 2^(p−1)) through a signed function.
     @Test(arguments: [3, 5])
     func signedInputs(bits: Int) {
         let parameters = ParameterSet.insecureToy(bits: bits)

@@ -2,7 +2,8 @@ import Testing
 @testable import FHECore
 
 @Suite struct SignedDecomposerTests {
-    // reference/tfhe.md §7.7; digits there run from level l down to level 1.
+    // Check values of TFHE-rs' decomposer (`core_crypto/commons/math/decomposition`), digits listed here
+    // level 1 first (docs/ALGORITHMS.md#decomposition).
     @Test(arguments: [
         (UInt64(0x1234_5678_9ABC_DEF0), 8, 3, [Int64(86), 52, 18], UInt64(0x1234_5600_0000_0000)),
         (0xDEAD_BEEF_CAFE_BABE, 3, 5, [-1, 3, -3, 0, -1], 0xDEAE_0000_0000_0000),

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import FHECore
 
-/// Combination of independent failures and the TLU offset distribution (reference/tfhe.md §2.7).
+/// Combination of independent failures and the TLU offset distribution (docs/NOISE.md#global-failure-probability).
 @Suite struct FailureCombinationTests {
     @Test func combination() {
         #expect(NoiseModel.combineErrorProbabilities(0.5, 0.5) == 0.75)
@@ -38,7 +38,7 @@ import FHECore
     }
 
     @Test func tluFailureOfConcreteSet() {
-        // The v0 4-bit row fails at 6.30e−5 per TLU (§7.4).
+        // The v0 4-bit row fails at 6.30e−5 per TLU (`v0_last_128`).
         let set = ParameterSet(lweDimension: 801, glweDimension: 2, polynomialSize: 1024, pbs: (1, 23), ks: (3, 4))
         let distribution = TLUErrorDistribution.forTLU(parameters: set, precision: 4, squaredNorm: 1)
         #expect(abs(distribution.failureProbability - 6.30e-5) < 0.05e-5)

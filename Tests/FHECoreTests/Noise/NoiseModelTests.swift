@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import FHECore
 
-/// The Concrete noise model against the check values of reference/tfhe.md §2 and §7.
+/// The Concrete noise model (docs/NOISE.md) against check values from Concrete's and TFHE-rs'
+/// code, tables and published parameter sets.
 @Suite struct NoiseModelTests {
     /// A Concrete set (noise = curve minimum) from (k, N, n, br (l, β), ks (l, β)).
     static func concreteSet(k: Int, n: Int, bigN: Int, br: (Int, Int), ks: (Int, Int)) -> ParameterSet {
@@ -10,7 +11,7 @@ import FHECore
     }
 
     @Test func kappaCheckValues() {
-        // §2.6 table and §7.2.
+        // κ = √2·erfc⁻¹(p_error) (docs/NOISE.md#failure-probability).
         let cases: [(Double, Double)] = [
             (6.3342483999973e-5, 4.0000), (1e-5, 4.4172), (exp2(-20), 4.9010), (exp2(-32), 6.3380),
             (exp2(-40), 7.1436), (exp2(-64), 9.1553), (exp2(-128), 13.1086),
@@ -39,7 +40,7 @@ import FHECore
     }
 
     @Test func maximalVarianceByPrecision() {
-        // §2.6: log2 σ_max = −(p+2) − log2 κ.
+        // log2 σ_max = −(p+2) − log2 κ (docs/NOISE.md#failure-probability).
         for p in 1...8 {
             let expected = -Double(p + 2) - log2(NoiseModel.kappa(errorProbability: exp2(-40)))
             let vMax = NoiseModel.maximalVariance(precision: p, errorProbability: exp2(-40))
@@ -52,7 +53,7 @@ import FHECore
     }
 
     @Test func modulusSwitchCheckValues() {
-        // §7.8.
+        // The formulas of docs/NOISE.md#modulus-switch, plain and centred.
         let a = (LWEDimension(918), PolynomialSize(2048))
         #expect(abs(log2(NoiseModel.modulusSwitchVariance(lweDimension: a.0, polynomialSize: a.1)) - -18.74) < 0.005)
         #expect(abs(log2(NoiseModel.centeredModulusSwitchVariance(lweDimension: a.0, polynomialSize: a.1)) - -19.74) < 0.005)
@@ -62,7 +63,7 @@ import FHECore
     }
 
     @Test func blindRotationGolden() {
-        // §7.3: concrete-cpu `security_variance_bootstrap_1`.
+        // concrete-cpu's golden `security_variance_bootstrap_1` (`noise-model/src/gaussian_noise/noise/blind_rotate.rs`).
         let variance = NoiseModel.blindRotationVariance(
             lweDimension: LWEDimension(2048), glweDimension: GLWEDimension(2), polynomialSize: PolynomialSize(4096),
             decomposition: DecompositionParameters(baseLog: 24, levelCount: 2),
@@ -72,7 +73,7 @@ import FHECore
     }
 
     @Test func keyswitchGolden() {
-        // §7.3: the code's value for n_in = 2048, β = 24, l = 2, σ² = Var_min(512).
+        // concrete-cpu's code (its stale golden test expects otherwise) for n_in = 2048, β = 24, l = 2, σ² = Var_min(512).
         let variance = NoiseModel.keyswitchVariance(
             inputDimension: LWEDimension(2048), decomposition: DecompositionParameters(baseLog: 24, levelCount: 2),
             keyswitchKeyVariance: SecurityCurve.minimalVariance(dimension: 512))
@@ -80,7 +81,7 @@ import FHECore
     }
 
     @Test func cmuxBreakdown() {
-        // §7.5: TFHE-rs 2_2 Gauss 2M64.
+        // TFHE-rs' 2_2 Gaussian 2^−64 set: the CMUX terms of docs/NOISE.md#blind-rotation.
         let sigma = 2.845267479601915e-15
         let terms = NoiseModel.cmuxVarianceTerms(
             glweDimension: GLWEDimension(1), polynomialSize: PolynomialSize(2048),
@@ -93,7 +94,7 @@ import FHECore
     }
 
     @Test func atomicPatternCheckValues() {
-        // §7.4: Concrete v0 4-bit and 8-bit rows at p_error 6.33e−5, ν = 1.
+        // Concrete's `v0_last_128` 4-bit and 8-bit rows at p_error 6.33e−5, ν = 1.
         let pError = 6.3342483999973e-5
         let rows: [(ParameterSet, Int, [Double], Double)] = [
             (Self.concreteSet(k: 2, n: 801, bigN: 1024, br: (1, 23), ks: (3, 4)), 4, [-30.11, -17.07, -16.94, -16.00], 6.30e-5),
@@ -111,20 +112,20 @@ import FHECore
         }
     }
 
-    /// A TFHE-rs set given by its noise (§4.1): σ's in torus units.
+    /// A TFHE-rs set given by its noise (`tfhe/src/shortint/parameters`): σ's in torus units.
     static func tfheRSSet(n: Int, k: Int, bigN: Int, lweSigma: Double, glweSigma: Double,
                           pbs: (Int, Int), ks: (Int, Int)) -> ParameterSet {
         ParameterSet(lweDimension: n, glweDimension: k, polynomialSize: bigN, pbs: pbs, ks: ks,
                      lweNoiseStandardDeviation: lweSigma, glweNoiseStandardDeviation: glweSigma, isInsecureTestSet: false)
     }
 
-    /// σ (torus) of a T-uniform distribution of bound 2^b (modular), §1.2.
+    /// σ (torus) of a T-uniform distribution of bound 2^b (modular), as TFHE-rs' `t_uniform.rs` defines it.
     static func tUniformSigma(_ b: Int) -> Double {
         ((exp2(Double(2 * b + 1)) + 1) / 6).squareRoot() / exp2(64)
     }
 
     @Test func tfheRSErrorProbabilitiesRecomputed() {
-        // §7.6: log2 p-fail from the §2 formulas (ν² × output variance + KS + MS, bound 2^−(bits+2)),
+        // log2 p-fail from the formulas of docs/NOISE.md (ν² × output variance + KS + MS, bound 2^−(bits+2)),
         // against the recomputed value (same formulas, 0.06 bit) and TFHE-rs' claim (0.5 bit plain
         // MS, 2 bits centered MS where TFHE-rs uses its own FFT fit).
         struct Case { let set: ParameterSet; let bits: Int; let nu: Double; let centered: Bool; let recomputed: Double; let claimed: Double }

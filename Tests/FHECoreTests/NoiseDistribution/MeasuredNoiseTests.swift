@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @_spi(KeyHolder) @testable import FHECore
 
-/// Measured noise against the noise model of `Noise/` (reference/tfhe.md §2), on Concrete's real 4-bit set.
+/// Measured noise against the noise model of `Noise/` (docs/NOISE.md), on Concrete's real 4-bit set.
 @Suite struct MeasuredNoiseTests {
     /// Sample variance of signed torus errors (mean known to be 0).
     static func variance(_ errors: [UInt64]) -> Double {
@@ -24,7 +24,7 @@ import Testing
         #expect(ratio > 0.95 && ratio < 1.05, "fresh encryption measured/predicted = \(ratio)")
     }
 
-    /// Keyswitch output variance = V_in + V_KS (§2.2). 2 000 samples: relative standard deviation 3.2 %, so the
+    /// Keyswitch output variance = V_in + V_KS (docs/NOISE.md#keyswitch). 2 000 samples: relative standard deviation 3.2 %, so the
     /// ratio must be within [0.85, 1.15].
     @Test func keyswitchVarianceMatchesTheFormula() {
         let p = Self.realSet
@@ -40,7 +40,7 @@ import Testing
         #expect(ratio > 0.85 && ratio < 1.15, "keyswitch measured/predicted = \(ratio)")
     }
 
-    /// PBS output variance V_BR = n·V_CMUX (§2.4), measured on every coefficient of the final accumulator: its
+    /// PBS output variance V_BR = n·V_CMUX (docs/NOISE.md#blind-rotation), measured on every coefficient of the final accumulator: its
     /// phase minus X^(−μ̃)·LUT, with μ̃ = b̃ − Σ ã_i·s_i (mod 2N) recomputed from the switched input and the key.
     /// The model's FFT term is Concrete's empirical fit for Concrete's FFT, an upper bound that this engine's FFT
     /// stays below (since the radix-4 FFT by about 2.4× at this N: `cml-bench fft-noise`). So the measured value

@@ -3,7 +3,7 @@ import Testing
 import FHECore
 
 @Suite struct SecurityCurveTests {
-    // Check values from reference/tfhe.md §7.1 and §1.3.
+    // Check values of Concrete's 128-bit curve (docs/PARAMETERS.md#security-curve).
     @Test func curveCheckValues() {
         #expect(abs(SecurityCurve.minimalLog2StandardDeviation(dimension: 742) - -16.391) < 1e-3)
         #expect(abs(SecurityCurve.minimalStandardDeviation(dimension: 2048) - 9.1882e-16) / 9.1882e-16 < 1e-4)

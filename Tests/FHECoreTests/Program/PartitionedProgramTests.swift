@@ -2,7 +2,7 @@ import Foundation
 @_spi(KeyHolder) @testable import FHECore
 import Testing
 
-/// Programs whose lookups fall into several partitions (reference/tfhe.md §3.3), on toy parameters: the
+/// Programs whose lookups fall into several partitions (docs/PARAMETERS.md#partitions), on toy parameters: the
 /// evaluators, the keys (full, seeded, on the wire) and the JSON form.
 @Suite struct PartitionedProgramTests {
     /// Partition 0: a 2-bit toy set; partition 1: another small key (n = 80), N = 1024 and its own keyswitch gadget,

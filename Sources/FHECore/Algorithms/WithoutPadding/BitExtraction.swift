@@ -1,5 +1,5 @@
 // Bit extraction, least significant bit first, each bit decided by a one-bit PBS (Bergerat et al., "Parameter
-// Optimization and Larger Precision for (T)FHE", J. Cryptology 2023, §4.1; docs/LARGE-PRECISION.md).
+// Optimization and Larger Precision for (T)FHE", J. Cryptology 2023, "WoP-PBS"; docs/LARGE-PRECISION.md#the-wop-pbs).
 
 /// Extraction of the bits of a p-bit message into one small-key LWE per bit.
 enum BitExtraction {

@@ -1,6 +1,6 @@
 // The programmable bootstrap without padding (WoP-PBS) of a large-precision input: bit extraction, circuit
 // bootstrapping, vertical packing (Bergerat et al., "Parameter Optimization and Larger Precision for (T)FHE",
-// J. Cryptology 2023, §4; docs/LARGE-PRECISION.md).
+// J. Cryptology 2023, "WoP-PBS"; docs/LARGE-PRECISION.md#the-wop-pbs).
 
 /// Caller-owned working memory of a WoP-PBS: the PBS scratch of the base set and the vertical packing's.
 public final class WoPScratch {

@@ -1,5 +1,5 @@
 // Circuit bootstrapping: LWEs of bits into Fourier GGSWs of those bits (Chillotti, Gama, Georgieva, Izabachène,
-// "TFHE: Fast Fully Homomorphic Encryption over the Torus", J. Cryptology 2020, §4.2, Algorithm 6).
+// "TFHE: Fast Fully Homomorphic Encryption over the Torus", J. Cryptology 2020, "circuit bootstrapping").
 
 /// Circuit bootstrapping of extracted bits.
 enum CircuitBootstrap {

@@ -1,5 +1,5 @@
 // Private functional packing keyswitch, LWE → GLWE (Chillotti, Gama, Georgieva, Izabachène, "TFHE: Fast Fully
-// Homomorphic Encryption over the Torus", J. Cryptology 2020, Algorithm 2 with one input).
+// Homomorphic Encryption over the Torus", J. Cryptology 2020, "private functional keyswitching", one input).
 
 /// Packing keyswitch of LWEs under the big key into GLWEs of f_r(m) (`CircuitBootstrapKey`).
 enum PackingKeyswitch {

@@ -1,6 +1,6 @@
 // Vertical packing: a lookup table of 2^S entries read at the index the GGSWs of S bits encrypt, by a CMUX tree
 // over its polynomials and a blind rotation inside the selected one (Chillotti, Gama, Georgieva, Izabachène,
-// "TFHE: Fast Fully Homomorphic Encryption over the Torus", J. Cryptology 2020, §5.2 "vertical packing").
+// "TFHE: Fast Fully Homomorphic Encryption over the Torus", J. Cryptology 2020, "vertical packing").
 
 /// Vertical packing on circuit-bootstrapped GGSWs.
 enum VerticalPacking {
