@@ -20,7 +20,7 @@ public struct WoPSolution: Hashable, Sendable {
 public enum WoPParameterSearch {
     /// C_WoP of a p-bit lookup with `tables` output tables: p − 1 extraction PBS and p keyswitches, p·l_cb circuit-
     /// bootstrap PBS, their (k+1) packing keyswitches and GGSW transforms, and one vertical packing per table.
-    public static func cost(_ parameters: WoPParameters, bits p: Int, tables: Int = 1) -> Double {
+    public static func cost(_ parameters: WoPParameters, bits p: Int, tables: Int = 1, blocks: Int = 1) -> Double {
         let base = parameters.base
         let k = base.glweDimension.rawValue, n = base.polynomialSize.rawValue
         let lcb = parameters.circuitBootstrap.levelCount.rawValue
@@ -34,19 +34,29 @@ public enum WoPParameterSearch {
         let log2N = n.trailingZeroBitCount
         let cmuxes = Double((1 << max(0, p - log2N)) - 1 + min(p, log2N))
         let perBit = Double(lcb) * (pbs + Double(k + 1) * packing + transforms) + keyswitch
-        return Double(p) * perBit + Double(p - 1) * pbs + Double(tables) * cmuxes * cmux
+        return Double(p) * perBit + Double(p - blocks) * pbs + Double(tables) * cmuxes * cmux
+    }
+
+    /// C_WoP of a lookup on CRT blocks whose result is CRT blocks again (one vertical packing per output block).
+    public static func cost(_ parameters: WoPParameters, encoding: CRTEncoding) -> Double {
+        cost(parameters, bits: encoding.indexBits, tables: encoding.moduli.count, blocks: encoding.moduli.count)
     }
 
     /// The cheapest set for p-bit lookups fed by dot products of squared 2-norm `squaredNorm` over lookup outputs
     /// (and fresh encryptions), each failing with probability at most `errorProbability`; nil when none fits.
     /// The space: k·N ≤ 2^12 (the packing keyswitch grows with (k·N)²), n from `lweDimensions` in steps of 8.
+    /// With `encoding`, the lookups read and write CRT blocks of that basis (p is then its index bits).
     public static func cheapest(
-        bits p: Int, squaredNorm: Double, errorProbability: Double,
+        bits p: Int, squaredNorm: Double, errorProbability: Double, encoding: CRTEncoding? = nil,
         lweDimensions: StrideThrough<Int> = stride(from: 512, through: 1200, by: 8)
     ) -> WoPSolution? {
+        let p = encoding?.indexBits ?? p
         precondition((1...24).contains(p), "WoP lookups of 1…24 bits, got \(p)")
         let kappa = NoiseModel.kappa(errorProbability: errorProbability / Double(p))
         let decisionBound = NoiseModel.maximalVariance(precision: 0, errorProbability: errorProbability / Double(p))
+        let cost = { (candidate: WoPParameters) in
+            encoding.map { Self.cost(candidate, encoding: $0) } ?? Self.cost(candidate, bits: p)
+        }
         var best: WoPSolution?
         for k in 1...3 {
             for log2N in 9...12 where k << log2N <= 1 << 12 {
@@ -65,7 +75,7 @@ public enum WoPParameterSearch {
                                                     pbs: (br.levelCount, br.baseLog), ks: (ks.levelCount, ks.baseLog))
                             if modulusSwitch + ks.variance(inputDimension: bigN) > decisionBound { continue }
                             // Lower bound of the cost without packing, circuit bootstrap levels ≥ 1.
-                            if let best, cost(WoPParameters(base: base, circuitBootstrap: (1, 1), packingKeyswitch: (1, 1)), bits: p) >= best.cost {
+                            if let best, cost(WoPParameters(base: base, circuitBootstrap: (1, 1), packingKeyswitch: (1, 1))) >= best.cost {
                                 continue
                             }
                             let bootstrap = Double(lwe) * br.variance
@@ -85,9 +95,9 @@ public enum WoPParameterSearch {
                                                                 bootstrapKeyVariance: ggsw)
                                     }
                                     let candidate = WoPParameters(base: base, circuitBootstrap: (lcb, betaCB), packingKeyswitch: (lpp, betaPP))
-                                    let c = cost(candidate, bits: p)
+                                    let c = cost(candidate)
                                     if let best, c >= best.cost { continue }
-                                    guard let solved = evaluate(candidate, bits: p, squaredNorm: squaredNorm, fresh: fresh,
+                                    guard let solved = evaluate(candidate, bits: p, encoding: encoding, squaredNorm: squaredNorm, fresh: fresh,
                                                                 decisionBound: decisionBound, kappa: kappa, cost: c)
                                     else { continue }
                                     best = solved
@@ -108,12 +118,15 @@ public enum WoPParameterSearch {
 
     /// The solution for `parameters` if every decision meets the bound at the steady state, else nil.
     static func evaluate(
-        _ parameters: WoPParameters, bits p: Int, squaredNorm: Double, fresh: Double, decisionBound: Double, kappa: Double,
-        cost: Double
+        _ parameters: WoPParameters, bits p: Int, encoding: CRTEncoding?, squaredNorm: Double, fresh: Double, decisionBound: Double,
+        kappa: Double, cost: Double
     ) -> WoPSolution? {
-        let output = NoiseModel.withoutPaddingNoise(parameters: parameters, bits: p, inputVariance: 0).outputVariance
-        let input = max(squaredNorm * output, fresh)
-        let noise = NoiseModel.withoutPaddingNoise(parameters: parameters, bits: p, inputVariance: input)
+        let noiseOf = { (input: Double) in
+            encoding.map { NoiseModel.withoutPaddingNoise(parameters: parameters, encoding: $0, inputVariance: input) }
+                ?? NoiseModel.withoutPaddingNoise(parameters: parameters, bits: p, inputVariance: input)
+        }
+        let input = max(squaredNorm * noiseOf(0).outputVariance, fresh)
+        let noise = noiseOf(input)
         guard noise.worstDecisionVariance <= decisionBound else { return nil }
         let failure = noise.decisionVariances.reduce(0) {
             $0 + NoiseModel.errorProbability(kappa: kappa, maximalVariance: decisionBound, variance: $1)

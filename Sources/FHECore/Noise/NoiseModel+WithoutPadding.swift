@@ -5,8 +5,9 @@ import Foundation
 
 /// The variances (torus units) of one WoP-PBS lookup.
 public struct WoPNoise: Hashable, Sendable {
-    /// What decision i of the bit extraction sees (bit i moved to the top, after keyswitch and modulus switch),
-    /// i = 0 the least significant; each must stay within q/4, and the circuit bootstrap decides the same phases.
+    /// What each decision of the bit extraction sees (its bit moved to the top, after keyswitch and modulus switch),
+    /// scaled to a tolerance of q/4: each must stay within `NoiseModel.maximalVariance(precision: 0, …)`. The
+    /// circuit bootstrap decides the same phases. Radix-2: bit i at index i; CRT: block by block, lowest bit first.
     public let decisionVariances: [Double]
     /// Each row of a circuit-bootstrapped GGSW.
     public let ggswVariance: Double
@@ -56,4 +57,28 @@ extension NoiseModel {
                                 decomposition: parameters.circuitBootstrap, bootstrapKeyVariance: ggsw)
         return WoPNoise(decisionVariances: decisions, ggswVariance: ggsw, outputVariance: Double(p) * cmux)
     }
+
+    /// The variances of a WoP-PBS on CRT blocks (`CRTEncoding`) whose blocks have variance `inputVariance`.
+    ///
+    /// Bit j of a b-bit block is moved up by 2^(b−1−j). The first decision's margin is Δ/(2g) of the input (the
+    /// extraction offset), q/(4g) once shifted, so its variance counts g² times against q/4; the later ones keep at
+    /// least q/8 (the offset's fraction, halved at each bit), so theirs count 4 times.
+    public static func withoutPaddingNoise(parameters: WoPParameters, encoding: CRTEncoding, inputVariance: Double) -> WoPNoise {
+        let radix = withoutPaddingNoise(parameters: parameters, bits: encoding.indexBits, inputVariance: 0)
+        let base = parameters.base
+        let bootstrap = pbsOutputVariance(for: base)
+        let keyswitch = keyswitchVariance(for: base)
+        let modulusSwitch = modulusSwitchVariance(for: base)
+        var decisions: [Double] = []
+        for (b, m) in zip(encoding.blockBits, encoding.moduli) {
+            let g = Double(m / gcd(m, 1 << b))
+            for j in 0..<b {
+                let variance = exp2(2 * Double(b - 1 - j)) * (inputVariance + Double(j) * bootstrap) + keyswitch + modulusSwitch
+                decisions.append(variance * (j == 0 ? g * g : 4))
+            }
+        }
+        return WoPNoise(decisionVariances: decisions, ggswVariance: radix.ggswVariance, outputVariance: radix.outputVariance)
+    }
+
+    private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 }

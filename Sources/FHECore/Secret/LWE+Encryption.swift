@@ -63,6 +63,12 @@ extension SecretKeys {
         encrypt(message, bits: bits, generator: EncryptionSeeds.random().generator(forItem: 0))
     }
 
+    /// Encrypts a torus plaintext under the big key with the GLWE noise (a CRT block: `CRTEncoding.plaintexts`).
+    public func encrypt(plaintext: UInt64) -> LWECiphertext {
+        LWEEncryption.encrypt(plaintext, key: bigLWEKey, noise: parameters.glweNoiseStandardDeviation,
+                              generator: EncryptionSeeds.random().generator(forItem: 0))
+    }
+
     /// Decrypts a big-key ciphertext to an unsigned p-bit message.
     public func decrypt(_ ciphertext: LWECiphertext, bits: Int) -> UInt64 {
         Torus.decode(LWEEncryption.phase(ciphertext, key: bigLWEKey), bits: bits)
