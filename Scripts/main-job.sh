@@ -22,7 +22,7 @@ $BIN/cml-dev compile "$MODEL" --inputset "$INPUTSET" --n-bits 3 --rounding-thres
 
 echo "== data owner: cml-client keygen"
 export CML_PASSPHRASE="main-job demo passphrase"
-$BIN/cml-client keygen --bundle "$WORK/bundle/client" --out "$WORK/keys"
+$BIN/cml-client keygen --bundle "$WORK/bundle/client" -o "$WORK/keys"
 
 echo "== operator: cml-server serve (127.0.0.1)"
 PORT=$((20000 + RANDOM % 20000))

@@ -40,7 +40,7 @@ final class ServerState: Sendable {
     /// - Throws: `ServerError` 400/404 for a bad, unknown or damaged id, 422 for keys of another circuit.
     func preparedKeys(id: String) async throws -> any PreparedEvaluationKeys {
         try KeyStore.checkID(id)
-        let store = keyStore, evaluator = evaluator, layout = bundle.keyLayout, limits = configuration.wireLimits
+        let store = keyStore, evaluator = evaluator, bundle = bundle, layout = bundle.keyLayout, limits = configuration.wireLimits
         let executor = evaluationExecutor
         return try await cache.keys(id: id) { try await withTaskExecutorPreference(executor) {
             do {
@@ -48,7 +48,7 @@ final class ServerState: Sendable {
                 try keys.checkConformance(to: layout)
                 return try evaluator.prepare(keys)
             } catch let error as WireFormatError {
-                throw ServerError(error)
+                throw ServerError(error, servingModel: bundle)
             }
         } }
     }

@@ -5,7 +5,14 @@ import Foundation
 /// `cml-server serve BUNDLE/server`.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve a bundle over HTTP: POST /v1/keys, POST /v1/evaluate, GET /v1/client, /health, /ready, /metrics.")
+        abstract: "Serve a bundle over HTTP: POST /v1/keys, POST /v1/evaluate, GET /v1/client, /health, /ready, /metrics.",
+        discussion: """
+            Logs the engine's instruction set at start (CML_ENGINE_ISA=portable|avx2|avx512 forces one); /health \
+            answers it as JSON and /metrics as cml_engine_info{isa="…"} 1.
+
+            Example:
+              cml-server serve bundle/server --port 8080 --key-store /var/lib/cml/keys
+            """)
 
     @Argument(help: "The bundle's server/ directory.", completion: .directory)
     var bundle: String
