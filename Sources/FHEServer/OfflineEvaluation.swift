@@ -7,18 +7,23 @@ public enum OfflineEvaluation {
     /// Evaluates the framed input batch at `input` with the framed keys at `evaluationKeys` and
     /// writes the framed output batch to `output`.
     /// - Returns: the number of samples evaluated.
-    /// - Throws: `BundleError`, `WireFormatError`, file-system errors.
+    /// - Throws: `BundleError`, `ServerError` (a wire error, or keys and batch of another model), file-system errors.
     @discardableResult
     public static func run(bundleDirectory: URL, evaluationKeys: URL, input: URL, output: URL,
                            makeEvaluator: (ServerBundle) throws -> any EncryptedCircuitEvaluating) async throws -> Int {
         let bundle = try ServerBundle.load(from: bundleDirectory)
         let evaluator = try makeEvaluator(bundle)
-        let keys = try Cml_V1_EvaluationKeys.decodeFramed(try Data(contentsOf: evaluationKeys))
-        try keys.checkConformance(to: bundle.keyLayout)
-        let batch = try Cml_V1_CiphertextBatch.decodeFramed(try Data(contentsOf: input))
-        try batch.checkConformance(to: bundle.spec.inputs, layout: bundle.keyLayout, direction: .inputs)
+        let keys: Cml_V1_EvaluationKeys, batch: Cml_V1_CiphertextBatch
+        do {
+            keys = try Cml_V1_EvaluationKeys.decodeFramed(try Data(contentsOf: evaluationKeys))
+            try keys.checkConformance(to: bundle.keyLayout)
+            batch = try Cml_V1_CiphertextBatch.decodeFramed(try Data(contentsOf: input))
+            try batch.checkConformance(to: bundle.spec.inputs, layout: bundle.keyLayout, direction: .inputs)
+        } catch let error as WireFormatError {
+            throw ServerError(error, servingModel: bundle)
+        }
         let outputs = try await evaluator.evaluate(batch, keys: try evaluator.prepare(keys))
-        try outputs.framed().write(to: output, options: .atomic)
+        try FileOutput.write(outputs.framed(), to: output, replacing: true)
         return Int(batch.batchSize)
     }
 }

@@ -59,8 +59,8 @@ public enum ServerApplication {
         if client == nil { logger.warning("no client part next to the server bundle: GET /v1/client will answer 404") }
         let server = try build(bundle: bundle, clientSpec: client?.framedSpec, configuration: configuration,
                                evaluator: try makeEvaluator(bundle), logger: logger, handlesSignals: true) { port in
-            logger.info("serving \(bundle.spec.modelName) on http://\(configuration.host):\(port)",
-                        metadata: ["keyStore": "\(configuration.keyStoreDirectory.path)"])
+            logger.info("serving \(bundle.spec.modelName) on http://\(configuration.host):\(port) with the \(InstructionSet.active) engine kernels",
+                        metadata: ["keyStore": "\(configuration.keyStoreDirectory.path)", "isa": "\(InstructionSet.active)"])
         }
         try await server.run()
     }

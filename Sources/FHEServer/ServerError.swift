@@ -40,7 +40,20 @@ public struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
         case .parameterMismatch: .unprocessableContent
         default: .badRequest
         }
-        self.init(status, code: error.code.description, error.description, field: error.field, offset: error.offset)
+        let at = error.offset.map { " at byte \($0)" } ?? ""
+        // The code travels in its own field: the message says only where and what.
+        self.init(status, code: error.code.description, "\(error.field)\(at): \(error.detail)", field: error.field, offset: error.offset)
+    }
+
+    /// Maps a wire error of a request against `bundle`: keys or ciphertexts made for another model's parameters
+    /// get the model this server evaluates and what to run; anything else as `init(_:)`.
+    public init(_ error: WireFormatError, servingModel bundle: ServerBundle) {
+        guard error.code == .parameterMismatch else { self.init(error); return }
+        self.init(.unprocessableContent, code: error.code.description,
+                  "\(error.field): \(error.detail). These were made for another model's parameters; this server evaluates model "
+                  + "'\(bundle.spec.modelName)' (key-layout hash \(BLAKE2b.hex(bundle.keyLayout.hash).prefix(12))…): generate keys for it "
+                  + "with `cml-client keygen --bundle BUNDLE/client -o KEYS` on that bundle's client part "
+                  + "(GET /v1/client serves it), then encrypt with them", field: error.field, offset: error.offset)
     }
 
     /// The error as its wire message.

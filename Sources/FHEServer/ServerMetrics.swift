@@ -1,5 +1,5 @@
 // Prometheus metrics of one server: requests by route and status, latency, table lookups,
-// evaluations running and queued, and the key store's size. Each server owns its registry (no global bootstrap), so several servers
+// evaluations running and queued, the key store's size, and the engine's instruction set. Each server owns its registry (no global bootstrap), so several servers
 // can run in one process (tests).
 import FHECore
 import Foundation
@@ -28,6 +28,9 @@ final class ServerMetrics: Sendable {
         preparedKeyBytes = registry.makeGauge(descriptor: Self.name("prepared_keys", "bytes", "Bytes of prepared keys in memory"))
         evaluationsRunning = registry.makeGauge(descriptor: Self.name("evaluations", "running", "Evaluations in progress"))
         evaluationsQueued = registry.makeGauge(descriptor: Self.name("evaluations", "queued", "Evaluations waiting for a slot"))
+        // An info metric (value 1, the facts in labels): the vector instructions the engine's kernels run on.
+        registry.makeGauge(descriptor: Self.name("engine", "info", "Instruction set of the engine's kernels (CML_ENGINE_ISA or the best this CPU runs)"),
+                           labels: [("isa", InstructionSet.active.rawValue)]).set(to: 1)
     }
 
     /// Records how many evaluations run and wait now.

@@ -56,7 +56,7 @@ final class ServerState: Sendable {
             await cache.remove(id: id)
             throw error
         }
-        let store = keyStore, evaluator = evaluator, layout = bundle.keyLayout, limits = configuration.wireLimits
+        let store = keyStore, evaluator = evaluator, bundle = bundle, layout = bundle.keyLayout, limits = configuration.wireLimits
         let executor = evaluationExecutor
         return try await cache.keys(id: id) { try await withTaskExecutorPreference(executor) {
             do {
@@ -64,7 +64,7 @@ final class ServerState: Sendable {
                 try keys.checkConformance(to: layout)
                 return try evaluator.prepare(keys)
             } catch let error as WireFormatError {
-                throw ServerError(error)
+                throw ServerError(error, servingModel: bundle)
             }
         } }
     }

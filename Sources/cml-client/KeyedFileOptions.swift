@@ -14,6 +14,19 @@ struct KeyedFileOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output: the encrypted batch for encrypt; NumPy (.npy, or .npz for several outputs) for decrypt and predict.")
     var output: String
 
+    @Flag(help: "Replace an existing --output.")
+    var force = false
+
+    @Flag(help: "No progress lines on standard error.")
+    var quiet = false
+
+    /// Refuses an existing output before any work (and before the passphrase is asked).
+    func validate() throws {
+        do { try FileOutput.checkAvailable(URL(fileURLWithPath: output), replacing: force) } catch let error as OutputExistsError {
+            throw ValidationError(error.description)
+        }
+    }
+
     /// The key holder of KEYS (asks for the passphrase when the secret key is sealed).
     func loadKeys() throws -> KeyHolder {
         try KeyDirectory.load(from: URL(fileURLWithPath: keys)) { try Passphrase.read() }
@@ -24,9 +37,18 @@ struct KeyedFileOptions: ParsableArguments {
         try NumPyFormat.readArrays(path: input).map(\.tensor)
     }
 
+    /// The progress lines of the command.
+    var progress: ProgressReporter { .standardError(quiet: quiet) }
+
+    /// Writes `framed` to `--output` and says so.
+    func writeOutput(_ framed: Data) throws {
+        try FileOutput.write(framed, to: URL(fileURLWithPath: output), replacing: force)
+        print("wrote \(output) (\(framed.count) bytes)")
+    }
+
     /// Writes `outputs` under the bundle's output names to `--output` and says so.
     func writeOutputs(_ outputs: [Tensor], of holder: KeyHolder) throws {
-        try NumPyFormat.write(zip(holder.bundle.spec.outputs, outputs).map { ($0.name, $1) }, path: output)
+        try NumPyFormat.write(zip(holder.bundle.spec.outputs, outputs).map { ($0.name, $1) }, path: output, replacing: force)
         print("wrote \(output)")
     }
 }

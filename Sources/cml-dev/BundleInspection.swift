@@ -40,17 +40,19 @@ struct BundleInspection: Codable {
     var estimatedLatency: LatencyEstimate
     var quantizationLog: [String]
 
-    /// Reads and checks the bundle at `path`.
-    /// - Throws: `CompileOptionError` when the circuit or program is missing (not a bundle of this tool).
+    /// Reads and checks the bundle at `path`: what it reports comes from files the manifest hashes.
+    /// - Throws: `BundleError` when the circuit, program or parameters are not what the manifest hashes (changed
+    ///   since compile, or a bundle written before they were hashed), `CompileOptionError` for no bundle at all.
     static func inspect(path: String) throws -> BundleInspection {
         let root = URL(fileURLWithPath: path)
-        let model = try ModelCompilation.load(bundlePath: path)
-        let program = try ModelCompilation.loadProgram(bundlePath: path)
         let manifestURL = root.appendingPathComponent(BundleManifest.fileName)
         guard let manifestData = try? Data(contentsOf: manifestURL),
               let manifest = try? JSONDecoder().decode(BundleManifest.self, from: manifestData) else {
-            throw CompileOptionError(option: "bundle", "no readable \(manifestURL.path): not a bundle written by cml-dev compile")
+            throw CompileOptionError(option: "BUNDLE", "no readable \(manifestURL.path): not a bundle written by cml-dev compile")
         }
+        let model = try ModelCompilation.load(bundlePath: path)
+        let program = try ModelCompilation.loadProgram(bundlePath: path)
+        let parameters = try ModelCompilation.loadParameters(bundlePath: path)
         var problems: [String] = []
         var modelName = ""
         do {
@@ -60,8 +62,6 @@ struct BundleInspection: Codable {
         } catch {
             problems.append("\(error)")
         }
-        let parametersURL = root.appendingPathComponent(ModelCompilation.parametersJSONFile)
-        let parameters = (try? Data(contentsOf: parametersURL)).flatMap { try? JSONDecoder().decode(CircuitParameters.self, from: $0) }
         let sets = parameters?.partitions.map(\.parameters) ?? [program.parameters]
         let tluCounts = parameters?.partitions.map(\.tluCount) ?? [model.circuit.tluCount]
         let msPerTLU = sets.map { PBSTiming.cachedMeasurement($0).milliseconds }

@@ -12,7 +12,13 @@ struct Compile: ParsableCommand {
             key=value pairs: op_inputs=6,op_weights=6[,model_inputs=5][,model_outputs=6]. \
             --rounding-threshold-bits keeps that many most significant bits of each accumulator before its \
             table (2..8), or 'auto' picks the fewest bits whose predictions on the input set stay within \
-            --auto-tolerance of no rounding.
+            --auto-tolerance of no rounding. --p-error and --global-p-error take 2^-40, 2**-40 or 1e-12.
+
+            The bundle is written whole or not at all (into a temporary directory that takes its place); an \
+            existing bundle is replaced only with --force. Progress goes to standard error (--quiet: none).
+
+            Example:
+              cml-dev compile model.onnx --inputset calib.npy --n-bits 6 --rounding-threshold-bits 6 -o bundle
             """)
 
     @Argument(help: "The ONNX model file.")
@@ -27,8 +33,8 @@ struct Compile: ParsableCommand {
     @Option(name: .customLong("rounding-threshold-bits"), help: "2..8, or auto.")
     var roundingThresholdBits: String?
 
-    @Option(name: .customLong("rounding-method"), help: "exact or approximate.")
-    var roundingMethod = "exact"
+    @Option(name: .customLong("rounding-method"), help: "How --rounding-threshold-bits rounds.")
+    var roundingMethod = RoundingMethod.exact
 
     @Option(name: .customLong("auto-tolerance"), help: "For auto rounding: allowed top-1 disagreement (or 1 − R²) on the input set.")
     var autoTolerance = 0.01
@@ -56,11 +62,11 @@ struct Compile: ParsableCommand {
     @Option(help: "Folder for the imported graph, quantized graph, circuit and report.")
     var artifacts: String?
 
-    @Option(name: .customLong("p-error"), help: "Failure probability of each table lookup (default 2^-40, as Concrete ML).")
-    var pError: Double?
+    @Option(name: .customLong("p-error"), help: "Failure probability of each table lookup: 2^-40 (the default, as Concrete ML), 2**-40 or 1e-12.")
+    var pError: String?
 
     @Option(name: .customLong("global-p-error"), help: "Failure probability of the whole circuit (instead of --p-error).")
-    var globalPError: Double?
+    var globalPError: String?
 
     @Option(name: .customLong("max-key-mb"), help: ArgumentHelp(
         "Budget for the evaluation keys the client sends (seeded), in MB.",
@@ -70,23 +76,32 @@ struct Compile: ParsableCommand {
     @Option(name: .shortAndLong, help: "The bundle directory to write.")
     var output: String
 
+    @Flag(help: "Replace an existing bundle at --output.")
+    var force = false
+
+    @Flag(help: "No progress lines on standard error.")
+    var quiet = false
+
     func validate() throws {
-        if pError != nil && globalPError != nil {
-            throw ValidationError("--p-error and --global-p-error are exclusive (as in Concrete ML): set one")
-        }
         if !(0...16).contains(rangeMargin) {
             throw ValidationError("--range-margin must be 0...16 bits, got \(rangeMargin)")
         }
         if let maxKeyMB, !(maxKeyMB > 0 && maxKeyMB.isFinite) {
             throw ValidationError("--max-key-mb must be a positive number of megabytes, got \(maxKeyMB)")
         }
+        // Every limit known before any work fails here, at once.
+        do {
+            try ModelCompilation.checkBeforeWork(options: try compileOptions(), fheOptions: try fheOptions())
+        } catch let error as CompileOptionError {
+            throw ValidationError(error.description)
+        }
     }
 
-    func run() throws {
+    func compileOptions() throws -> CompileOptions {
         var options = CompileOptions()
         options.bits = try QuantizationBits(parsing: nBits)
         if let roundingThresholdBits {
-            options.rounding = try RoundingThreshold.parse(roundingThresholdBits, method: roundingMethod, tolerance: autoTolerance)
+            options.rounding = try RoundingThreshold.parse(roundingThresholdBits, method: roundingMethod.rawValue, tolerance: autoTolerance)
         }
         options.importQAT = qat
         options.reduceSumCopy = reduceSumCopy
@@ -98,12 +113,20 @@ struct Compile: ParsableCommand {
                 _ = try InputEncryption.validate(statuses, inputCount: statuses.count)
             }
         }
-        let compiled = try ModelCompilation.compile(modelPath: model, inputsetPath: inputset, options: options, bundlePath: output,
-                                                    artifactsPath: artifacts)
-        let lowered = try ModelCompilation.writeProgram(
-            for: compiled, options: FHEOptions(errorProbability: pError, globalErrorProbability: globalPError,
-                                              maximalSeededKeyBytes: maxKeyMB.map { Int($0 * 1e6) }), to: output,
-            modelName: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent)
+        return options
+    }
+
+    func fheOptions() throws -> FHEOptions {
+        FHEOptions(errorProbability: try pError.map { try ErrorProbability.parse($0, option: "--p-error") },
+                   globalErrorProbability: try globalPError.map { try ErrorProbability.parse($0, option: "--global-p-error") },
+                   maximalSeededKeyBytes: maxKeyMB.map { Int($0 * 1e6) })
+    }
+
+    func run() throws {
+        let lowered = try ModelCompilation.compile(
+            modelPath: model, inputsetPath: inputset, options: try compileOptions(), fheOptions: try fheOptions(), bundlePath: output,
+            artifactsPath: artifacts, replacing: force, progress: .standardError(quiet: quiet))
+        let compiled = lowered.model
         if showCircuit { print(compiled.circuit) }
         if verbose {
             print(compiled.quantizationLog.joined(separator: "\n"))

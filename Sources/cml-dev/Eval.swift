@@ -10,6 +10,9 @@ struct Eval: ParsableCommand {
             .npz archive (np.savez, not savez_compressed) with one array per input name. Axis 0 is the \
             batch axis: any batch size works, also for models exported with batch 1. Outputs go to a \
             .npy file (.npz for several outputs); without -o their shapes are printed.
+
+            Example:
+              cml-dev eval model.onnx -i x.npy -o y.npy
             """)
 
     @Argument(help: "The ONNX model file.")

@@ -17,6 +17,10 @@ struct Inspect: ParsableCommand {
             (quantization decisions, precision per layer, TLU count, parameter set per partition and error \
             probability per TLU group, evaluation-key sizes full and seeded), an estimated latency per sample, \
             and the manifest's versions and hashes, checked against the files.
+
+            Examples:
+              cml-dev inspect model.onnx
+              cml-dev inspect bundle --json
             """)
 
     @Argument(help: "The ONNX model file, or a bundle directory.")

@@ -5,7 +5,11 @@ import Foundation
 /// `cml-server run BUNDLE/server --eval-keys EK --input Q.cml -o R.cml`.
 struct RunBatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Evaluate one encrypted batch file offline.")
+        commandName: "run", abstract: "Evaluate one encrypted batch file offline.",
+        discussion: """
+            Example:
+              cml-server run bundle/server --eval-keys keys/evaluation-keys.cml -i q.cml -o r.cml
+            """)
 
     @Argument(help: "The bundle's server/ directory.", completion: .directory)
     var bundle: String

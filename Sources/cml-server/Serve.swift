@@ -6,7 +6,15 @@ import Foundation
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve a bundle over HTTP: POST /v1/keys, DELETE /v1/keys/ID, POST /v1/evaluate, GET /v1/client, /health, /ready, /metrics.",
-        discussion: "Uploads, evaluations and deletions need `Authorization: Bearer TOKEN` (tokens from `cml-server token create`) unless --no-auth.")
+        discussion: """
+            Uploads, evaluations and deletions need `Authorization: Bearer TOKEN` (tokens from `cml-server token create`) \
+            unless --no-auth. Logs the engine's instruction set at start (CML_ENGINE_ISA=portable|avx2|avx512 forces one); \
+            /health answers it as JSON and /metrics as cml_engine_info{isa="…"} 1.
+
+            Example:
+              cml-server token create --store /var/lib/cml/keys --name alice
+              cml-server serve bundle/server --port 8080 --key-store /var/lib/cml/keys
+            """)
 
     @Argument(help: "The bundle's server/ directory.", completion: .directory)
     var bundle: String

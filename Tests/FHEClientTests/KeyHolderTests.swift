@@ -15,6 +15,37 @@ import Testing
         return bundle.appendingPathComponent("client")
     }
 
+    /// A second keygen into the same KEYS would make every ciphertext of the first secret key unreadable: it is
+    /// refused before any work, and replaces the keys only when asked; an empty passphrase seals nothing.
+    @Test func keygenNeverReplacesKeysUnasked() throws {
+        let keysDirectory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: keysDirectory) }
+        let bundle = try Self.clientBundle()
+        try KeyDirectory.generate(bundleDirectory: bundle, into: keysDirectory, protection: .insecurePlaintext)
+        let secret = keysDirectory.appendingPathComponent(KeyDirectory.secretKeysFile)
+        let first = try Data(contentsOf: secret)
+        let refused = try #require(throws: OutputExistsError.self) {
+            try KeyDirectory.generate(bundleDirectory: bundle, into: keysDirectory, protection: .insecurePlaintext)
+        }
+        #expect(refused.path.hasPrefix(keysDirectory.path) && refused.description.contains("--force"))
+        #expect(try Data(contentsOf: secret) == first)
+        try KeyDirectory.generate(bundleDirectory: bundle, into: keysDirectory, protection: .insecurePlaintext, replacing: true)
+        #expect(try Data(contentsOf: secret) != first)
+        // The plaintext key too is 0600, and nothing half-written is left beside it.
+        #expect(try FileManager.default.attributesOfItem(atPath: secret.path)[.posixPermissions] as? Int == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: keysDirectory.path).sorted()
+                == [KeyDirectory.bundleDirectory, KeyDirectory.evaluationKeysFile, KeyDirectory.secretKeysFile])
+
+        for empty in ["", "   "] {
+            let error = try #require(throws: ClientError.self) {
+                try KeyDirectory.generate(bundleDirectory: bundle, into: Self.temporaryDirectory(),
+                                          protection: .passphrase(empty, .minimumForTests))
+            }
+            #expect(error.code == "client.empty_passphrase" && error.message.contains("CML_PASSPHRASE"))
+            #expect(throws: ClientError.self) { try SecretKeySealing.seal(Data([1, 2, 3]), passphrase: empty, strength: .minimumForTests) }
+        }
+    }
+
     @Test func keygenSealsTheSecretKeyAndReloads() throws {
         let keysDirectory = Self.temporaryDirectory()
         let (holder, evaluationKeyBytes) = try KeyDirectory.generate(

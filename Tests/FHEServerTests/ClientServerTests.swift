@@ -23,10 +23,11 @@ import Testing
         #expect(try await connection.clientSpec() == holder.bundle.framedSpec)
 
         let steps = StepLog()
+        let progress = ProgressReporter(style: .lines) { steps.append($0) }
         let inputs = try holder.encryptBatch([Tensor(shape: [1, 2], values: [0.25, -0.5])])
-        let first = try await connection.evaluate(framedKeys: framedKeys, inputs: inputs) { steps.append($0) }
-        let second = try await connection.evaluate(framedKeys: framedKeys, inputs: inputs) { steps.append($0) }
-        #expect(steps.lines.filter { $0.hasPrefix("uploading") }.count == 1)
+        let first = try await connection.evaluate(framedKeys: framedKeys, inputs: inputs, progress: progress)
+        let second = try await connection.evaluate(framedKeys: framedKeys, inputs: inputs, progress: progress)
+        #expect(progress.timings.filter { $0.name.hasPrefix("uploading") }.count == 1, "\(steps.lines)")
         #expect(first.count == second.count)
         // The test double's outputs are not real ciphertexts, but they are a valid batch for the keys.
         #expect(try holder.decrypt(first)[0].shape == [1, 3])

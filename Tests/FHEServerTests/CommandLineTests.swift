@@ -80,6 +80,18 @@ import Testing
         return directory
     }
 
+    /// `cml-server serve` on a free port (`--no-auth` unless `arguments` says otherwise), and its URL.
+    static func serve(_ bundle: String, store: String, arguments: [String] = ["--no-auth"]) async throws -> (Launched, String) {
+        let server = try launch("cml-server", ["serve", bundle, "--port", "0", "--key-store", store] + arguments, passphrase: nil)
+        for _ in 0..<300 {
+            if let match = server.output().firstMatch(of: /on (http:\/\/127\.0\.0\.1:\d+)/) { return (server, String(match.1)) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        server.process.terminate()
+        Issue.record("cml-server serve did not say where it listens: \(server.output())")
+        throw CancellationError()
+    }
+
     /// `cml-dev run BUNDLE --fhe disable` on the inputs, read back.
     static func clearOutputs(_ directory: URL) async throws -> [Double] {
         let clear = try await run("cml-dev", ["run", "\(directory.path)/bundle", "--input", inputs, "--fhe", "disable", "-o", "\(directory.path)/clear.npy"])
@@ -111,14 +123,9 @@ import Testing
         // The operator makes a token (printed once) and serves, asking for tokens (the default).
         let create = try await Self.run("cml-server", ["token", "create", "--store", "\(d)/store", "--name", "test"], passphrase: nil)
         let token = try #require(create.output.split(separator: "\n").first { $0.hasPrefix("cml_") }.map(String.init), "\(create.output)")
-        let server = try Self.launch("cml-server", ["serve", "\(d)/bundle/server", "--port", "0", "--key-store", "\(d)/store"], passphrase: nil)
+        let (server, url) = try await Self.serve("\(d)/bundle/server", store: "\(d)/store", arguments: [])
         defer { if server.process.isRunning { server.process.terminate() } }
-        var base: String?
-        for _ in 0..<300 where base == nil {
-            if let match = server.output().firstMatch(of: /on (http:\/\/127\.0\.0\.1:\d+)/) { base = String(match.1) }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let url = try #require(base, "cml-server serve did not say where it listens: \(server.output())")
+        #expect(server.output().contains("with the \(InstructionSet.active) engine kernels"), "\(server.output())")
         let clear = try await Self.clearOutputs(directory)
 
         let anonymous = try await Self.run("cml-client", ["predict", "--server", url, "--keys", "\(d)/keys", "--input", Self.inputs, "-o", "\(d)/y.npy"])
@@ -169,6 +176,9 @@ import Testing
         let mismatched = try await Self.run("cml-server", ["run", "\(d)/other/server", "--eval-keys", "\(d)/keys/evaluation-keys.cml",
                                                            "--input", "\(d)/q.cml", "-o", "\(d)/r.cml"], passphrase: nil)
         #expect(mismatched.status != 0 && mismatched.output.contains("keyLayoutHash"), "\(mismatched.output)")
+        #expect(mismatched.output.contains("this server evaluates model 'mlp'") && mismatched.output.contains("cml-client keygen --bundle"),
+                "\(mismatched.output)")
+        #expect(!mismatched.output.contains("wire.parameter_mismatch: wire.parameter_mismatch"))
         #expect(!FileManager.default.fileExists(atPath: "\(d)/r.cml"))
 
         // Decrypting the (seeded) input batch as if it were a result: the wire field is named.
@@ -204,7 +214,7 @@ import Testing
         let bundle = directory.appendingPathComponent("bundle").path
         let compile = try await Self.run("cml-dev", ["compile", ModelRoundTripTests.fixtures.appendingPathComponent("mlp.onnx").path,
                                                      "--inputset", Self.inputs, "--n-bits", "3", "--rounding-threshold-bits", "3",
-                                                     "--verbose", "-o", bundle])
+                                                     "--verbose", "--quiet", "-o", bundle])  // stdout only
         #expect(compile.status == 0, "\(compile.output)")
         let verbose = try #require(compile.output.components(separatedBy: "\nwrote ").first)
         let summary = compile.output.split(separator: "\n").filter { $0.hasPrefix("parameters ") }
@@ -249,5 +259,144 @@ import Testing
         #expect(summary.count == 1 && summary[0].components(separatedBy: "; ").count == 3, "\(summary)")  // 2 sets, then the keys
         let text = try await Self.run("cml-dev", ["inspect", bundle])
         #expect(text.status == 0 && summary.count == 1 && text.output.contains(summary[0]), "\(text.output)")
+    }
+
+    static let mlp = ModelRoundTripTests.fixtures.appendingPathComponent("mlp.onnx").path
+
+    /// Issue 18 item 2: no command replaces an output unasked, a failed compile leaves nothing that loads, an empty
+    /// passphrase is refused, and `run` executes only what the manifest hashes.
+    @Test func filesAreNeverLost() async throws {
+        let directory = try await Self.prepare()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let d = directory.path
+        let secret = try Data(contentsOf: URL(fileURLWithPath: "\(d)/keys/secret-keys.cml"))
+
+        // keygen over existing keys: refused, naming the file and the way out; -o and --out both work.
+        let again = try await Self.run("cml-client", ["keygen", "--bundle", "\(d)/bundle/client", "-o", "\(d)/keys"])
+        #expect(again.status != 0 && again.output.contains("\(d)/keys/secret-keys.cml already exists") && again.output.contains("--force"),
+                "\(again.output)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(d)/keys/secret-keys.cml")) == secret)
+        let forced = try await Self.run("cml-client", ["keygen", "--bundle", "\(d)/bundle/client", "-o", "\(d)/keys", "--force", "--quiet"])
+        #expect(forced.status == 0 && !forced.output.contains("keygen ("), "\(forced.output)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(d)/keys/secret-keys.cml")) != secret)
+
+        // An empty CML_PASSPHRASE: refused by keygen and by encrypt.
+        for arguments in [["keygen", "--bundle", "\(d)/bundle/client", "-o", "\(d)/keys2"],
+                          ["encrypt", "--keys", "\(d)/keys", "-i", Self.inputs, "-o", "\(d)/q-empty.cml"]] {
+            let empty = try await Self.run("cml-client", arguments, passphrase: "")
+            #expect(empty.status != 0 && empty.output.contains("client.empty_passphrase"), "\(empty.output)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(d)/keys2/secret-keys.cml"))
+
+        // encrypt / decrypt outputs.
+        let encrypt = try await Self.run("cml-client", ["encrypt", "--keys", "\(d)/keys", "-i", Self.inputs, "-o", "\(d)/q.cml"])
+        #expect(encrypt.status == 0, "\(encrypt.output)")
+        let twice = try await Self.run("cml-client", ["encrypt", "--keys", "\(d)/keys", "-i", Self.inputs, "-o", "\(d)/q.cml"])
+        #expect(twice.status != 0 && twice.output.contains("\(d)/q.cml already exists: pass --force"), "\(twice.output)")
+        let replaced = try await Self.run("cml-client", ["encrypt", "--keys", "\(d)/keys", "-i", Self.inputs, "-o", "\(d)/q.cml", "--force"])
+        #expect(replaced.status == 0, "\(replaced.output)")
+
+        // compile -o over a bundle: refused; a failing compile with --force leaves the old bundle, whole.
+        let bundle = "\(d)/compiled"
+        let first = try await Self.run("cml-dev", ["compile", Self.mlp, "--inputset", Self.inputs, "--n-bits", "3",
+                                                   "--rounding-threshold-bits", "3", "-o", bundle, "--quiet"])
+        #expect(first.status == 0 && !first.output.contains("quantize ("), "\(first.output)")
+        let manifest = try Data(contentsOf: URL(fileURLWithPath: "\(bundle)/manifest"))
+        let over = try await Self.run("cml-dev", ["compile", Self.mlp, "--inputset", Self.inputs, "-o", bundle])
+        #expect(over.status != 0 && over.output.contains("\(bundle) already exists: pass --force"), "\(over.output)")
+        let failing = try await Self.run("cml-dev", ["compile", Self.mlp, "--inputset", Self.inputs, "--n-bits", "8", "-o", bundle, "--force"])
+        #expect(failing.status != 0, "\(failing.output)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(bundle)/manifest")) == manifest)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: d).allSatisfy { !$0.hasPrefix(".compiled") })
+        let fresh = try await Self.run("cml-dev", ["compile", Self.mlp, "--inputset", Self.inputs, "--n-bits", "8", "-o", "\(d)/never"])
+        #expect(fresh.status != 0 && !FileManager.default.fileExists(atPath: "\(d)/never"), "\(fresh.output)")
+
+        // run executes only what the manifest hashes: an edited circuit is refused, so is an older bundle.
+        let circuit = URL(fileURLWithPath: "\(bundle)/circuit.json")
+        let original = try Data(contentsOf: circuit)
+        try (original + Data(" ".utf8)).write(to: circuit)
+        let edited = try await Self.run("cml-dev", ["run", bundle, "-i", Self.inputs])
+        #expect(edited.status != 0 && edited.output.contains("circuit.json: content hash") && edited.output.contains("compile the model again"),
+                "\(edited.output)")
+        let inspected = try await Self.run("cml-dev", ["inspect", bundle])
+        #expect(inspected.status != 0 && inspected.output.contains("circuit.json: content hash"), "\(inspected.output)")
+        try original.write(to: circuit)
+        var old = try JSONDecoder().decode(BundleManifest.self, from: manifest)
+        old.files["circuit.json"] = nil
+        try old.encoded().write(to: URL(fileURLWithPath: "\(bundle)/manifest"))
+        let older = try await Self.run("cml-dev", ["run", bundle, "-i", Self.inputs])
+        #expect(older.status != 0 && older.output.contains("circuit.json: not covered by the manifest")
+                && older.output.contains("compile the model again"), "\(older.output)")
+    }
+
+    /// Issue 18 items 3 and 8: limits fail at once, progress goes to standard error, errors and help speak the
+    /// command line's language.
+    @Test func failFastProgressAndVocabulary() async throws {
+        let directory = ServerTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let d = directory.path
+        let start = ContinuousClock.now
+        let wide = try await Self.run("cml-dev", ["compile", Self.mlp, "--inputset", Self.inputs, "--n-bits", "17", "-o", "\(d)/b17"])
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(wide.status != 0 && wide.output.contains("invalid --n-bits") && wide.output.contains("at most 16 bits"), "\(wide.output)")
+        let rounding = try await Self.run("cml-dev", ["compile", Self.mlp, "--inputset", Self.inputs, "--rounding-threshold-bits", "9", "-o", "\(d)/b"])
+        #expect(rounding.output.contains("--rounding-threshold-bits") && !rounding.output.contains("rounding_threshold_bits"), "\(rounding.output)")
+        let method = try await Self.run("cml-dev", ["compile", Self.mlp, "--inputset", Self.inputs, "--rounding-method", "truncate", "-o", "\(d)/b"])
+        #expect(method.status != 0 && method.output.contains("exact") && method.output.contains("approximate"), "\(method.output)")
+
+        // --p-error as the README writes it; the phases with their times on standard error.
+        for (index, p) in ["2^-40", "2**-40", "1e-12"].enumerated() {
+            let compile = try await Self.run("cml-dev", ["compile", Self.mlp, "--inputset", Self.inputs, "--n-bits", "3",
+                                                         "--rounding-threshold-bits", "3", "--p-error", p, "-o", "\(d)/b\(index)"])
+            #expect(compile.status == 0, "\(p): \(compile.output)")
+            if index == 0 {
+                for phase in ["import mlp.onnx: ", "quantize (6 calibration samples): ", "parameter search (104 TLUs, widest 3 bits): ", "write "] {
+                    #expect(compile.output.contains(phase), "\(phase) in \(compile.output)")
+                }
+            }
+        }
+        let keygen = try await Self.run("cml-client", ["keygen", "--bundle", "\(d)/b0/client", "-o", "\(d)/keys"])
+        #expect(keygen.status == 0 && keygen.output.contains("keygen (1 parameter set(s)): ") && keygen.output.contains("seal the secret key"),
+                "\(keygen.output)")
+
+        // A wire error in words, not a swift-protobuf case name.
+        try Frame.encode(kind: .ciphertextBatch, payload: Data([0x0F, 0x00])).write(to: URL(fileURLWithPath: "\(d)/junk.cml"))
+        let decrypt = try await Self.run("cml-client", ["decrypt", "--keys", "\(d)/keys", "-i", "\(d)/junk.cml", "-o", "\(d)/y.npy"])
+        #expect(decrypt.status != 0 && decrypt.output.contains("wire.malformed_payload") && decrypt.output.contains("not protobuf fields")
+                && !decrypt.output.contains("malformedProtobuf"), "\(decrypt.output)")
+
+        // inspect MODEL refuses what compile refuses.
+        let softmax = ModelRoundTripTests.fixtures.deletingLastPathComponent().appendingPathComponent("onnx-node/test_softmax_axis_1/model.onnx").path
+        let inspect = try await Self.run("cml-dev", ["inspect", softmax])
+        #expect(inspect.status == 0 && inspect.output.contains("compile: REFUSES this model") && inspect.output.contains("Softmax"), "\(inspect.output)")
+
+        // Every subcommand's help has an example; the key holder's name CML_PASSPHRASE; enums list their choices.
+        for (tool, subcommands) in [("cml-dev", ["compile", "run", "eval", "inspect"]), ("cml-client", ["keygen", "encrypt", "decrypt", "predict"]),
+                                    ("cml-server", ["serve", "run"])] {
+            for subcommand in subcommands {
+                let help = try await Self.run(tool, [subcommand, "--help"])
+                #expect(help.output.contains("Example") && help.output.contains("\(tool) \(subcommand) "), "\(tool) \(subcommand): \(help.output)")
+                if tool == "cml-client" { #expect(help.output.contains("CML_PASSPHRASE"), "\(subcommand)") }
+            }
+        }
+        let run = try await Self.run("cml-dev", ["run", "--help"])
+        #expect(run.output.contains("values: disable, simulate, execute") && run.output.contains("values: warn, error"), "\(run.output)")
+        let keygenHelp = try await Self.run("cml-client", ["keygen", "--help"])
+        #expect(keygenHelp.output.contains("-o, --output") && !keygenHelp.output.contains("--out <"), "\(keygenHelp.output)")
+    }
+
+    /// A server of another model: predict says which models and what to run.
+    @Test func predictAgainstAnotherModelSaysWhatToRun() async throws {
+        let directory = try await Self.prepare()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let d = directory.path
+        try Self.writeToyBundle(to: directory.appendingPathComponent("other"), extraBits: 1)
+        let (server, url) = try await Self.serve("\(d)/other/server", store: "\(d)/store")
+        defer { if server.process.isRunning { server.process.terminate() } }
+        let predict = try await Self.run("cml-client", ["predict", "--server", url, "--keys", "\(d)/keys", "-i", Self.inputs, "-o", "\(d)/y.npy"])
+        #expect(predict.status != 0 && predict.output.contains("client.model_mismatch"), "\(predict.output)")
+        #expect(predict.output.contains("these keys were made for model 'mlp'") && predict.output.contains("cml-client keygen --bundle"),
+                "\(predict.output)")
+        #expect(!FileManager.default.fileExists(atPath: "\(d)/y.npy"))
     }
 }

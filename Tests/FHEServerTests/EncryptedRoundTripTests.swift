@@ -82,7 +82,7 @@ struct TableLookupEvaluatorForTests: EncryptedCircuitEvaluating {
         let inputs = Tensor(shape: [4, 2], values: [0, 1, 2, 3, 4, 5, 6, 7])
         let outputs = try await Prediction.predict(
             server: URL(string: "http://127.0.0.1:\(server.port)")!, keyDirectory: keys, inputs: [inputs],
-            passphrase: { "pass" }, progress: { _ in })
+            passphrase: { "pass" })
         #expect(outputs.count == 1 && outputs[0].shape == [4, 2])
         #expect(outputs[0].values == (0..<8).map { Double(table[$0]) })
         await server.stop()

@@ -52,7 +52,7 @@ import Testing
         let inputs = calibration[0].slice(rows: 0..<2)
         let predicted = try await Prediction.predict(
             server: URL(string: "http://127.0.0.1:\(server.port)")!, keyDirectory: keys, inputs: [inputs],
-            passphrase: { "pass" }, progress: { _ in })
+            passphrase: { "pass" })
         let clear = try ModelCompilation.predictFHE(model, program: compiled.program, inputs: [inputs], mode: .disable)
         #expect(predicted == clear)
         await server.stop()

@@ -205,4 +205,19 @@ final class RunningServer: Sendable {
         #expect(metrics.contains(#"route="unrouted",status="404""#) && !metrics.contains("/v2/nothing"))
         await server.stop()
     }
+
+    /// The engine's instruction set (issue 15): an operator sees which kernels the server runs on /health and
+    /// /metrics, the same the engine chose (`CML_ENGINE_ISA` or the best this CPU runs).
+    @Test func healthAndMetricsNameTheEngineKernels() async throws {
+        let store = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: store) }
+        let server = try await RunningServer.start(keyStore: store)
+        let health = try await server.request("GET", "/health")
+        #expect(health.status == 200 && (health.headers["Content-Type"] as? String) == "application/json")
+        let fields = try #require(try JSONSerialization.jsonObject(with: health.body) as? [String: String])
+        #expect(fields["status"] == "ok" && fields["isa"] == InstructionSet.active.rawValue && fields["version"] == CMLVersion.current)
+        let metrics = String(decoding: try await server.request("GET", "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"cml_engine_info{isa="\#(InstructionSet.active.rawValue)"} 1"#), "\(metrics)")
+        await server.stop()
+    }
 }

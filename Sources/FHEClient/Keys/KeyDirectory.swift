@@ -24,30 +24,50 @@ public enum KeyDirectory {
         case insecurePlaintext
     }
 
-    /// Generates keys for the client bundle at `bundleDirectory` and writes KEYS into `directory`.
+    /// Generates keys for the client bundle at `bundleDirectory` and writes KEYS into `directory` (created 0700 if
+    /// needed). Existing keys are replaced only when `replacing`: a new secret key makes every ciphertext of the old
+    /// one unreadable. Each file is written whole under a temporary name and renamed into place, the secret key
+    /// created 0600 from its first byte.
     /// - Returns: the key holder and the size of the evaluation-key file.
-    /// - Throws: `BundleError`, `ClientError`, or file-system errors.
+    /// - Throws: `OutputExistsError` (before any work), `BundleError`, `ClientError`, `FileSystemError`.
     @discardableResult
-    public static func generate(bundleDirectory: URL, into directory: URL, protection: Protection) throws -> (KeyHolder, Int) {
+    public static func generate(bundleDirectory: URL, into directory: URL, protection: Protection, replacing: Bool = false,
+                                progress: ProgressReporter = .silent) throws -> (KeyHolder, Int) {
+        if case .passphrase(let passphrase, _) = protection { try SecretKeySealing.checkPassphrase(passphrase) }
+        let outputs = try checkOutputs(in: directory, replacing: replacing)
         let bundle = try ClientBundle.load(from: bundleDirectory)
-        let holder = try KeyHolder.generate(for: bundle)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (holder, evaluationKeys) = try progress.phase("keygen (\(bundle.keyLayout.parameterSets.count) parameter set(s))") {
+            let holder = try KeyHolder.generate(for: bundle)
+            return (holder, holder.evaluationKeys().framed())
+        }
         let secret: Data = switch protection {
         case .passphrase(let passphrase, let strength):
-            try SecretKeySealing.seal(holder.framedSecretKeys(), passphrase: passphrase, strength: strength)
+            try progress.phase("seal the secret key (Argon2id)") {
+                try SecretKeySealing.seal(holder.framedSecretKeys(), passphrase: passphrase, strength: strength)
+            }
         case .insecurePlaintext:
             holder.framedSecretKeys()
         }
-        let secretPath = directory.appendingPathComponent(secretKeysFile).path
-        try? FileManager.default.removeItem(atPath: secretPath)
-        // Created with mode 0600 so the key is never readable by others, not even briefly.
-        guard FileManager.default.createFile(atPath: secretPath, contents: secret, attributes: [.posixPermissions: 0o600]) else {
-            throw ClientError(code: "client.write", "cannot write \(secretPath)")
+        if !FileManager.default.fileExists(atPath: directory.path) {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
-        let evaluationKeys = holder.evaluationKeys().framed()
-        try evaluationKeys.write(to: directory.appendingPathComponent(evaluationKeysFile), options: .atomic)
-        try bundle.write(to: directory.appendingPathComponent(Self.bundleDirectory))
+        try progress.phase("write \(directory.path)") {
+            try FileOutput.write(evaluationKeys, to: outputs[1], replacing: replacing)
+            try bundle.write(to: outputs[2])
+            // Last: a KEYS directory with a secret key is a whole one.
+            try FileOutput.write(secret, to: outputs[0], permissions: .ownerOnly, replacing: replacing)
+        }
         return (holder, evaluationKeys.count)
+    }
+
+    /// Refuses existing keys in `directory` unless `replacing` (before a passphrase is asked or a key made).
+    /// - Returns: the secret-key, evaluation-key and client-bundle paths.
+    /// - Throws: `OutputExistsError`.
+    @discardableResult
+    public static func checkOutputs(in directory: URL, replacing: Bool) throws -> [URL] {
+        let outputs = [secretKeysFile, evaluationKeysFile, Self.bundleDirectory].map { directory.appendingPathComponent($0) }
+        for output in outputs { try FileOutput.checkAvailable(output, replacing: replacing) }
+        return outputs
     }
 
     /// Loads the key holder from KEYS.

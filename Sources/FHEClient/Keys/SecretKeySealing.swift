@@ -25,9 +25,20 @@ public enum SecretKeySealing {
     /// Additional data bound to every sealed file.
     static let additionalData = Array("cml-sk-1".utf8)
 
+    /// Refuses a passphrase that protects nothing (empty or only spaces).
+    /// - Throws: `ClientError` "client.empty_passphrase".
+    public static func checkPassphrase(_ passphrase: String) throws {
+        guard !passphrase.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ClientError(code: "client.empty_passphrase",
+                              "an empty passphrase protects nothing: set CML_PASSPHRASE to a passphrase (or unset it to be asked)")
+        }
+    }
+
     /// Encrypts `plaintext` (a framed SecretKeys) under `passphrase`.
     /// - Returns: a framed `SealedSecretKeys`.
+    /// - Throws: `ClientError` "client.empty_passphrase" for an empty passphrase.
     public static func seal(_ plaintext: Data, passphrase: String, strength: Strength = .moderate) throws -> Data {
+        try checkPassphrase(passphrase)
         Sodium.ensureInitialized()
         var salt = [UInt8](repeating: 0, count: Int(crypto_pwhash_saltbytes()))
         var nonce = [UInt8](repeating: 0, count: Int(crypto_aead_xchacha20poly1305_ietf_npubbytes()))

@@ -1,4 +1,5 @@
-// HTTP client of cml-server through Foundation's URLSession (FoundationNetworking on Linux): no
+// HTTP client of cml-server: http:// over a blocking socket (`HTTPExchange`: no CPU while the server
+// evaluates, upload progress), https:// through Foundation's URLSession (FoundationNetworking on Linux); no
 // NIO, so apps can embed it. Keys are content-addressed, so the client knows its key id without
 // asking: it evaluates directly and uploads the keys only when the server answers 404.
 import FHECore
@@ -36,18 +37,26 @@ public struct ServerConnection: Sendable {
     }
 
     /// Uploads framed evaluation keys.
+    /// - Parameter progress: told the bytes sent and the rate, as status lines.
     /// - Returns: the key id the server stored them under.
     /// - Throws: `ClientError` carrying the server's error report.
-    public func uploadKeys(_ framedKeys: Data) async throws -> String {
-        let body = try await post("/v1/keys", framedKeys)
+    public func uploadKeys(_ framedKeys: Data, progress: ProgressReporter = .silent) async throws -> String {
+        let total = framedKeys.count, start = ContinuousClock.now
+        let body = try await post("/v1/keys", framedKeys, sent: { bytes in
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let rate = seconds > 0 ? ", \(ProgressReporter.bytes(Int(Double(bytes) / seconds)))/s" : ""
+            progress.status("\(ProgressReporter.bytes(bytes)) of \(ProgressReporter.bytes(total))\(rate)", force: bytes == total)
+        }, waiting: { progress.status("stored by the server: \($0) s") })
         return try Cml_V1_KeyUploadResponse.decodeFramed(body).keyID
     }
 
     /// Evaluates a batch with stored keys, sent again up to `evaluationRetries` times (after 0.5 s, 1 s, 2 s, …)
     /// when the connection fails or the replica drains.
+    /// - Parameter progress: told the time waited, as status lines.
     /// - Returns: the framed output batch.
     /// - Throws: `ClientError` ("server.unknown_key" when the keys are not there).
-    public func evaluate(keyID: String, inputs: Cml_V1_CiphertextBatch) async throws -> Data {
+    public func evaluate(keyID: String, inputs: Cml_V1_CiphertextBatch, progress: ProgressReporter = .silent) async throws -> Data {
         var request = Cml_V1_EvaluateRequest()
         request.keyID = keyID
         request.inputs = inputs
@@ -55,7 +64,7 @@ public struct ServerConnection: Sendable {
         var attempt = 0
         while true {
             do {
-                return try await post("/v1/evaluate", body)
+                return try await post("/v1/evaluate", body, waiting: { progress.status("the server evaluates: \($0) s") })
             } catch let error as ClientError where attempt < evaluationRetries && ["client.network", "server.draining"].contains(error.code) {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(250 << attempt))
@@ -64,48 +73,60 @@ public struct ServerConnection: Sendable {
     }
 
     /// Evaluates, uploading the keys first if the server does not have them.
-    /// - Parameter progress: told what is happening ("uploading keys (12.3 MB)", "evaluating").
-    public func evaluate(framedKeys: Data, inputs: Cml_V1_CiphertextBatch,
-                         progress: @Sendable (String) -> Void = { _ in }) async throws -> Data {
+    /// - Parameter progress: the upload and the evaluation as phases with their times.
+    public func evaluate(framedKeys: Data, inputs: Cml_V1_CiphertextBatch, progress: ProgressReporter = .silent) async throws -> Data {
         let id = try Self.keyID(of: framedKeys)
+        let samples = "\(inputs.batchSize) sample(s)"
         do {
-            progress("evaluating \(inputs.batchSize) sample(s) with key \(id.prefix(12))…")
-            return try await evaluate(keyID: id, inputs: inputs)
+            return try await progress.phase("evaluate \(samples) on the server (key \(id.prefix(12)))") {
+                try await evaluate(keyID: id, inputs: inputs, progress: progress)
+            }
         } catch let error as ClientError where error.code == "server.unknown_key" {
-            progress("uploading evaluation keys (\(framedKeys.count) bytes), once")
-            let stored = try await uploadKeys(framedKeys)
-            progress("evaluating \(inputs.batchSize) sample(s)…")
-            return try await evaluate(keyID: stored, inputs: inputs)
+            let stored = try await progress.phase("uploading evaluation keys (\(ProgressReporter.bytes(framedKeys.count))), once") {
+                try await uploadKeys(framedKeys, progress: progress)
+            }
+            return try await progress.phase("evaluate \(samples) on the server") {
+                try await evaluate(keyID: stored, inputs: inputs, progress: progress)
+            }
         }
     }
 
     /// The framed client spec the server serves (GET /v1/client).
     public func clientSpec() async throws -> Data {
-        try await send(URLRequest(url: baseURL.appendingPathComponent("v1/client")))
+        try await send(baseURL.appendingPathComponent("v1/client"), method: "GET", body: nil)
     }
 
-    private func post(_ path: String, _ body: Data) async throws -> Data {
-        var request = URLRequest(url: baseURL.appendingPathComponent(String(path.dropFirst())))
-        request.httpMethod = "POST"
-        request.setValue("application/vnd.cml.frame", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        return try await send(request)
+    private func post(_ path: String, _ body: Data, sent: @escaping @Sendable (Int) -> Void = { _ in },
+                      waiting: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Data {
+        try await send(baseURL.appendingPathComponent(String(path.dropFirst())), method: "POST", body: body, sent: sent, waiting: waiting)
     }
 
-    private func send(_ request: URLRequest) async throws -> Data {
-        var request = request
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let data: Data, response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch {
-            throw ClientError(code: "client.network", "\(request.url?.absoluteString ?? "?"): \(error.localizedDescription)")
+    private func send(_ url: URL, method: String, body: Data?, sent: @escaping @Sendable (Int) -> Void = { _ in },
+                      waiting: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Data {
+        let contentType = body == nil ? nil : "application/vnd.cml.frame"
+        let status: Int, data: Data
+        if url.scheme == "http" {
+            let response = try await HTTPExchange.send(url, method: method, body: body, contentType: contentType,
+                                                       authorization: token.map { "Bearer \($0)" }, timeout: .seconds(3600),
+                                                       sent: sent, waiting: waiting)
+            (status, data) = (response.status, response.body)
+        } else {
+            var request = URLRequest(url: url)
+            request.httpMethod = method
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            request.httpBody = body
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            let response: URLResponse
+            do {
+                (data, response) = try await session.data(for: request)
+            } catch {
+                throw ClientError(code: "client.network", "\(url.absoluteString): \(error.localizedDescription)")
+            }
+            status = (response as? HTTPURLResponse)?.statusCode ?? 0
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             if let report = try? Cml_V1_ErrorReport.decodeFramed(data) {
-                let at = report.field.isEmpty ? "" : " [\(report.field)]"
-                throw ClientError(code: report.code, "server answered \(status): \(report.message)\(at)")
+                throw ClientError(code: report.code, "server answered \(status): \(report.message)")
             }
             throw ClientError(code: "client.http_\(status)", "server answered \(status)")
         }

@@ -13,7 +13,7 @@ public enum BitWidthAnalysis {
             let v = circuit[op.result]
             if case .tableLookup = op.kind, circuit[op.operands[0]].bitWidth > 16 {
                 warnings.append("node '\(circuit.producer(of: op.operands[0]).label)': this \(circuit[op.operands[0]].bitWidth)-bit value is used as an "
-                                + "input to a table lookup (\(op.label)); FHE supports at most 16 bits: lower n_bits or set rounding_threshold_bits")
+                                + "input to a table lookup (\(op.label)); FHE supports at most 16 bits: lower --n-bits or set --rounding-threshold-bits")
             }
             var e = entries[op.label] ?? BitWidthReport.Entry(node: op.label, range: v.range, bitWidth: v.bitWidth)
             if entries[op.label] == nil { order.append(op.label) }

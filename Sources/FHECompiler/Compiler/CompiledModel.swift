@@ -33,7 +33,7 @@ public struct CompiledModel: Sendable, Codable {
     /// bit-width wrap as their encodings do) and where values left their calibrated ranges.
     public func predictReportingOverflow(_ inputs: [Tensor]) throws -> (outputs: [Tensor], overflows: [OverflowRecord]) {
         guard inputs.allSatisfy({ $0.elementType.isFloatingPoint }) else {
-            throw CompileOptionError(option: "inputs", "inputs must be float tensors: do not quantize the inputs manually")
+            throw CompileOptionError(option: "--input", "inputs must be float tensors: do not quantize the inputs manually")
         }
         let (outputs, overflows) = try WrappingClearEvaluator().evaluateReporting(circuit, inputs: quantizeInputs(inputs))
         return (dequantizeOutputs(outputs), overflows)
@@ -42,7 +42,7 @@ public struct CompiledModel: Sendable, Codable {
     /// quantize → evaluate → de-quantize (Concrete ML's `forward`).
     public func predict(_ inputs: [Tensor], evaluator: any CircuitEvaluator<IntTensor> = ClearEvaluator()) throws -> [Tensor] {
         guard inputs.allSatisfy({ $0.elementType.isFloatingPoint }) else {
-            throw CompileOptionError(option: "inputs", "inputs must be float tensors: do not quantize the inputs manually")
+            throw CompileOptionError(option: "--input", "inputs must be float tensors: do not quantize the inputs manually")
         }
         return dequantizeOutputs(try evaluator.evaluate(circuit, inputs: quantizeInputs(inputs)))
     }

@@ -13,6 +13,8 @@ public enum Compiler {
         if let statuses = options.inputsEncryption {
             _ = try InputEncryption.validate(statuses.map(\.rawValue), inputCount: graph.inputs.count)
         }
+        // Before any calibration: the operators no input set makes quantizable.
+        if let first = unsupportedNodes(graph).first { throw first }
         guard case .auto(let tolerance, let method)? = options.rounding else {
             return try build(graph: graph, calibration: calibration, options: options, kernels: kernels)
         }
@@ -37,6 +39,25 @@ public enum Compiler {
         return chosen
     }
 
+    /// The nodes the quantizer refuses whatever the input set: an operator it has no mapping for, on a value that
+    /// depends on a model input (constant subgraphs fold). `compile` stops at the first before calibrating;
+    /// `cml-dev inspect MODEL` lists them all, so that it never calls fine a model that `compile` refuses.
+    public static func unsupportedNodes(_ graph: Graph) -> [QuantizationError] {
+        var variable = Set(graph.inputs.map(\.name))
+        var refused: [QuantizationError] = []
+        for node in graph.nodes where node.inputs.contains(where: variable.contains) {
+            // Shape gives the (constant) shape of its input.
+            if node.opType != "Shape" { variable.formUnion(node.outputs) }
+            guard !PostTrainingQuantizer.supportedOperators.contains(node.opType) else { continue }
+            let isLast = node.outputs.allSatisfy { output in graph.outputs.contains { $0.name == output } }
+            let hint = isLast && ["Softmax", "LogSoftmax", "ArgMax"].contains(node.opType)
+                ? "; it is the model's last op: export the model without it and apply it to the decrypted outputs (the class order does not change)"
+                : "; supported on encrypted values: \(quantizableOperators.joined(separator: ", "))"
+            refused.append(QuantizationError(node: node.name, op: node.opType, "operator is not supported on encrypted values" + hint))
+        }
+        return refused
+    }
+
     static func build(graph: Graph, calibration: [Tensor], options: CompileOptions, kernels: any FloatOperatorSet) throws -> CompiledModel {
         var quantizer = try PostTrainingQuantizer(graph: graph, calibration: calibration, options: options, kernels: kernels)
         try quantizer.run()
@@ -49,7 +70,7 @@ public enum Compiler {
             if input.bitWidth > limit {
                 throw QuantizationError(node: circuit.producer(of: op.operands[0]).label, op: circuit.producer(of: op.operands[0]).mnemonic,
                                         "this \(input.bitWidth)-bit value is used as an input to a table lookup (\(op.label)); at most "
-                                        + "\(limit) bits are supported: lower n_bits or set rounding_threshold_bits")
+                                        + "\(limit) bits are supported: lower --n-bits or set --rounding-threshold-bits")
             }
         }
         return CompiledModel(circuit: circuit, inputNames: graph.inputs.map(\.name), inputQuantizers: quantizer.inputQuantizers,

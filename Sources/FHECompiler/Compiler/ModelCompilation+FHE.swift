@@ -10,31 +10,34 @@ extension ModelCompilation {
     /// The same as JSON (`CircuitParameters`), for `cml-dev inspect BUNDLE`.
     public static let parametersJSONFile = "parameters.json"
 
-    /// Lowers `model` onto TFHE and writes the deployable parts (`manifest`, `client/`, `server/`) and, for
-    /// the developer, `program.json`, `parameters.txt` and `parameters.json` into the bundle.
-    @discardableResult
-    public static func writeProgram(for model: CompiledModel, options: FHEOptions, to path: String,
-                                    modelName: String = "model") throws -> FHECompiledModel {
-        var lowered = try FHELowering.lower(model, options: options)
-        lowered.parameters.alternatives = FHELowering.alternativeShapes(model.circuit, chosen: lowered.parameters, options: options)
-        try lowered.writeBundle(to: URL(fileURLWithPath: path), modelName: modelName)
+    /// Writes the developer's files of a lowered model into the bundle directory `path`: `program.json`,
+    /// `parameters.txt` and `parameters.json` (the deployable parts are `writeBundle`'s).
+    public static func writeProgram(_ lowered: FHECompiledModel, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(lowered.program).write(to: URL(fileURLWithPath: "\(path)/\(programFile)"))
-        try (lowered.parameters.description + "\n").write(toFile: "\(path)/\(parametersFile)", atomically: true, encoding: .utf8)
-        try encoder.encode(lowered.parameters).write(to: URL(fileURLWithPath: "\(path)/\(parametersJSONFile)"))
-        return lowered
+        try FileOutput.write(try encoder.encode(lowered.program), to: URL(fileURLWithPath: "\(path)/\(programFile)"), replacing: true)
+        try FileOutput.write(Data((lowered.parameters.description + "\n").utf8), to: URL(fileURLWithPath: "\(path)/\(parametersFile)"),
+                             replacing: true)
+        try FileOutput.write(try encoder.encode(lowered.parameters), to: URL(fileURLWithPath: "\(path)/\(parametersJSONFile)"),
+                             replacing: true)
     }
 
-    /// Loads the program written by `writeProgram`.
+    /// Loads the program of a bundle, if the bundle's manifest covers it unchanged.
+    /// - Throws: `BundleError`, `CompileOptionError`.
     public static func loadProgram(bundlePath: String) throws -> FHEProgram {
-        let url = URL(fileURLWithPath: "\(bundlePath)/\(programFile)")
-        guard let data = try? Data(contentsOf: url) else {
-            throw CompileOptionError(option: "bundle", "no \(programFile) in '\(bundlePath)': compile the model again with this version")
-        }
+        let data = try BundleWriter.readHashedFile(programFile, inBundle: URL(fileURLWithPath: bundlePath), recompile: recompile)
         do { return try JSONDecoder().decode(FHEProgram.self, from: data) } catch {
-            throw CompileOptionError(option: "bundle", "\(url.path) is not an FHE program: \(error)")
+            throw CompileOptionError(option: "BUNDLE", "\(bundlePath)/\(programFile) is not an FHE program: \(error)")
         }
+    }
+
+    /// Loads the parameter search's answer of a bundle (nil for a bundle written before `parameters.json`).
+    /// - Throws: `BundleError` when the file is there but not as the manifest hashes it.
+    public static func loadParameters(bundlePath: String) throws -> CircuitParameters? {
+        let bundle = URL(fileURLWithPath: bundlePath)
+        guard FileManager.default.fileExists(atPath: bundle.appendingPathComponent(parametersJSONFile).path) else { return nil }
+        let data = try BundleWriter.readHashedFile(parametersJSONFile, inBundle: bundle, recompile: recompile)
+        return try? JSONDecoder().decode(CircuitParameters.self, from: data)
     }
 
     /// Runs the model in simulation or under encryption (local keygen, encrypt, evaluate, decrypt), one

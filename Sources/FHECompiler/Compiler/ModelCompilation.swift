@@ -17,25 +17,80 @@ public enum ModelCompilation {
     public static let quantizersFile = "quantizers.json"
     public static let reportFile = "report.txt"
 
-    /// Reads the model and input set, compiles, writes the bundle (and artifacts when asked).
+    /// What `recompile` errors tell the user to do.
+    static let recompile = "compile the model again with this version (cml-dev compile MODEL --inputset … -o BUNDLE)"
+
+    /// Reads the model and input set, quantizes, lowers onto TFHE and writes the bundle at `bundlePath` in one piece:
+    /// everything goes to a temporary directory beside it that takes its place at the end, so a failed or
+    /// interrupted compile leaves nothing that loads. Limits known before any work (the output, `n_bits`, the
+    /// error probabilities) are checked first.
+    /// - Parameters:
+    ///   - replacing: whether an existing bundle at `bundlePath` may be replaced (never another kind of directory).
+    ///   - progress: one line per phase with its time.
+    /// - Throws: `OutputExistsError`, `CompileOptionError`, `QuantizationError`, `ParameterSearchError`, file errors.
     @discardableResult
-    public static func compile(modelPath: String, inputsetPath: String, options: CompileOptions, bundlePath: String,
-                               artifactsPath: String? = nil) throws -> CompiledModel {
-        let graph = try ONNXImporter.importModel(path: modelPath)
-        let calibration = try inputs(for: graph.inputs.map(\.name), path: inputsetPath)
-        let model = try Compiler.compile(graph: graph, calibration: calibration, options: options)
-        try write(model, to: bundlePath)
-        if let artifactsPath {
-            let files = [
-                ("graph.txt", describe(graph)),
-                ("quantized_graph.txt", model.quantizationLog.joined(separator: "\n")),
-                ("circuit.txt", model.circuit.description),
-                ("report.txt", model.report.description),
-            ]
-            try FileManager.default.createDirectory(atPath: artifactsPath, withIntermediateDirectories: true)
-            for (name, text) in files { try (text + "\n").write(toFile: "\(artifactsPath)/\(name)", atomically: true, encoding: .utf8) }
+    public static func compile(modelPath: String, inputsetPath: String, options: CompileOptions, fheOptions: FHEOptions = FHEOptions(),
+                               bundlePath: String, modelName: String? = nil, artifactsPath: String? = nil, replacing: Bool = false,
+                               progress: ProgressReporter = .silent) throws -> FHECompiledModel {
+        let bundle = URL(fileURLWithPath: bundlePath)
+        try FileOutput.checkDirectoryAvailable(bundle, replacing: replacing, isReplaceable: isBundle)
+        try checkBeforeWork(options: options, fheOptions: fheOptions, paths: [("MODEL", modelPath), ("--inputset", inputsetPath)])
+        let graph = try progress.phase("import \(URL(fileURLWithPath: modelPath).lastPathComponent)") {
+            try ONNXImporter.importModel(path: modelPath)
         }
-        return model
+        let calibration = try inputs(for: graph.inputs.map(\.name), path: inputsetPath)
+        let model = try progress.phase("quantize (\(calibration.first?.shape.first ?? 0) calibration samples)") {
+            try Compiler.compile(graph: graph, calibration: calibration, options: options)
+        }
+        let lowered = try progress.phase("parameter search (\(model.circuit.tluCount) TLUs, widest \(model.circuit.maxTLUPrecision) bits)") {
+            var lowered = try FHELowering.lower(model, options: fheOptions)
+            lowered.parameters.alternatives = FHELowering.alternativeShapes(model.circuit, chosen: lowered.parameters, options: fheOptions)
+            return lowered
+        }
+        try progress.phase("write \(bundlePath)") {
+            try FileOutput.writeDirectory(at: bundle, replacing: replacing, isReplaceable: isBundle) { directory in
+                try write(model, to: directory.path)
+                try writeProgram(lowered, to: directory.path)
+                try lowered.writeBundle(
+                    to: directory, modelName: modelName ?? URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent)
+            }
+            if let artifactsPath {
+                let files = [
+                    ("graph.txt", describe(graph)),
+                    ("quantized_graph.txt", model.quantizationLog.joined(separator: "\n")),
+                    ("circuit.txt", model.circuit.description),
+                    ("report.txt", model.report.description),
+                ]
+                try FileManager.default.createDirectory(atPath: artifactsPath, withIntermediateDirectories: true)
+                for (name, text) in files {
+                    try FileOutput.write(Data((text + "\n").utf8), to: URL(fileURLWithPath: "\(artifactsPath)/\(name)"), replacing: true)
+                }
+            }
+        }
+        return lowered
+    }
+
+    /// The checks that need no work, so that a compile bound to fail fails at once: encrypted values wider than
+    /// programmable bootstrapping supports, error probabilities outside (0, 1), unreadable files.
+    /// - Throws: `CompileOptionError` naming the flag.
+    public static func checkBeforeWork(options: CompileOptions, fheOptions: FHEOptions, paths: [(option: String, path: String)] = []) throws {
+        try options.bits.checkEncryptable(maximum: ParameterSearchError.maximalPrecision)
+        for (flag, value) in [("--p-error", fheOptions.errorProbability), ("--global-p-error", fheOptions.globalErrorProbability)] {
+            if let value, !(value > 0 && value < 1) {
+                throw CompileOptionError(option: flag, "a probability must be in (0, 1), got \(value)")
+            }
+        }
+        if fheOptions.errorProbability != nil && fheOptions.globalErrorProbability != nil {
+            throw CompileOptionError(option: "--p-error", "--p-error and --global-p-error are exclusive (as in Concrete ML): set one")
+        }
+        for (option, path) in paths where !FileManager.default.isReadableFile(atPath: path) {
+            throw CompileOptionError(option: option, "cannot read '\(path)'")
+        }
+    }
+
+    /// Whether `url` holds a bundle (its manifest), the only kind of directory `compile --force` replaces.
+    static func isBundle(_ url: URL) -> Bool {
+        FileManager.default.fileExists(atPath: url.appendingPathComponent(BundleManifest.fileName).path)
     }
 
     /// Writes `circuit.json`, `quantizers.json` and `report.txt` into `path` (created if needed).
@@ -43,21 +98,20 @@ public enum ModelCompilation {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(model).write(to: URL(fileURLWithPath: "\(path)/\(circuitFile)"))
+        try FileOutput.write(try encoder.encode(model), to: URL(fileURLWithPath: "\(path)/\(circuitFile)"), replacing: true)
         let spec = QuantizerSpecification(inputNames: model.inputNames, inputQuantizers: model.inputQuantizers,
                                           outputNames: model.outputNames, outputQuantizers: model.outputQuantizers)
-        try encoder.encode(spec).write(to: URL(fileURLWithPath: "\(path)/\(quantizersFile)"))
-        try (model.report.description + "\n").write(toFile: "\(path)/\(reportFile)", atomically: true, encoding: .utf8)
+        try FileOutput.write(try encoder.encode(spec), to: URL(fileURLWithPath: "\(path)/\(quantizersFile)"), replacing: true)
+        try FileOutput.write(Data((model.report.description + "\n").utf8), to: URL(fileURLWithPath: "\(path)/\(reportFile)"),
+                             replacing: true)
     }
 
-    /// Loads a bundle written by `write`.
+    /// Loads the compiled model of a bundle, if the bundle's manifest covers it unchanged.
+    /// - Throws: `BundleError` (not hashed: an older bundle; changed since compile), `CompileOptionError`.
     public static func load(bundlePath: String) throws -> CompiledModel {
-        let url = URL(fileURLWithPath: "\(bundlePath)/\(circuitFile)")
-        guard let data = try? Data(contentsOf: url) else {
-            throw CompileOptionError(option: "bundle", "no \(circuitFile) in '\(bundlePath)'")
-        }
+        let data = try BundleWriter.readHashedFile(circuitFile, inBundle: URL(fileURLWithPath: bundlePath), recompile: recompile)
         do { return try JSONDecoder().decode(CompiledModel.self, from: data) } catch {
-            throw CompileOptionError(option: "bundle", "\(url.path) is not a compiled model: \(error)")
+            throw CompileOptionError(option: "BUNDLE", "\(bundlePath)/\(circuitFile) is not a compiled model: \(error)")
         }
     }
 
@@ -99,7 +153,7 @@ public enum ModelCompilation {
         } else if arrays.count == names.count {
             ordered = arrays.map(\.tensor)  // np.savez positional members arr_0, arr_1, ...
         } else {
-            throw CompileOptionError(option: "inputs", "'\(path)' holds \(arrays.map(\.name)); the model needs \(names)")
+            throw CompileOptionError(option: "--input", "'\(path)' holds \(arrays.map(\.name)); the model needs \(names)")
         }
         return ordered.map { Tensor(shape: $0.shape, elementType: .float64, values: $0.values) }
     }

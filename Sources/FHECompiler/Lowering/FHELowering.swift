@@ -37,13 +37,13 @@ public enum FHELowering {
     /// - Throws: `CompileOptionError` for conflicting options, `ParameterSearchError` when no set fits.
     public static func lower(_ model: CompiledModel, options: FHEOptions = FHEOptions()) throws -> FHECompiledModel {
         if options.errorProbability != nil && options.globalErrorProbability != nil {
-            throw CompileOptionError(option: "p_error", "set p_error or global_p_error, not both")
+            throw CompileOptionError(option: "--p-error", "--p-error and --global-p-error are exclusive (as in Concrete ML): set one")
         }
         for p in [options.errorProbability, options.globalErrorProbability].compactMap({ $0 }) where !(p > 0 && p < 1) {
-            throw CompileOptionError(option: "p_error", "an error probability must be in (0, 1), got \(p)")
+            throw CompileOptionError(option: "--p-error", "an error probability must be in (0, 1), got \(p)")
         }
         if let budget = options.maximalSeededKeyBytes, budget <= 0 {
-            throw CompileOptionError(option: "max_key_size", "the evaluation-key budget must be positive, got \(budget) bytes")
+            throw CompileOptionError(option: "--max-key-mb", "the evaluation-key budget must be positive, got \(budget) bytes")
         }
         let (program, parameters) = try lower(model.circuit, options: options)
         return FHECompiledModel(model: model, program: program, parameters: parameters)

@@ -31,12 +31,15 @@ public struct ModelInspection: Sendable, Equatable, Codable {
     public var hasAnyQNNLayers: Bool
     /// Number of constant parameters (initializer elements) after import.
     public var parameterCount: Int
+    /// The nodes `compile` refuses whatever the input set (`Compiler.unsupportedNodes`), one line each.
+    public var unsupportedNodes: [String]
 
     enum CodingKeys: String, CodingKey {
         case source, opset, inputs, outputs, operators
         case operatorsInFile = "operators_in_file"
         case hasAnyQNNLayers = "has_any_qnn_layers"
         case parameterCount = "parameter_count"
+        case unsupportedNodes = "unsupported_nodes"
     }
 
     /// Imports the model at `path` and summarises it.
@@ -56,7 +59,8 @@ public struct ModelInspection: Sendable, Equatable, Codable {
         return ModelInspection(
             source: path, opset: graph.opsetVersion, inputs: graph.inputs.map(describe), outputs: graph.outputs.map(describe),
             operators: counts(graph.nodes), operatorsInFile: counts(raw.nodes), hasAnyQNNLayers: hasQuantizers(raw),
-            parameterCount: graph.initializers.values.reduce(0) { $0 + $1.count })
+            parameterCount: graph.initializers.values.reduce(0) { $0 + $1.count },
+            unsupportedNodes: Compiler.unsupportedNodes(graph).map(\.description))
     }
 
     /// Brevitas `Quant` nodes, or a QuantizeLinear whose output feeds a DequantizeLinear.
@@ -86,6 +90,12 @@ public struct ModelInspection: Sendable, Equatable, Codable {
         for (op, count) in operators.sorted(by: { $0.key < $1.key }) { lines.append("  \(op): \(count)") }
         lines.append("parameters: \(parameterCount)")
         lines.append("QAT quantizers (has_any_qnn_layers): \(hasAnyQNNLayers ? "yes" : "no")")
+        if unsupportedNodes.isEmpty {
+            lines.append("compile: every operator is supported on encrypted values (the bit-widths are known once compile calibrates on an input set)")
+        } else {
+            lines.append("compile: REFUSES this model (\(unsupportedNodes.count) node(s)):")
+            lines += unsupportedNodes.map { "  \($0)" }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -18,7 +18,7 @@ public enum CircuitParameterSelection {
         }
         if let global = request.globalErrorProbability, !(global > 0 && global < 1) {
             throw ParameterSearchError(layer: nil, precision: nil, squaredNorm: nil, errorProbability: global,
-                                       reason: .invalidErrorProbability(name: "global_p_error"))
+                                       reason: .invalidErrorProbability(name: "--global-p-error"))
         }
         if request.groups.isEmpty {
             throw ParameterSearchError(layer: nil, precision: nil, squaredNorm: nil, errorProbability: nil, reason: .noValues)

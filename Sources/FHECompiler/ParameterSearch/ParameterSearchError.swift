@@ -53,7 +53,7 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
         switch reason {
         case .precisionAboveMaximum(let maximum):
             return "\(name): \(bits) TLU input is above the \(maximum)-bit maximum of programmable bootstrapping; "
-                + "lower n_bits or rounding_threshold_bits for this layer"
+                + "lower --n-bits or --rounding-threshold-bits for this layer"
         case .precisionBelowMinimum:
             return "\(name): a precision is at least 0 bits, got \(bits)"
         case .invalidSquaredNorm:
@@ -61,28 +61,28 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
         case .invalidErrorProbability(let field):
             return "\(field) must be in (0, 1), got \(p)"
         case .bothErrorTargets:
-            return "p_error and global_p_error are both set; set only one of them"
+            return "--p-error and --global-p-error are both set; set only one of them"
         case .noValues:
             return "the circuit has no TLU and no decrypted output, so nothing fixes its parameters"
         case .modulusSwitch(let maximalLog2N):
             return "\(name): no (k, N) with log2 N ≤ \(maximalLog2N) keeps the modulus-switch noise below V_max "
-                + "for \(bits) TLUs at p_error \(p); lower the precision (rounding_threshold_bits) or raise p_error"
+                + "for \(bits) TLUs at --p-error \(p); lower the precision (--rounding-threshold-bits) or raise --p-error"
         case .blindRotation:
             return "\(name): the dot product feeding its \(bits) values has \(norm); even the least noisy bootstrap "
-                + "leaves ν²·V_BR above V_max at p_error \(p); lower the weights' bit width or the 2-norm, lower the "
-                + "precision (rounding_threshold_bits), or raise p_error"
+                + "leaves ν²·V_BR above V_max at --p-error \(p); lower the weights' bit width or the 2-norm, lower the "
+                + "precision (--rounding-threshold-bits), or raise --p-error"
         case .keyswitch:
             return "\(name): no keyswitch decomposition keeps ν²·V_BR + V_KS + V_MS below V_max for \(bits) TLUs "
-                + "with \(norm) at p_error \(p); lower the precision or the 2-norm, or raise p_error"
+                + "with \(norm) at --p-error \(p); lower the precision or the 2-norm, or raise --p-error"
         case .jointConstraints:
-            return "no single parameter set satisfies every TLU group at p_error \(p) (tightest: \(name), \(bits), \(norm)); "
-                + "lower the largest precisions or raise p_error"
+            return "no single parameter set satisfies every TLU group at --p-error \(p) (tightest: \(name), \(bits), \(norm)); "
+                + "lower the largest precisions or raise --p-error"
         case .globalErrorNotReached(let reached):
-            return "global_p_error \(p) not reached: the best parameters give \(Self.format(probability: reached))"
+            return "--global-p-error \(p) not reached: the best parameters give \(Self.format(probability: reached))"
         case .keyBudget(let budget, let needs):
-            return String(format: "no parameter set keeps the seeded evaluation keys within %.1f MB at p_error %@ "
-                          + "(the cheapest set needs %.1f MB); raise the key budget, lower the precision "
-                          + "(rounding_threshold_bits) or the weights' bit width, or raise p_error",
+            return String(format: "no parameter set keeps the seeded evaluation keys within %.1f MB at --p-error %@ "
+                          + "(the cheapest set needs %.1f MB); raise --max-key-mb, lower the precision "
+                          + "(--rounding-threshold-bits) or the weights' bit width, or raise --p-error",
                           Double(budget) / 1e6, p, Double(needs) / 1e6)
         }
     }
@@ -101,7 +101,7 @@ public struct ParameterSearchError: Error, CustomStringConvertible, Sendable, Eq
     static func checkInputs(groups: [ValueGroup], errorProbability: Double) throws {
         guard errorProbability > 0 && errorProbability < 1 else {
             throw ParameterSearchError(layer: nil, precision: nil, squaredNorm: nil, errorProbability: errorProbability,
-                                       reason: .invalidErrorProbability(name: "p_error"))
+                                       reason: .invalidErrorProbability(name: "--p-error"))
         }
         for group in groups {
             let (name, precision, norm) = (group.name, group.precision, group.squaredNorm)

@@ -50,11 +50,11 @@ struct PostTrainingQuantizer {
         self.kernels = kernels
         self.calibration = calibration
         guard calibration.count == graph.inputs.count else {
-            throw CompileOptionError(option: "inputset", "the model has \(graph.inputs.count) input(s), the input set \(calibration.count)")
+            throw CompileOptionError(option: "--inputset", "the model has \(graph.inputs.count) input(s), the input set \(calibration.count)")
         }
         self.batch = calibration.first?.shape.first ?? 0
         guard batch > 0, calibration.allSatisfy({ $0.shape.first == batch }) else {
-            throw CompileOptionError(option: "inputset", "every calibration tensor needs the same non-zero number of rows")
+            throw CompileOptionError(option: "--inputset", "every calibration tensor needs the same non-zero number of rows")
         }
     }
 
@@ -68,7 +68,7 @@ struct PostTrainingQuantizer {
             let data = calibration[index]
             let sampleShape = Array(data.shape.dropFirst())
             if info.shape.count == data.shape.count, Array(info.shape.dropFirst()) != sampleShape, !info.shape.dropFirst().contains(where: { $0 <= 0 }) {
-                throw CompileOptionError(option: "inputset", "input '\(info.name)' has per-sample shape \(Array(info.shape.dropFirst())), calibration data \(sampleShape)")
+                throw CompileOptionError(option: "--inputset", "input '\(info.name)' has per-sample shape \(Array(info.shape.dropFirst())), calibration data \(sampleShape)")
             }
             let choice = try chooseInputQuantizer(info, data: data)
             let ints = choice.quantizer.quantize(data.values)

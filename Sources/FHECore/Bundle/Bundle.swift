@@ -63,7 +63,8 @@ public struct ServerBundle: Sendable {
 
 /// Writes bundles; the compiler calls this once per compile.
 public enum BundleWriter {
-    /// Writes BUNDLE/{manifest, client/, server/} into `directory` (created if needed).
+    /// Writes BUNDLE/{manifest, client/, server/} into `directory` (created if needed); the top manifest hashes every
+    /// file then in `directory`.
     /// - Precondition: both specs share one key layout, whose hash they carry.
     /// - Throws: file-system errors.
     public static func write(clientSpec: Cml_V1_ClientSpec, serverSpec: Cml_V1_ServerSpec, to directory: URL) throws {
@@ -74,15 +75,46 @@ public enum BundleWriter {
         let client = clientSpec.framed(), server = serverSpec.framed()
         try BundleLoading.writePart(directory: directory.appendingPathComponent("client"), spec: client, keyLayout: layout)
         try BundleLoading.writePart(directory: directory.appendingPathComponent("server"), spec: server, keyLayout: layout)
+        // Every file of the bundle, the developer's (circuit.json, program.json, …) too: what `cml-dev run` executes
+        // and `inspect` reports is what the manifest hashes.
         var files: [String: String] = [:]
-        for part in ["client", "server"] {
-            for name in [BundleLoading.specFileName, BundleManifest.fileName] {
-                let data = try Data(contentsOf: directory.appendingPathComponent(part).appendingPathComponent(name))
-                files["\(part)/\(name)"] = BLAKE2b.hex(BLAKE2b.hash(data))
-            }
+        let root = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            let path = String(url.standardizedFileURL.resolvingSymlinksInPath().path.dropFirst(root.count + 1))
+            guard path != BundleManifest.fileName else { continue }
+            files[path] = BLAKE2b.hex(BLAKE2b.hash(try Data(contentsOf: url)))
         }
-        try BundleManifest(keyLayout: layout, files: files).encoded()
-            .write(to: directory.appendingPathComponent(BundleManifest.fileName), options: .atomic)
+        try FileOutput.write(BundleManifest(keyLayout: layout, files: files).encoded(),
+                             to: directory.appendingPathComponent(BundleManifest.fileName), replacing: true)
+    }
+
+    /// Reads the file at `path` (relative to the bundle `directory`) only if the bundle's manifest lists it and its
+    /// content hashes as listed: what a tool executes must be what the manifest covers.
+    /// - Parameter recompile: what to tell the user when the manifest predates the file (an older bundle).
+    /// - Throws: `BundleError` naming the file.
+    public static func readHashedFile(_ path: String, inBundle directory: URL, recompile: String) throws -> Data {
+        let manifestURL = directory.appendingPathComponent(BundleManifest.fileName)
+        guard let manifestData = try? Data(contentsOf: manifestURL) else {
+            throw BundleError(path: directory.path, problems: ["\(BundleManifest.fileName): missing or unreadable; \(recompile)"])
+        }
+        guard let manifest = try? JSONDecoder().decode(BundleManifest.self, from: manifestData) else {
+            throw BundleError(path: directory.path, problems: ["\(BundleManifest.fileName): not a valid manifest; \(recompile)"])
+        }
+        guard let expected = manifest.files[path] else {
+            throw BundleError(path: directory.path, problems: [
+                "\(path): not covered by the manifest (a bundle written before cml hashed it, by cml \(manifest.toolVersion)); \(recompile)"])
+        }
+        guard let contents = try? Data(contentsOf: directory.appendingPathComponent(path)) else {
+            throw BundleError(path: directory.path, problems: ["\(path): listed in the manifest but missing"])
+        }
+        let actual = BLAKE2b.hex(BLAKE2b.hash(contents))
+        guard actual == expected else {
+            throw BundleError(path: directory.path, problems: [
+                "\(path): content hash \(actual.prefix(16))… ≠ manifest's \(expected.prefix(16))… (modified after compile); \(recompile)"])
+        }
+        return contents
     }
 }
 
@@ -93,9 +125,9 @@ enum BundleLoading {
 
     static func writePart(directory: URL, spec: Data, keyLayout: KeyLayout) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try spec.write(to: directory.appendingPathComponent(specFileName), options: .atomic)
+        try FileOutput.write(spec, to: directory.appendingPathComponent(specFileName), replacing: true)
         let manifest = BundleManifest(keyLayout: keyLayout, files: [specFileName: BLAKE2b.hex(BLAKE2b.hash(spec))])
-        try manifest.encoded().write(to: directory.appendingPathComponent(BundleManifest.fileName), options: .atomic)
+        try FileOutput.write(manifest.encoded(), to: directory.appendingPathComponent(BundleManifest.fileName), replacing: true)
     }
 
     static func load<Part>(directory: URL, part: String, decode: (Data) throws -> Part,

@@ -162,8 +162,9 @@ public enum NumPyFormat {
     }
 
     /// Writes one tensor to `path` as `.npy`, or several to a `.npz` archive when `path` ends in
-    /// `.npz`.
-    public static func write(_ arrays: [(name: String, tensor: Tensor)], path: String) throws {
+    /// `.npz` (whole, through a temporary file; an existing file only when `replacing`).
+    /// - Throws: `NumPyError`, `OutputExistsError`, `FileSystemError`.
+    public static func write(_ arrays: [(name: String, tensor: Tensor)], path: String, replacing: Bool = true) throws {
         let bytes: [UInt8]
         if path.hasSuffix(".npz") {
             bytes = NumPyArchive.encode(arrays)
@@ -173,8 +174,6 @@ public enum NumPyFormat {
             }
             bytes = encode(arrays[0].tensor)
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw NumPyError(source: path, reason: "cannot write file")
-        }
+        try FileOutput.write(Data(bytes), to: URL(fileURLWithPath: path), replacing: replacing)
     }
 }

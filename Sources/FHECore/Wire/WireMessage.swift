@@ -30,8 +30,22 @@ extension WireMessage {
             return try Self(serializedBytes: payload)
         } catch {
             throw WireFormatError(.malformedPayload, field: "payload", offset: FrameHeader.byteCount,
-                                  "not a valid \(wireKind) protobuf encoding (\(error))")
+                                  "not a valid \(wireKind) protobuf encoding: \(explain(error))")
         }
+    }
+}
+
+/// What a swift-protobuf decoding error means, in words (its case names are no message for a user).
+func explain(_ error: any Error) -> String {
+    guard let decoding = error as? BinaryDecodingError else { return "the payload does not decode" }
+    switch decoding {
+    case .truncated: return "the payload ends inside a field"
+    case .invalidUTF8: return "a text field is not UTF-8"
+    case .malformedProtobuf: return "the bytes are not protobuf fields (a damaged file, or another kind of message)"
+    case .trailingGarbage: return "bytes follow the last field"
+    case .messageDepthLimit: return "the message nests deeper than allowed"
+    case .missingRequiredFields: return "a required field is missing"
+    default: return "the payload does not decode as this message"
     }
 }
 

@@ -35,7 +35,7 @@ struct EvaluationController<Context: RequestContext> {
             try message.inputs.checkConformance(to: state.bundle.spec.inputs, layout: state.bundle.keyLayout,
                                                 direction: .inputs, maxBatchSize: state.configuration.maxBatchSize)
         } catch let error as WireFormatError {
-            throw ServerError(error)
+            throw ServerError(error, servingModel: state.bundle)
         }
         let keys = try await state.preparedKeys(owner: owner, id: message.keyID)
         let evaluator = state.evaluator, executor = state.evaluationExecutor, deadline = state.configuration.maxEvaluationTime

@@ -1,4 +1,5 @@
-// GET /v1/client (the client part of the bundle), GET /health (liveness: the process answers),
+// GET /v1/client (the client part of the bundle), GET /health (liveness: the process answers; JSON with
+// the engine's instruction set),
 // GET /ready (readiness: a new evaluation would be taken now), GET /metrics.
 import FHECore
 import Foundation
@@ -10,7 +11,7 @@ struct InfoController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/client", use: client)
-        router.get("/health") { _, _ in Self.text("ok\n") }
+        router.get("/health") { _, _ in Self.health }
         router.get("/ready", use: ready)
         router.get("/metrics", use: metrics)
     }
@@ -34,6 +35,12 @@ struct InfoController<Context: RequestContext> {
             return Self.text("busy: \(summary)\n", status: .serviceUnavailable, headers: [.retryAfter: "1"])
         }
         return Self.text("ready: \(summary)\n")
+    }
+
+    /// `{"status":"ok","isa":"avx2","version":"…"}`: the process answers, and with which kernels.
+    static var health: Response {
+        let body = #"{"status":"ok","isa":"\#(InstructionSet.active.rawValue)","version":"\#(CMLVersion.current)"}"# + "\n"
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     private static func text(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {

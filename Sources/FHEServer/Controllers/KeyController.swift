@@ -15,8 +15,13 @@ struct KeyController<Context: RequestContext> {
 
     @Sendable func upload(_ request: Request, context: Context) async throws -> Response {
         let owner = try state.authenticator.owner(of: request)
-        let (id, bytes) = try await state.keyStore.store(request.body, owner: owner, layout: state.bundle.keyLayout,
+        let (id, bytes): (String, Int)
+        do {
+            (id, bytes) = try await state.keyStore.store(request.body, owner: owner, layout: state.bundle.keyLayout,
                                                          limits: state.configuration.wireLimits)
+        } catch let error as WireFormatError {
+            throw ServerError(error, servingModel: state.bundle)
+        }
         await state.recordSizes()
         context.logger.info("stored evaluation keys", metadata: ["keyId": "\(id)", "bytes": "\(bytes)", "owner": "\(owner.name)"])
         var response = Cml_V1_KeyUploadResponse()

@@ -120,8 +120,8 @@ public actor KeyStore {
     /// returns the same id and stores them once; an upload of keys whose stored file is damaged replaces it.
     /// - Returns: the key id and the stored size.
     /// - Throws: `ServerError` (400 malformed, 413 larger than the store or the token's quota or out of
-    ///   disk space, 422 other parameters, 500 another store failure).
-    nonisolated func store(_ body: RequestBody, owner: KeyOwner, layout: KeyLayout, limits: WireLimits) async throws -> (id: String, bytes: Int) {
+    ///   disk space, 500 another store failure), `WireFormatError.parameterMismatch` for keys of other parameters.
+    public nonisolated func store(_ body: RequestBody, owner: KeyOwner, layout: KeyLayout, limits: WireLimits) async throws -> (id: String, bytes: Int) {
         let temporary = incomingDirectory.appendingPathComponent("\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).part")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let file = try StoreFile(creating: temporary, logger: logger)
@@ -154,6 +154,8 @@ public actor KeyStore {
         let framed = try Data(contentsOf: temporary)
         do {
             try Cml_V1_EvaluationKeys.decodeFramed(framed, limits: limits).checkConformance(to: layout)
+        } catch let error as WireFormatError where error.code == .parameterMismatch {
+            throw error  // the caller knows which model it serves, and says so
         } catch let error as WireFormatError {
             throw ServerError(error)
         }

@@ -1,73 +1,53 @@
-// Writing the key store's files through POSIX calls, so that every failure keeps its errno: a full
-// disk becomes the protocol's 413, any other failure a 500 with a report; the path and errno go to
-// the log, not to the client.
+// The key store's files, written through FHECore's `NewFile` and `FileOutput` (one home for writing files),
+// with every failure turned into the protocol's answer: a full disk becomes a 413, any other failure a 500 with
+// a report; the path and errno go to the log, not to the client.
+import FHECore
 import Foundation
 import Logging
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A new file of the key store, written and flushed to the disk.
 final class StoreFile {
-    private var descriptor: Int32
-    private let url: URL
+    private let file: NewFile
     private let logger: Logger
 
     /// Creates the file at `url` (which must not exist), readable by its owner only.
     /// - Throws: `ServerError` 413 when the disk is full, 500 for another failure.
     init(creating url: URL, logger: Logger) throws {
-        self.url = url
         self.logger = logger
-        descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Self.failure("create", url, errno: errno, logger: logger) }
+        file = try Self.answering(logger) { try NewFile(creating: url, permissions: .ownerOnly) }
     }
 
     /// Opens an existing file (e.g. a device, in tests) for writing.
     init(writingTo url: URL, logger: Logger) throws {
-        self.url = url
         self.logger = logger
-        descriptor = open(url.path, O_WRONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw Self.failure("open", url, errno: errno, logger: logger) }
+        file = try Self.answering(logger) { try NewFile(writingTo: url) }
     }
-
-    deinit { close() }
 
     /// Appends `bytes`.
     /// - Throws: `ServerError` 413 when the disk is full, 500 for another failure.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw Self.failure("write", url, errno: errno, logger: logger)
-            }
-            offset += written
-        }
+        try Self.answering(logger) { try file.write(bytes) }
     }
 
     /// Flushes the file's data to the disk (before it is renamed into place and acknowledged).
     func synchronize() throws {
-        guard fsync(descriptor) == 0 else { throw Self.failure("fsync", url, errno: errno, logger: logger) }
+        try Self.answering(logger) { try file.synchronize() }
     }
 
     /// Closes the file (again: nothing).
-    func close() {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
-        descriptor = -1
-    }
+    func close() { file.close() }
 
     /// Renames `source` over `destination` atomically, then flushes the directory so the rename survives a power loss.
     /// - Throws: `ServerError` 413 when the disk is full, 500 for another failure.
     static func rename(_ source: URL, over destination: URL, logger: Logger) throws {
-        guard Glibc.rename(source.path, destination.path) == 0 else {
-            throw failure("rename into", destination, errno: errno, logger: logger)
+        try answering(logger) { try FileOutput.moveIntoPlace(source, destination, replacing: true) }
+    }
+
+    /// `body`, with a `FileSystemError` turned into the server's answer.
+    private static func answering<T>(_ logger: Logger, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as FileSystemError {
+            throw failure(error.operation, URL(fileURLWithPath: error.path), errno: error.code, logger: logger)
         }
-        let directory = destination.deletingLastPathComponent()
-        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("open", directory, errno: errno, logger: logger) }
-        defer { _ = Glibc.close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw failure("fsync", directory, errno: errno, logger: logger) }
     }
 
     /// Size and last-modification time (seconds since 1970, to the nanosecond) of the file at `path`, nil if it is not there.
@@ -90,13 +70,13 @@ final class StoreFile {
 
     /// The refusal for a failed `operation` on `url`: logged with the path, answered without it.
     static func failure(_ operation: String, _ url: URL, errno code: Int32, logger: Logger) -> ServerError {
-        let reason = String(cString: strerror(code))
-        logger.error("key store \(operation) failed", metadata: ["file": "\(url.path)", "errno": "\(code)", "reason": "\(reason)"])
-        if code == ENOSPC || code == EDQUOT {
+        let error = FileSystemError(operation, path: url.path, code: code)
+        logger.error("key store \(operation) failed", metadata: ["file": "\(url.path)", "errno": "\(code)", "reason": "\(error.reason)"])
+        if error.isDiskFull {
             return ServerError(.contentTooLarge, code: "server.disk_full",
-                               "the key store's disk is full (\(reason)); retry later or ask the operator to free space")
+                               "the key store's disk is full (\(error.reason)); retry later or ask the operator to free space")
         }
         return ServerError(.internalServerError, code: "server.key_store",
-                           "the key store cannot \(operation) a file (\(reason)); the operator's log names it")
+                           "the key store cannot \(operation) a file (\(error.reason)); the operator's log names it")
     }
 }

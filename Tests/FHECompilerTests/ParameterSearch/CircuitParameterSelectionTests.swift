@@ -175,7 +175,7 @@ import FHECore
         let e = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("a", precision: 4, squaredNorm: 1, count: 1)],
                                                                 errorProbability: 1e-5, globalErrorProbability: 1e-3)))
         #expect(e.reason == .bothErrorTargets)
-        #expect(e.description == "p_error and global_p_error are both set; set only one of them")
+        #expect(e.description == "--p-error and --global-p-error are both set; set only one of them")
     }
 
     @Test func precisionAboveSixteenBitsRefused() throws {
@@ -193,7 +193,7 @@ import FHECore
         #expect(e.reason == .modulusSwitch(maximalLog2PolynomialSize: 17))
         #expect(e.layer == "relu_2" && e.precision == 12 && e.errorProbability == exp2(-40))
         #expect(e.description == "'relu_2': no (k, N) with log2 N ≤ 17 keeps the modulus-switch noise below V_max for 12-bit TLUs "
-            + "at p_error 2^-40; lower the precision (rounding_threshold_bits) or raise p_error")
+            + "at --p-error 2^-40; lower the precision (--rounding-threshold-bits) or raise --p-error")
         // With a smaller search space the same happens at 9 bits.
         let restricted = ParameterSearchSpace(glweDimensions: 1...6, log2PolynomialSizes: 8...14, lweDimensions: 512...2047)
         let e9 = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("relu_9", precision: 9, squaredNorm: 1, count: 1)],
@@ -220,9 +220,9 @@ import FHECore
 
     @Test func badProbabilitiesRefused() throws {
         let e = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("a", precision: 4, squaredNorm: 1, count: 1)], errorProbability: 0)))
-        #expect(e.reason == .invalidErrorProbability(name: "p_error"))
+        #expect(e.reason == .invalidErrorProbability(name: "--p-error"))
         let g = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("a", precision: 4, squaredNorm: 1, count: 1)], globalErrorProbability: 1.5)))
-        #expect(g.reason == .invalidErrorProbability(name: "global_p_error"))
+        #expect(g.reason == .invalidErrorProbability(name: "--global-p-error"))
         let n = try #require(Self.error(CircuitParameterRequest(groups: [.tlus("a", precision: 4, squaredNorm: -1, count: 1)])))
         #expect(n.reason == .invalidSquaredNorm && n.layer == "a")
         let empty = try #require(Self.error(CircuitParameterRequest(groups: [])))
