@@ -38,7 +38,7 @@ struct DocumentationLinkTests {
 
     @Test("Every cited docs/…#anchor names an existing file and heading")
     func citedAnchorsExist() throws {
-        let pattern = try NSRegularExpression(pattern: #"((?:\.\./)?(?:docs/|Protocol/)?[A-Z]+\.md)#([A-Za-z0-9_-]+)"#)
+        let pattern = try NSRegularExpression(pattern: #"((?:\.\./)?(?:docs/|Protocol/)?[A-Z][A-Z-]*\.md)#([A-Za-z0-9_-]+)"#)
         var cache: [String: Set<String>?] = [:]
         var broken: [String] = []
         var checked = 0

@@ -121,7 +121,7 @@ public actor KeyStore {
     /// - Returns: the key id and the stored size.
     /// - Throws: `ServerError` (400 malformed, 413 larger than the store or the token's quota or out of
     ///   disk space, 500 another store failure), `WireFormatError.parameterMismatch` for keys of other parameters.
-    public nonisolated func store(_ body: RequestBody, owner: KeyOwner, layout: KeyLayout, limits: WireLimits) async throws -> (id: String, bytes: Int) {
+    nonisolated func store(_ body: RequestBody, owner: KeyOwner, layout: KeyLayout, limits: WireLimits) async throws -> (id: String, bytes: Int) {
         let temporary = incomingDirectory.appendingPathComponent("\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).part")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let file = try StoreFile(creating: temporary, logger: logger)
