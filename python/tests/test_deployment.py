@@ -59,7 +59,7 @@ def test_server_and_network_failures_are_tool_errors(deployed, client, inputset)
         with pytest.raises(cml.ToolError, match="Address already in use"):  # cml-server exits; its log says why
             server.serve(port=running.port, timeout=20)
         url = running.url
-    with pytest.raises(cml.ToolError, match="cml-client predict failed: .*connect"):
+    with pytest.raises(cml.ToolError, match=r"(?s)cml-client predict failed: .*connect"):
         client.predict(url, inputset[:1])  # nobody listens there any more
 
 
