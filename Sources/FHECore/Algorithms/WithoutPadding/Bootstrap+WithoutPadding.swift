@@ -8,11 +8,18 @@ public final class WoPScratch {
     let bootstrap: BootstrapScratch
     /// Buffers of the vertical packing's external products (circuit-bootstrap gadget).
     let packing: BootstrapScratch
+    /// A lockstep batch for the circuit bootstrap's independent PBS, which then read each bootstrap-key GGSW
+    /// once per batch instead of once per PBS (`Bootstrap.blindRotate`).
+    let batch: [BootstrapScratch]
 
     /// Buffers for `parameters`.
     public init(parameters: WoPParameters) {
-        bootstrap = BootstrapScratch(parameters: parameters.base)
-        packing = BootstrapScratch(parameters: parameters.packingScratchParameters, plan: bootstrap.plan)
+        let single = BootstrapScratch(parameters: parameters.base)
+        bootstrap = single
+        packing = BootstrapScratch(parameters: parameters.packingScratchParameters, plan: single.plan)
+        batch = (0..<BootstrapScratch.preferredBatchSize(parameters.base)).map { _ in
+            BootstrapScratch(parameters: parameters.base, plan: single.plan)
+        }
     }
 }
 
@@ -77,7 +84,8 @@ extension Bootstrap {
         let ggswWords = keys.parameters.circuitBootstrap.levelCount.rawValue * k1 * k1 * n
         let ggsws = AlignedBuffer<Double>(count: p * ggswWords) { out in
             bits.withUnsafeBufferPointer {
-                CircuitBootstrap.bootstrap($0.baseAddress!, count: p, keys: keys, scratch: scratch.bootstrap, into: out)
+                CircuitBootstrap.bootstrap($0.baseAddress!, count: p, keys: keys, scratches: scratch.batch[...],
+                                           plan: scratch.bootstrap.plan, into: out)
             }
         }
         return tables.map { table in

@@ -9,10 +9,10 @@ enum CircuitBootstrap {
     /// Level j of a bit: a PBS of the constant accumulator turns it into an LWE of bit·q/B^j under the big key (the
     /// sign trick of `BitExtraction`); the k + 1 packing keyswitches make that the k + 1 GLWE rows of the level,
     /// −S_r·bit·q/B^j and bit·q/B^j, which are then transformed. Each packing key is applied to all bits and levels
-    /// in one batch, so it streams from memory once per lookup.
+    /// in one batch, so it streams from memory once per lookup; the PBS run in lockstep batches of `scratches`.
     static func bootstrap(
-        _ bits: UnsafePointer<UInt64>, count: Int, keys: WoPEvaluationKeys, scratch: BootstrapScratch,
-        into ggsws: UnsafeMutablePointer<Double>
+        _ bits: UnsafePointer<UInt64>, count: Int, keys: WoPEvaluationKeys, scratches: ArraySlice<BootstrapScratch>,
+        plan: FFTPlan, into ggsws: UnsafeMutablePointer<Double>
     ) {
         let parameters = keys.parameters
         let base = parameters.base
@@ -27,23 +27,36 @@ enum CircuitBootstrap {
         let items = count * l
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: items * (bigSize + glweWords)) { buffer in
             let levels = buffer.baseAddress!, rows = levels + items * bigSize
-            for b in 0..<count {
-                for j in 1...l {
+            // Item t is level t % l + 1 of bit t / l; each batch starts its rotations, rotates in lockstep, extracts.
+            let bsk = keys.base.bootstrapKey
+            var first = 0
+            while first < items {
+                let size = min(scratches.count, items - first)
+                let batch = scratches.prefix(size)
+                for (offset, scratch) in zip(0..., batch) {
+                    let t = first + offset, j = t % l + 1
                     let alpha: UInt64 = 1 &<< UInt64(63 - beta * j)
-                    scratch.small.update(from: bits + b * smallSize, count: smallSize)
+                    scratch.small.update(from: bits + (t / l) * smallSize, count: smallSize)
                     scratch.small[smallSize - 1] = scratch.small[smallSize - 1] &+ (1 << 62)
-                    let level = levels + (b * l + j - 1) * bigSize
-                    Bootstrap.programmableFromScratch(lookupTable: LookupTable(constant: 0 &- alpha, polynomialSize: base.polynomialSize),
-                                                      key: keys.base.bootstrapKey, scratch: scratch, into: level)
-                    level[bigSize - 1] = level[bigSize - 1] &+ alpha
+                    Bootstrap.startRotation(lookupTable: LookupTable(constant: 0 &- alpha, polynomialSize: base.polynomialSize),
+                                            key: bsk, small: scratch.small, scratch: scratch)
                 }
+                Bootstrap.blindRotate(key: bsk, scratches: batch)
+                for (offset, scratch) in zip(0..., batch) {
+                    let t = first + offset, j = t % l + 1
+                    let level = levels + t * bigSize
+                    SampleExtraction.extractConstant(scratch.accumulator, glweDimension: base.glweDimension.rawValue,
+                                                     polynomialSize: n, into: level)
+                    level[bigSize - 1] = level[bigSize - 1] &+ (1 &<< UInt64(63 - beta * j))
+                }
+                first += size
             }
             for r in 0..<k1 {
                 PackingKeyswitch.apply(key: keys.circuitBootstrapKey, function: r, inputs: levels, count: items, outputs: rows)
                 for b in 0..<count {
                     for j in 0..<l {
                         for c in 0..<k1 {
-                            scratch.plan.forwardTorus(rows + (b * l + j) * glweWords + c * n,
+                            plan.forwardTorus(rows + (b * l + j) * glweWords + c * n,
                                                       into: ggsws + b * ggswWords + ((j * k1 + r) * k1 + c) * n)
                         }
                     }
