@@ -53,6 +53,12 @@ def brevitas(name, make, shapes, rows=200, low=-100.0, high=100.0):
     return dict(name=name, make=make, shapes=shapes, rows=rows, low=low, high=high, qat=True)
 
 
+def unpruned(model):
+    """test_brevitas_qat.py removes the pruning hooks (after training) before it compiles."""
+    model.toggle_pruning(False)
+    return model
+
+
 ACTIVATIONS = {
     "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "gelu": nn.GELU, "silu": nn.SiLU, "elu": nn.ELU,
     "leakyrelu": nn.LeakyReLU, "prelu": nn.PReLU, "hardswish": nn.Hardswish, "relu6": nn.ReLU6, "softsign": nn.Softsign,
@@ -86,7 +92,7 @@ MODELS = (
         ptq("embedding", lambda: tm.EmbeddingModel(10, 5), (1,), rows=100),
         brevitas("brevitas_multi_input", lambda: tm.MultiInputNNDifferentSize([5, 10], None, is_brevitas_qat=True, n_bits=2),
                  ((5,), (10,))),
-        brevitas("brevitas_tiny_qat_cnn", lambda: tm.TinyQATCNN(10, 4, 10, True, False, False), (1, 8, 8), rows=100,
+        brevitas("brevitas_tiny_qat_cnn", lambda: unpruned(tm.TinyQATCNN(10, 4, 10, True, False, False)), (1, 8, 8), rows=100,
                  low=0.0, high=16.0),
         brevitas("brevitas_single_mix", lambda: tm.SingleMixNet(False, True, 10, 2), (10,)),
         brevitas("brevitas_double_quant_mix", lambda: tm.DoubleQuantQATMixNet(False, True, 10, 2), (10,)),
